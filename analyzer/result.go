@@ -1,0 +1,92 @@
+package analyzer
+
+import (
+	"go/token"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// Op names the net/http or net operation a site performs. Together with Kind
+// it selects both the runtime function a shim calls and the shim's signature.
+type Op string
+
+// The operations the analyzer recognises.
+const (
+	OpListenAndServe    Op = "ListenAndServe"    // http.ListenAndServe / (*http.Server).ListenAndServe
+	OpListenAndServeTLS Op = "ListenAndServeTLS" // http.ListenAndServeTLS / (*http.Server).ListenAndServeTLS
+	OpServe             Op = "Serve"             // http.Serve / (*http.Server).Serve
+	OpServeTLS          Op = "ServeTLS"          // http.ServeTLS / (*http.Server).ServeTLS
+	OpListen            Op = "Listen"            // net.Listen / (*net.ListenConfig).Listen
+)
+
+// Kind says which form of call a site is, and so how it is rewritten.
+type Kind int
+
+// The kinds of site.
+const (
+	// KindFunc is a package-level function: http.ListenAndServe(addr, h), net.Listen(n, a).
+	KindFunc Kind = iota + 1
+	// KindMethod is a method whose receiver becomes the shim's first argument:
+	// srv.ListenAndServe() -> shim(srv); lc.Listen(ctx, n, a) -> shim(&lc, ctx, n, a).
+	KindMethod
+)
+
+// Status says what the generator may do with a site.
+type Status int
+
+// The statuses of a site.
+const (
+	// Rewritable: Edits turn the site into a call of Shim.
+	Rewritable Status = iota + 1
+	// Converted: the site already calls a shim declared in the package's
+	// generated zz_graceful.go; nothing to edit, but the shim must stay declared.
+	Converted
+	// NotRewritable: the site starts a server that cannot be made restartable
+	// safely; Reason says why and what the user can do.
+	NotRewritable
+)
+
+// Site is one server start (or listener feeding one) found in a package.
+type Site struct {
+	Pos    token.Pos // position of the call or method value, for messages
+	Kind   Kind
+	Op     Op
+	Status Status
+	Shim   string // package-local function name the site calls once rewritten (empty if NotRewritable)
+	Reason string // for NotRewritable: why, and the remedy, in one line
+
+	// Original is the source text of the callee expression before rewriting
+	// (e.g. "http.ListenAndServe", "srv.Serve", "net.Listen"), kept so that the
+	// generator can record it for -revert.
+	Original string
+
+	// Edits turn the site into a call of Shim. They lie within the site's own
+	// file and do not overlap the Edits of any other site.
+	Edits []analysis.TextEdit
+}
+
+// Shim is one package-local function that zz_graceful.go must declare.
+type Shim struct {
+	Name string // collision-free within the package
+	Kind Kind
+	Op   Op
+	// ListenConfig is true for the KindMethod/OpListen shim, whose receiver is
+	// a *net.ListenConfig rather than an *http.Server.
+	ListenConfig bool
+	Sites        []token.Pos // the sites served, in source order (for comments)
+}
+
+// Result is the analyzer's result for one package: the plan the generator applies.
+type Result struct {
+	Sites []*Site // in source order
+	Shims []*Shim // the shims the package needs (Rewritable and Converted sites), sorted by Name
+
+	// ImportEdits delete imports that the rewrite of every Rewritable site of
+	// a file would leave unused.
+	ImportEdits []analysis.TextEdit
+
+	// HandlesStop is true when the package handles SIGTERM/SIGINT itself
+	// (signal.Notify / signal.NotifyContext for those signals, or calls
+	// (*http.Server).Shutdown), so the runtime must leave the stop to the app.
+	HandlesStop bool
+}

@@ -1,0 +1,3 @@
+module github.com/gracefulgen/gracefulgen/runtime
+
+go 1.22
