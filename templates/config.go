@@ -1,0 +1,84 @@
+package templates
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// Config holds the runtime settings baked into the init function of
+// zz_graceful.go. Each field becomes the field of graceful.Config of the
+// same name.
+type Config struct {
+	RestartSignal     string // a constant of package syscall, e.g. "SIGHUP"
+	DrainTimeout      time.Duration
+	StartTimeout      time.Duration
+	ReadHeaderTimeout time.Duration
+	IdleTimeout       time.Duration
+	AppHandlesStop    bool
+}
+
+// Signals lists the restart signals gracefulgen accepts. All of them are
+// declared by package syscall on every platform the runtime supports except
+// SIGUSR1 and SIGUSR2, which Windows lacks.
+var Signals = []string{"SIGHUP", "SIGUSR1", "SIGUSR2"}
+
+// configure builds:
+//
+//	func init() {
+//		graceful.Configure(graceful.Config{RestartSignal: syscall.SIGHUP, ...})
+//	}
+func configure(c Config) *jen.Statement {
+	// One field per line, in the order of graceful.Config.
+	fields := []jen.Code{
+		jen.Id("RestartSignal").Op(":").Qual("syscall", c.RestartSignal),
+		jen.Id("DrainTimeout").Op(":").Add(duration(c.DrainTimeout)),
+		jen.Id("StartTimeout").Op(":").Add(duration(c.StartTimeout)),
+		jen.Id("ReadHeaderTimeout").Op(":").Add(duration(c.ReadHeaderTimeout)),
+		jen.Id("IdleTimeout").Op(":").Add(duration(c.IdleTimeout)),
+		jen.Id("AppHandlesStop").Op(":").Lit(c.AppHandlesStop),
+	}
+	literal := jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}
+	comment := "init configures the restart runtime before main runs, so that a restart signal arriving early is handled."
+	if c.AppHandlesStop {
+		comment += " The program handles SIGTERM/SIGINT itself, so the runtime leaves the stop to it."
+	}
+	return jen.Comment(comment).Line().
+		Func().Id("init").Params().Block(
+		jen.Qual(RuntimePath, "Configure").Call(
+			jen.Qual(RuntimePath, "Config").Custom(literal, fields...),
+		),
+	)
+}
+
+// duration renders d in the largest unit that divides it: 30 * time.Second,
+// 1500 * time.Millisecond, or time.Duration(n) for odd values.
+func duration(d time.Duration) *jen.Statement {
+	units := []struct {
+		name string
+		d    time.Duration
+	}{{"Hour", time.Hour}, {"Minute", time.Minute}, {"Second", time.Second}, {"Millisecond", time.Millisecond}, {"Microsecond", time.Microsecond}}
+	if d == 0 {
+		return jen.Lit(0)
+	}
+	for _, u := range units {
+		if d%u.d == 0 {
+			if d == u.d {
+				return jen.Qual("time", u.name)
+			}
+			return jen.Lit(int(d / u.d)).Op("*").Qual("time", u.name)
+		}
+	}
+	return jen.Qual("time", "Duration").Call(jen.Lit(int(d)))
+}
+
+// ValidSignal reports an error unless name is one of Signals.
+func ValidSignal(name string) error {
+	for _, s := range Signals {
+		if s == name {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown restart signal %q: use one of %v", name, Signals)
+}
