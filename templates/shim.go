@@ -25,11 +25,11 @@ type param struct {
 	typ  *jen.Statement
 }
 
-func str(name string) param      { return param{name, jen.String()} }
-func handler() param             { return param{"handler", jen.Qual("net/http", "Handler")} }
-func listener() param            { return param{"l", jen.Qual("net", "Listener")} }
-func server() param              { return param{"srv", jen.Op("*").Qual("net/http", "Server")} }
-func certKey() []param           { return []param{str("certFile"), str("keyFile")} }
+func str(name string) param { return param{name, jen.String()} }
+func handler() param        { return param{"handler", jen.Qual("net/http", "Handler")} }
+func listener() param       { return param{"l", jen.Qual("net", "Listener")} }
+func server() param         { return param{"srv", jen.Op("*").Qual("net/http", "Server")} }
+func certKey() []param      { return []param{str("certFile"), str("keyFile")} }
 
 // join concatenates groups of parameters.
 func join(groups ...[]param) []param {
