@@ -2,64 +2,134 @@ package graceful
 
 import (
 	"context"
-	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"time"
 )
 
-// SCAFFOLD: signatures agreed between runtime, templates and generator.
-// The runtime helper replaces every body; signatures change only by agreement.
-
-// Config is the process-wide configuration that generated code passes to
-// Configure from an init function.
-type Config struct {
-	RestartSignal     os.Signal     // default syscall.SIGHUP
-	DrainTimeout      time.Duration // default 30s
-	StartTimeout      time.Duration // default 60s: child must be ready within it
-	ReadHeaderTimeout time.Duration // default for servers whose value is zero
-	IdleTimeout       time.Duration // default for servers whose value is zero
-	AppHandlesStop    bool          // the app runs its own SIGTERM/SIGINT shutdown
-	Logger            *slog.Logger
+// Ready declares this process ready to serve now, without waiting for it to
+// serve every socket it inherited. A new process started by a restart tells
+// the old one, which then drains; a first process starts acting on restart
+// signals. Calling it again has no effect.
+func Ready() {
+	ensure().becomeReady("the app called Ready")
 }
 
-// Configure sets the process-wide configuration and installs the signal handlers.
-func Configure(c Config) { panic("scaffold") }
+// OnShutdown registers f to run, in its own goroutine, when the process
+// starts shutting its servers down (after a handover or on a stop signal),
+// for instance to tell websocket clients to reconnect. Hijacked connections
+// still open at the drain deadline are closed by the runtime.
+func OnShutdown(f func()) {
+	p := ensure()
+	p.mu.Lock()
+	p.hooks = append(p.hooks, f)
+	p.mu.Unlock()
+}
 
-// Ready tells the runtime the app is ready to serve (explicit readiness).
-func Ready() { panic("scaffold") }
+// Shutdown drains every server of the process, as a stop signal does, but
+// bounded by ctx and without exiting: the serving functions return
+// http.ErrServerClosed once it is done. It returns ctx's error, wrapped, if
+// connections had to be closed at the deadline.
+func Shutdown(ctx context.Context) error {
+	p := ensure()
+	if !p.beginStop(false) {
+		select {
+		case <-p.drainDone:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	logEvent("stop requested", "by", "Shutdown")
+	return p.drain(ctx, false)
+}
 
-// OnShutdown registers f to run when the process begins draining.
-func OnShutdown(f func()) { panic("scaffold") }
+// Listen is net.Listen that adopts the socket this process inherited for the
+// same network and address, if any, instead of binding a new one.
+func Listen(network, address string) (net.Listener, error) {
+	return ListenConfig(&net.ListenConfig{}, context.Background(), network, address)
+}
 
-// SetLogger replaces the logger used for runtime events.
-func SetLogger(l *slog.Logger) { panic("scaffold") }
-
-// Shutdown drains every server of the process, bounded by ctx.
-func Shutdown(ctx context.Context) error { panic("scaffold") }
-
-// Listen is net.Listen that adopts an inherited socket.
-func Listen(network, address string) (net.Listener, error) { panic("scaffold") }
-
-// ListenConfig is (*net.ListenConfig).Listen that adopts an inherited socket.
+// ListenConfig is lc.Listen(ctx, network, address) that adopts the socket
+// this process inherited for the same network and address, if any. An
+// adopted socket keeps the options it was created with; lc applies only to
+// sockets bound here.
 func ListenConfig(lc *net.ListenConfig, ctx context.Context, network, address string) (net.Listener, error) {
-	panic("scaffold")
+	p := ensure()
+	l, name, err := p.in.adopt(network, address)
+	if err != nil {
+		return nil, err
+	}
+	if l != nil {
+		logEvent("adopted inherited socket", "socket", name.String(), "bound", name.Bound)
+		return p.register(l, *name, true), nil
+	}
+	if lc == nil {
+		lc = &net.ListenConfig{}
+	}
+	l, err = lc.Listen(ctx, network, address)
+	if err != nil {
+		return nil, err
+	}
+	return p.register(l, socketName{Network: network, Address: address, Bound: l.Addr().String()}, false), nil
 }
 
-func ListenAndServe(addr string, handler http.Handler) error { panic("scaffold") }
+// ListenAndServe is http.ListenAndServe that restarts gracefully.
+func ListenAndServe(addr string, handler http.Handler) error {
+	return ServerListenAndServe(&http.Server{Addr: addr, Handler: handler})
+}
+
+// ListenAndServeTLS is http.ListenAndServeTLS that restarts gracefully.
 func ListenAndServeTLS(addr, certFile, keyFile string, handler http.Handler) error {
-	panic("scaffold")
+	return ServerListenAndServeTLS(&http.Server{Addr: addr, Handler: handler}, certFile, keyFile)
 }
-func Serve(l net.Listener, handler http.Handler) error { panic("scaffold") }
+
+// Serve is http.Serve that restarts gracefully.
+func Serve(l net.Listener, handler http.Handler) error {
+	return ServerServe(&http.Server{Handler: handler}, l)
+}
+
+// ServeTLS is http.ServeTLS that restarts gracefully.
 func ServeTLS(l net.Listener, handler http.Handler, certFile, keyFile string) error {
-	panic("scaffold")
+	return ServerServeTLS(&http.Server{Handler: handler}, l, certFile, keyFile)
 }
-func ServerListenAndServe(srv *http.Server) error { panic("scaffold") }
+
+// ServerListenAndServe is srv.ListenAndServe() that restarts gracefully: it
+// listens with Listen on srv.Addr (":http" when empty).
+func ServerListenAndServe(srv *http.Server) error {
+	l, err := Listen("tcp", addrOr(srv.Addr, ":http"))
+	if err != nil {
+		return err
+	}
+	return serve(srv, l, nil)
+}
+
+// ServerListenAndServeTLS is srv.ListenAndServeTLS(certFile, keyFile) that
+// restarts gracefully: it listens with Listen on srv.Addr (":https" when
+// empty).
 func ServerListenAndServeTLS(srv *http.Server, certFile, keyFile string) error {
-	panic("scaffold")
+	l, err := Listen("tcp", addrOr(srv.Addr, ":https"))
+	if err != nil {
+		return err
+	}
+	return serve(srv, l, []string{certFile, keyFile})
 }
-func ServerServe(srv *http.Server, l net.Listener) error { panic("scaffold") }
+
+// ServerServe is srv.Serve(l) that restarts gracefully. A listener from
+// Listen is handed to the next process by its address; any other listener
+// with a descriptor is handed over under its bound address.
+func ServerServe(srv *http.Server, l net.Listener) error {
+	return serve(srv, l, nil)
+}
+
+// ServerServeTLS is srv.ServeTLS(l, certFile, keyFile) that restarts
+// gracefully.
 func ServerServeTLS(srv *http.Server, l net.Listener, certFile, keyFile string) error {
-	panic("scaffold")
+	return serve(srv, l, []string{certFile, keyFile})
+}
+
+func addrOr(addr, def string) string {
+	if addr == "" {
+		return def
+	}
+	return addr
 }

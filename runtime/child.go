@@ -1,0 +1,166 @@
+package graceful
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"sync"
+)
+
+// inheritance is what a new process received from the process that started
+// it: listening sockets named by network and address, and the pipe on which
+// it reports readiness.
+type inheritance struct {
+	mu      sync.Mutex
+	parent  int
+	sockets []inheritedSocket
+	readyFD int // -1 once readiness was reported
+	warning string
+}
+
+// inheritedSocket is one descriptor from fd 3 onwards.
+type inheritedSocket struct {
+	name    socketName
+	fd      int
+	adopted bool
+}
+
+// inherit reads the protocol from the environment, removes it, and marks
+// the inherited descriptors close-on-exec. It runs at package
+// initialisation, before any program code can start a subprocess.
+func inherit() *inheritance {
+	in := &inheritance{readyFD: -1}
+	pr, ok, err := readProtocol()
+	switch {
+	case !ok:
+		return in
+	case err != nil:
+		in.warning = fmt.Sprintf("ignoring inherited sockets: %v", err)
+		return in
+	case pr.parentPID != os.Getppid():
+		in.warning = fmt.Sprintf("ignoring inherited sockets: they name parent pid %d, but the parent is %d", pr.parentPID, os.Getppid())
+		return in
+	case !canRestart:
+		return in
+	}
+	in.parent = pr.parentPID
+	in.readyFD = pr.readyFD
+	setCloseOnExec(pr.readyFD)
+	for i, name := range pr.sockets {
+		fd := firstInheritedFD + i
+		setCloseOnExec(fd)
+		in.sockets = append(in.sockets, inheritedSocket{name: name, fd: fd})
+	}
+	return in
+}
+
+// isChild reports whether this process was started by a restart.
+func (in *inheritance) isChild() bool { return in.parent != 0 }
+
+// adopt returns the inherited listener that matches network and address, or
+// nil when none does. A socket matches when it was asked for with the same
+// address, or when it is bound where address points; a socket is adopted
+// at most once.
+func (in *inheritance) adopt(network, address string) (net.Listener, *socketName, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, exact := range []bool{true, false} {
+		for i := range in.sockets {
+			s := &in.sockets[i]
+			if s.adopted || !sameNetwork(s.name.Network, network) {
+				continue
+			}
+			if exact && s.name.Address != address || !exact && !boundAt(s.name, address) {
+				continue
+			}
+			s.adopted = true
+			l, err := listenerFromFD(s.fd, s.name.String())
+			if err != nil {
+				return nil, nil, fmt.Errorf("adopt inherited socket %s (fd %d): %w", s.name, s.fd, err)
+			}
+			if ul, ok := l.(*net.UnixListener); ok {
+				// Adopted unix listeners do not unlink by default; this
+				// process now owns the file, as if it had bound it.
+				ul.SetUnlinkOnClose(true)
+			}
+			name := s.name
+			return l, &name, nil
+		}
+	}
+	return nil, nil, nil
+}
+
+// pending reports whether every inherited socket has been adopted.
+func (in *inheritance) allAdopted() bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, s := range in.sockets {
+		if !s.adopted {
+			return false
+		}
+	}
+	return true
+}
+
+// closeUnadopted closes the inherited sockets the new version did not ask
+// for, and returns their names.
+func (in *inheritance) closeUnadopted() []string {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	var names []string
+	for i := range in.sockets {
+		s := &in.sockets[i]
+		if !s.adopted {
+			s.adopted = true
+			closeFD(s.fd)
+			names = append(names, s.name.String())
+		}
+	}
+	return names
+}
+
+// reportReady writes the readiness byte to the parent, once.
+func (in *inheritance) reportReady() error {
+	in.mu.Lock()
+	fd := in.readyFD
+	in.readyFD = -1
+	in.mu.Unlock()
+	if fd < 0 {
+		return nil
+	}
+	f := os.NewFile(uintptr(fd), "graceful-ready")
+	defer f.Close()
+	if _, err := f.Write([]byte{'R'}); err != nil {
+		return fmt.Errorf("report readiness to parent: %w", err)
+	}
+	return nil
+}
+
+// sameNetwork reports whether two listen networks are interchangeable.
+func sameNetwork(a, b string) bool {
+	return strings.TrimRight(a, "46") == strings.TrimRight(b, "46") && (a == b || !strings.HasPrefix(a, "unix"))
+}
+
+// boundAt reports whether socket n is bound where address points: the same
+// literal host and port, or a wildcard host with the same port.
+func boundAt(n socketName, address string) bool {
+	if n.Bound == address {
+		return true
+	}
+	if strings.HasPrefix(n.Network, "unix") {
+		return false
+	}
+	host, port, err := net.SplitHostPort(address)
+	if err != nil {
+		return false
+	}
+	bhost, bport, err := net.SplitHostPort(n.Bound)
+	if err != nil || bport != port {
+		return false
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.Equal(net.ParseIP(bhost))
+	}
+	return host == "" && net.ParseIP(bhost) != nil && net.ParseIP(bhost).IsUnspecified()
+}

@@ -1,0 +1,115 @@
+package graceful
+
+import (
+	"log/slog"
+	"os"
+	"syscall"
+	"time"
+)
+
+// Config is the process-wide configuration of the runtime. Generated code
+// passes one from an init function of every package that starts a server;
+// the zero value of every field means "use the default".
+type Config struct {
+	// RestartSignal starts a zero-downtime restart. Default syscall.SIGHUP.
+	RestartSignal os.Signal
+	// DrainTimeout bounds how long a stopping process finishes the requests
+	// and connections it has before it closes them. Default 30s.
+	DrainTimeout time.Duration
+	// StartTimeout bounds how long a new process may take to become ready
+	// before the old one kills it and keeps serving. Default 60s.
+	StartTimeout time.Duration
+	// ReadHeaderTimeout is given to servers whose ReadHeaderTimeout and
+	// ReadTimeout are both zero. Default 10s.
+	ReadHeaderTimeout time.Duration
+	// IdleTimeout is given to servers whose IdleTimeout and ReadTimeout are
+	// both zero. Default 120s.
+	IdleTimeout time.Duration
+	// AppHandlesStop says that the program runs its own shutdown on SIGTERM
+	// or SIGINT. The runtime then still drains, but does not exit: the
+	// serving functions return http.ErrServerClosed once drained.
+	AppHandlesStop bool
+	// Logger receives one line per runtime event. Default slog.Default().
+	Logger *slog.Logger
+	// ReadyTimeout is how long a new process waits, after it started
+	// serving, for the inherited sockets it has not served yet before it
+	// declares itself ready anyway (the new version may need fewer sockets
+	// than the old one). Default 5s.
+	ReadyTimeout time.Duration
+}
+
+// Defaults of Config, applied to zero-valued fields.
+const (
+	DefaultDrainTimeout      = 30 * time.Second
+	DefaultStartTimeout      = 60 * time.Second
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+	DefaultReadyTimeout      = 5 * time.Second
+)
+
+// keepAliveLinger is how long a draining process keeps answering requests on
+// connections it already has, with keep-alives off, before it shuts its
+// servers down: busy keep-alive connections then end cleanly with
+// "Connection: close" instead of being cut while a client sends on them.
+const keepAliveLinger = time.Second
+
+// Configure sets the process-wide configuration and installs the restart and
+// stop signal handlers. It may be called several times (generated code calls
+// it once per package): AppHandlesStop is ORed, every other non-zero field
+// replaces the value set before.
+func Configure(c Config) {
+	p := theProcess
+	p.mu.Lock()
+	p.cfg = merge(p.cfg, c)
+	p.mu.Unlock()
+	if c.Logger != nil {
+		SetLogger(c.Logger)
+	}
+	p.start()
+}
+
+// merge returns old with the non-zero fields of c laid over it.
+func merge(old, c Config) Config {
+	if c.RestartSignal != nil {
+		old.RestartSignal = c.RestartSignal
+	}
+	if c.DrainTimeout != 0 {
+		old.DrainTimeout = c.DrainTimeout
+	}
+	if c.StartTimeout != 0 {
+		old.StartTimeout = c.StartTimeout
+	}
+	if c.ReadHeaderTimeout != 0 {
+		old.ReadHeaderTimeout = c.ReadHeaderTimeout
+	}
+	if c.IdleTimeout != 0 {
+		old.IdleTimeout = c.IdleTimeout
+	}
+	if c.ReadyTimeout != 0 {
+		old.ReadyTimeout = c.ReadyTimeout
+	}
+	if c.Logger != nil {
+		old.Logger = c.Logger
+	}
+	old.AppHandlesStop = old.AppHandlesStop || c.AppHandlesStop
+	return old
+}
+
+// withDefaults fills the zero fields of c with the defaults.
+func (c Config) withDefaults() Config {
+	return merge(Config{
+		RestartSignal:     syscall.SIGHUP,
+		DrainTimeout:      DefaultDrainTimeout,
+		StartTimeout:      DefaultStartTimeout,
+		ReadHeaderTimeout: DefaultReadHeaderTimeout,
+		IdleTimeout:       DefaultIdleTimeout,
+		ReadyTimeout:      DefaultReadyTimeout,
+	}, c)
+}
+
+// config returns the effective configuration.
+func (p *process) config() Config {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cfg.withDefaults()
+}

@@ -1,0 +1,110 @@
+package graceful
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+)
+
+// drainAndExit drains within DrainTimeout and then, unless the app handles
+// its own stop, exits 0.
+func (p *process) drainAndExit(handover bool) {
+	cfg := p.config()
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.DrainTimeout)
+	defer cancel()
+	p.drain(ctx, handover)
+	p.mu.Lock()
+	exiting := p.exiting
+	p.mu.Unlock()
+	if exiting {
+		os.Exit(0)
+	}
+}
+
+// drain stops the process without losing a request, in an order measured to
+// be safe (a bare http.Server.Shutdown right after a handover loses some):
+//
+//  1. close the listeners and wait for every Serve loop to return, so that
+//     no connection is accepted and then dropped by a shutting-down server;
+//  2. keep serving the open connections for a moment with keep-alives off,
+//     so that busy keep-alive connections end with "Connection: close";
+//  3. after a handover, send SIGTERM to this process, so that an app that
+//     handles SIGTERM runs its own shutdown path (harmless now);
+//  4. run the shutdown hooks and http.Server.Shutdown on every server;
+//  5. wait for the connections still tracked (hijacked ones), and at the
+//     deadline close the servers and every tracked connection.
+//
+// It closes drainDone when it returns.
+func (p *process) drain(ctx context.Context, handover bool) error {
+	defer close(p.drainDone)
+	start := time.Now()
+	servers := p.serverList()
+	logEvent("draining", "handover", handover, "servers", len(servers), "connections", p.conns.count())
+
+	for _, l := range p.openListeners() {
+		if handover {
+			l.keepSocketFile()
+		}
+		l.Close()
+	}
+	select {
+	case <-p.loops.none():
+	case <-ctx.Done():
+	}
+
+	for _, s := range servers {
+		s.SetKeepAlivesEnabled(false)
+	}
+	linger := time.NewTimer(keepAliveLinger)
+	select {
+	case <-linger.C:
+	case <-ctx.Done():
+		linger.Stop()
+	}
+
+	if handover {
+		if err := terminateSelf(); err != nil {
+			logFailure("SIGTERM to self", "err", err)
+		}
+	}
+	p.mu.Lock()
+	hooks := append([]func(){}, p.hooks...)
+	p.mu.Unlock()
+	for _, h := range hooks {
+		go h()
+	}
+	shutdownAll(ctx, servers)
+
+	select {
+	case <-p.conns.idle():
+	case <-ctx.Done():
+	}
+	var err error
+	if ctx.Err() != nil {
+		for _, s := range servers {
+			s.Close()
+		}
+		n := p.conns.closeAll()
+		err = fmt.Errorf("drain deadline passed, %d connections closed: %w", n, ctx.Err())
+		logFailure("drained", "took", time.Since(start).Round(time.Millisecond), "closed", n)
+		return err
+	}
+	logEvent("drained", "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// shutdownAll runs http.Server.Shutdown on every server at once.
+func shutdownAll(ctx context.Context, servers []*http.Server) {
+	var wg sync.WaitGroup
+	for _, s := range servers {
+		wg.Add(1)
+		go func(s *http.Server) {
+			defer wg.Done()
+			s.Shutdown(ctx)
+		}(s)
+	}
+	wg.Wait()
+}

@@ -1,0 +1,97 @@
+package graceful
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// The protocol between a process and the new process it starts on restart.
+// They are set only in the environment of the new process and removed from
+// it as soon as the runtime has read them.
+const (
+	// envParentPID names the pid of the process that started this one; a
+	// process whose actual parent differs ignores the protocol.
+	envParentPID = "GRACEFUL_PARENT_PID"
+	// envListeners describes the inherited sockets, in descriptor order
+	// from fd 3: a JSON array of socketName.
+	envListeners = "GRACEFUL_LISTENERS"
+	// envReadyFD is the descriptor of a pipe on which the new process
+	// writes one byte when it is ready.
+	envReadyFD = "GRACEFUL_READY_FD"
+)
+
+// firstInheritedFD is the descriptor of the first inherited socket.
+const firstInheritedFD = 3
+
+// socketName names a listening socket by what the program asked for
+// (Network, Address) and by where it is bound (Bound), so that a new version
+// finds its sockets whatever the order in which it opens them.
+type socketName struct {
+	Network string `json:"network"`
+	Address string `json:"address"`
+	Bound   string `json:"bound"`
+}
+
+func (n socketName) String() string {
+	return n.Network + ":" + n.Address
+}
+
+// protocol is what a new process reads from its environment.
+type protocol struct {
+	parentPID int
+	sockets   []socketName
+	readyFD   int
+}
+
+// encodeProtocol returns the environment entries that hand sockets (fd 3
+// onwards, in order) and the ready pipe (fd readyFD) to a new process.
+func encodeProtocol(parentPID int, sockets []socketName, readyFD int) ([]string, error) {
+	js, err := json.Marshal(sockets)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", envListeners, err)
+	}
+	return []string{
+		envParentPID + "=" + strconv.Itoa(parentPID),
+		envListeners + "=" + string(js),
+		envReadyFD + "=" + strconv.Itoa(readyFD),
+	}, nil
+}
+
+// readProtocol reads and removes the protocol variables of this process.
+// ok is false when this process was not started by the runtime.
+func readProtocol() (pr protocol, ok bool, err error) {
+	pid, havePID := os.LookupEnv(envParentPID)
+	list := os.Getenv(envListeners)
+	ready := os.Getenv(envReadyFD)
+	for _, k := range []string{envParentPID, envListeners, envReadyFD} {
+		os.Unsetenv(k)
+	}
+	if !havePID {
+		return pr, false, nil
+	}
+	if pr.parentPID, err = strconv.Atoi(pid); err != nil {
+		return pr, true, fmt.Errorf("%s=%q: %w", envParentPID, pid, err)
+	}
+	if err = json.Unmarshal([]byte(list), &pr.sockets); err != nil {
+		return pr, true, fmt.Errorf("%s=%q: %w", envListeners, list, err)
+	}
+	if pr.readyFD, err = strconv.Atoi(ready); err != nil {
+		return pr, true, fmt.Errorf("%s=%q: %w", envReadyFD, ready, err)
+	}
+	return pr, true, nil
+}
+
+// withoutProtocol returns env without any protocol variable.
+func withoutProtocol(env []string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		if strings.HasPrefix(kv, envParentPID+"=") || strings.HasPrefix(kv, envListeners+"=") || strings.HasPrefix(kv, envReadyFD+"=") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}

@@ -1,0 +1,211 @@
+// Command testserver is the server program the runtime's tests and the
+// restartload command start, restart and load. It is a plain net/http
+// program wired to the runtime by hand, the way generated code does it.
+//
+// Environment (read at start, inherited by every generation):
+//
+//	TS_LISTEN     listeners, "network=address" separated by ";" (default tcp=127.0.0.1:8080)
+//	TS_API        "listen" (Listen + ServerServe, default) or "las" (ListenAndServe, first address)
+//	TS_PLAIN      "1": plain net/http, no runtime (the throughput baseline)
+//	TS_CONTROL    a file read at start that tells this generation how to misbehave:
+//	              exit1, panic, hang, reverse, bind=ADDR (also listen on ADDR, fatal on error)
+//	TS_APP_STOP   "1": the app handles SIGTERM itself (AppHandlesStop)
+//	TS_DRAIN, TS_START, TS_READY   runtime timeouts (time.ParseDuration)
+//	TS_FILE       the file served at /file
+//
+// It prints one line "listen NETWORK BOUND" per listener on standard output.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	graceful "github.com/gracefulgen/gracefulgen/runtime"
+)
+
+func main() {
+	if os.Getenv("TS_LISTFDS") == "1" {
+		listFDs()
+		return
+	}
+	control := readControl()
+	switch {
+	case control["exit1"]:
+		fmt.Fprintln(os.Stderr, "testserver: exit 1 as told")
+		os.Exit(1)
+	case control["panic"]:
+		panic("testserver: panic as told")
+	case control["hang"]:
+		fmt.Fprintln(os.Stderr, "testserver: hanging as told")
+		select {}
+	}
+	plain := os.Getenv("TS_PLAIN") == "1"
+	if !plain {
+		graceful.Configure(graceful.Config{
+			DrainTimeout:   duration("TS_DRAIN"),
+			StartTimeout:   duration("TS_START"),
+			ReadyTimeout:   duration("TS_READY"),
+			AppHandlesStop: os.Getenv("TS_APP_STOP") == "1",
+			Logger:         slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		})
+	}
+
+	specs := strings.Split(envOr("TS_LISTEN", "tcp=127.0.0.1:8080"), ";")
+	if control["reverse"] {
+		sort.Sort(sort.Reverse(sort.StringSlice(specs)))
+	}
+	for word := range control {
+		if addr, ok := strings.CutPrefix(word, "bind="); ok {
+			specs = append(specs, "tcp="+addr)
+		}
+	}
+	mux := handlers()
+
+	if os.Getenv("TS_API") == "las" && !plain {
+		_, addr, _ := strings.Cut(specs[0], "=")
+		fmt.Printf("listen tcp %s\n", addr)
+		log.Fatal(graceful.ListenAndServe(addr, mux))
+	}
+
+	var servers []*http.Server
+	done := make(chan error, len(specs))
+	for _, spec := range specs {
+		network, addr, _ := strings.Cut(spec, "=")
+		var l net.Listener
+		var err error
+		if plain {
+			l, err = net.Listen(network, addr)
+		} else {
+			l, err = graceful.Listen(network, addr)
+		}
+		if err != nil {
+			log.Fatalf("testserver: listen %s: %v", spec, err)
+		}
+		fmt.Printf("listen %s %s\n", network, l.Addr())
+		srv := &http.Server{Handler: mux}
+		servers = append(servers, srv)
+		go func() {
+			if plain {
+				done <- srv.Serve(l)
+			} else {
+				done <- graceful.ServerServe(srv, l)
+			}
+		}()
+	}
+	if os.Getenv("TS_APP_STOP") == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+		defer stop()
+		go func() {
+			<-ctx.Done()
+			fmt.Fprintln(os.Stderr, "testserver: app shutdown")
+			for _, s := range servers {
+				s.Shutdown(context.Background())
+			}
+		}()
+	}
+	for range specs {
+		if err := <-done; err != http.ErrServerClosed {
+			log.Fatalf("testserver: serve: %v", err)
+		}
+	}
+	fmt.Fprintln(os.Stderr, "testserver: serve returned http.ErrServerClosed, exiting")
+}
+
+func handlers() *http.ServeMux {
+	mux := http.NewServeMux()
+	pid := fmt.Sprint(os.Getpid())
+	mux.HandleFunc("/work", func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, pid)
+	})
+	mux.HandleFunc("/pid", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, pid)
+	})
+	mux.HandleFunc("/small", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "hello, world\n")
+	})
+	mux.HandleFunc("/file", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, os.Getenv("TS_FILE"))
+	})
+	mux.HandleFunc("/hijack", func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		buf.WriteString("hijacked " + pid + "\n")
+		buf.Flush()
+		io.Copy(io.Discard, conn) // hold it open until the peer or the runtime closes it
+		conn.Close()
+	})
+	mux.HandleFunc("/spawn", func(w http.ResponseWriter, r *http.Request) {
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), "TS_LISTFDS=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			http.Error(w, fmt.Sprintf("%v: %s", err, out), http.StatusInternalServerError)
+			return
+		}
+		w.Write(out)
+	})
+	return mux
+}
+
+// listFDs prints the open descriptors and protocol variables of this
+// process: what a subprocess of the app inherited.
+func listFDs() {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		fmt.Println("error", err)
+		return
+	}
+	for _, e := range entries {
+		target, _ := os.Readlink("/proc/self/fd/" + e.Name())
+		fmt.Printf("fd %s %s\n", e.Name(), target)
+	}
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "GRACEFUL_") {
+			fmt.Printf("env %s\n", kv)
+		}
+	}
+}
+
+func readControl() map[string]bool {
+	words := map[string]bool{}
+	path := os.Getenv("TS_CONTROL")
+	if path == "" {
+		return words
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return words
+	}
+	for _, w := range strings.Fields(string(b)) {
+		words[w] = true
+	}
+	return words
+}
+
+func duration(key string) time.Duration {
+	d, _ := time.ParseDuration(os.Getenv(key))
+	return d
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,164 @@
+package graceful
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// executable is how this process was started, recorded at start-up: the
+// new process of a restart is started the same way, from the path as the
+// operator gave it (not resolved through symlinks, so that a deploy that
+// switches a symlink to a new release runs the new release).
+type executable struct {
+	argv []string
+	dir  string
+}
+
+func recordExecutable() executable {
+	dir, _ := os.Getwd()
+	return executable{argv: append([]string(nil), os.Args...), dir: dir}
+}
+
+// path resolves argv[0] at restart time: relative to the start-up working
+// directory when it names a path, through PATH when it is a bare name, and
+// os.Executable as a last resort.
+func (e executable) path() (string, error) {
+	if len(e.argv) == 0 || e.argv[0] == "" {
+		return os.Executable()
+	}
+	arg0 := e.argv[0]
+	switch {
+	case filepath.IsAbs(arg0):
+		return arg0, nil
+	case strings.ContainsRune(arg0, os.PathSeparator) || strings.ContainsRune(arg0, '/'):
+		return filepath.Join(e.dir, arg0), nil
+	}
+	if p, err := exec.LookPath(arg0); err == nil {
+		return filepath.Abs(p)
+	}
+	return os.Executable()
+}
+
+// child is a process started by a restart, watched until it exits.
+type child struct {
+	pid    int
+	proc   *os.Process
+	exited chan string // receives why it exited, once reaped
+}
+
+func watch(pid int) (*child, error) {
+	proc, err := os.FindProcess(pid)
+	if err != nil {
+		return nil, fmt.Errorf("watch child %d: %w", pid, err)
+	}
+	c := &child{pid: pid, proc: proc, exited: make(chan string, 1)}
+	go func() {
+		st, err := proc.Wait()
+		if err != nil {
+			c.exited <- err.Error()
+			return
+		}
+		c.exited <- st.String()
+	}()
+	return c, nil
+}
+
+// kill kills the child and waits until it is reaped.
+func (c *child) kill() string {
+	c.proc.Kill()
+	return <-c.exited
+}
+
+// handOver starts the new process with this process's sockets and waits
+// until it is ready. On any failure the new process is killed and reaped and
+// the error says why; the sockets stay with this process.
+func (p *process) handOver(abort <-chan struct{}) error {
+	cfg := p.config()
+	path, err := p.exe.path()
+	if err != nil {
+		return fmt.Errorf("find executable: %w", err)
+	}
+	if err := checkExecutable(path); err != nil {
+		return err
+	}
+
+	var fds []int
+	defer func() {
+		for _, fd := range fds {
+			closeFD(fd)
+		}
+	}()
+	var names []socketName
+	for _, l := range p.openListeners() {
+		fd, err := dupListener(l)
+		if err != nil {
+			logFailure("socket not handed over", "socket", l.name.String(), "err", err)
+			continue
+		}
+		fds = append(fds, fd)
+		names = append(names, l.name)
+	}
+
+	r, w, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("ready pipe: %w", err)
+	}
+	defer r.Close()
+	proto, err := encodeProtocol(os.Getpid(), names, firstInheritedFD+len(fds))
+	if err != nil {
+		w.Close()
+		return err
+	}
+	env := append(withoutProtocol(os.Environ()), proto...)
+	pid, err := startProcess(path, p.exe.argv, env, p.exe.dir, append(fds, int(w.Fd())))
+	w.Close()
+	if err != nil {
+		return err
+	}
+	c, err := watch(pid)
+	if err != nil {
+		return err
+	}
+	logEvent("child started", "child", pid, "path", path, "sockets", len(names))
+
+	readyCh := make(chan error, 1)
+	go func() {
+		var b [1]byte
+		_, err := r.Read(b[:])
+		readyCh <- err
+	}()
+	timer := time.NewTimer(cfg.StartTimeout)
+	defer timer.Stop()
+	for {
+		select {
+		case err := <-readyCh:
+			if err == nil {
+				logEvent("child ready", "child", pid)
+				return nil
+			}
+			readyCh = nil // the pipe closed: the child is exiting
+		case why := <-c.exited:
+			return fmt.Errorf("child %d exited before it was ready: %s", pid, why)
+		case <-timer.C:
+			why := c.kill()
+			return fmt.Errorf("child %d not ready within the start timeout %v, killed (%s)", pid, cfg.StartTimeout, why)
+		case <-abort:
+			c.kill()
+			return errAborted
+		}
+	}
+}
+
+// dupListener duplicates the descriptor of a listener for the new process.
+func dupListener(l *gracefulListener) (int, error) {
+	sc, ok := l.Listener.(syscall.Conn)
+	if !ok {
+		return -1, fmt.Errorf("%T has no descriptor to pass", l.Listener)
+	}
+	return dupFD(sc)
+}

@@ -1,0 +1,278 @@
+package graceful
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+)
+
+// phase is where the process stands in its life cycle. A process is idle
+// (serving), restarting (one new process being started, at most), or
+// draining (stopping; nothing else happens any more).
+type phase int
+
+const (
+	phaseIdle phase = iota
+	phaseRestarting
+	phaseDraining
+)
+
+// errAborted ends a restart that a stop signal interrupted.
+var errAborted = errors.New("restart aborted: the process is stopping")
+
+// process is the runtime's state; there is one per process, theProcess.
+type process struct {
+	startOnce sync.Once
+	in        *inheritance
+	exe       executable
+	conns     *tracker
+	loops     gate // running Serve calls
+	sigs      chan os.Signal
+
+	mu        sync.Mutex
+	cfg       Config
+	listeners []*gracefulListener // open, in creation order
+	servers   map[*http.Server]int
+	hooks     []func()
+	restartSig os.Signal
+
+	ready      bool
+	readyTimer *time.Timer
+	held       bool // a restart signal arrived before the process was ready
+
+	phase       phase
+	abort       chan struct{} // closed to abort the restart under way
+	restartDone chan struct{} // closed when the restart under way has ended
+	drainDone   chan struct{} // closed when the drain has ended
+	exiting     bool          // the runtime exits once drained
+}
+
+var theProcess = newProcess()
+
+func newProcess() *process {
+	return &process{
+		in:        inherit(),
+		exe:       recordExecutable(),
+		conns:     newTracker(),
+		servers:   map[*http.Server]int{},
+		drainDone: make(chan struct{}),
+	}
+}
+
+// ensure returns the process with its signal handlers installed, for API
+// calls made by a program that never called Configure.
+func ensure() *process {
+	theProcess.start()
+	return theProcess
+}
+
+// register wraps l as a listener the process tracks and hands over.
+func (p *process) register(l net.Listener, name socketName, inherited bool) *gracefulListener {
+	gl := &gracefulListener{Listener: l, name: name, p: p, conns: p.conns, inherited: inherited}
+	p.mu.Lock()
+	p.listeners = append(p.listeners, gl)
+	p.mu.Unlock()
+	return gl
+}
+
+// wrap returns l as a gracefulListener, registering it if it is not one.
+func (p *process) wrap(l net.Listener) *gracefulListener {
+	if gl, ok := l.(*gracefulListener); ok {
+		return gl
+	}
+	addr := l.Addr()
+	return p.register(l, socketName{Network: addr.Network(), Address: addr.String(), Bound: addr.String()}, false)
+}
+
+// forget removes a closed listener from the set handed over.
+func (p *process) forget(l *gracefulListener) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, x := range p.listeners {
+		if x == l {
+			p.listeners = append(p.listeners[:i:i], p.listeners[i+1:]...)
+			break
+		}
+	}
+}
+
+// openListeners returns the listeners currently open.
+func (p *process) openListeners() []*gracefulListener {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]*gracefulListener(nil), p.listeners...)
+}
+
+// served records that l accepts connections and declares the process ready
+// when that completes the rule: a first process is ready when it serves
+// once; a restarted one when it serves every socket it inherited, or
+// ReadyTimeout after it first served.
+func (p *process) served(l *gracefulListener) {
+	p.mu.Lock()
+	l.served = true
+	if p.ready {
+		p.mu.Unlock()
+		return
+	}
+	complete := !p.in.isChild() || p.in.allAdopted()
+	for _, x := range p.listeners {
+		if x.inherited && !x.served {
+			complete = false
+		}
+	}
+	if !complete && p.readyTimer == nil {
+		timeout := p.cfg.withDefaults().ReadyTimeout
+		p.readyTimer = time.AfterFunc(timeout, func() { p.becomeReady("ready timeout: serving without every inherited socket") })
+	}
+	p.mu.Unlock()
+	if complete {
+		p.becomeReady("serving")
+	}
+}
+
+// becomeReady declares the process ready, once: a restarted process tells
+// its parent and closes the inherited sockets nobody asked for; a restart
+// signal held until now is acted upon.
+func (p *process) becomeReady(why string) {
+	p.mu.Lock()
+	if p.ready {
+		p.mu.Unlock()
+		return
+	}
+	p.ready = true
+	if p.readyTimer != nil {
+		p.readyTimer.Stop()
+	}
+	held := p.held
+	p.held = false
+	p.mu.Unlock()
+
+	if p.in.isChild() {
+		unused := p.in.closeUnadopted()
+		if err := p.in.reportReady(); err != nil {
+			logFailure("ready", "reason", why, "err", err)
+		} else {
+			logEvent("ready", "reason", why, "parent", p.in.parent, "closed_unused", unused)
+		}
+	} else {
+		logEvent("ready", "reason", why)
+	}
+	if held {
+		p.requestRestart()
+	}
+}
+
+// requestRestart starts a restart unless one is under way, the process is
+// stopping, or it is not ready yet (then the request is held).
+func (p *process) requestRestart() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case p.phase == phaseDraining:
+		logEvent("restart ignored: the process is stopping")
+	case p.phase == phaseRestarting:
+		logEvent("restart ignored: a restart is already under way")
+	case !p.ready:
+		p.held = true
+		logEvent("restart held until this process is ready")
+	default:
+		p.phase = phaseRestarting
+		p.abort = make(chan struct{})
+		p.restartDone = make(chan struct{})
+		go p.restart(p.abort, p.restartDone)
+	}
+}
+
+// restart runs one restart: start the new process, and once it is ready,
+// drain this one. On failure the process goes back to idle and keeps serving.
+func (p *process) restart(abort, done chan struct{}) {
+	logEvent("restart requested")
+	err := p.handOver(abort)
+	p.mu.Lock()
+	handedOver := err == nil && p.phase == phaseRestarting
+	switch {
+	case handedOver:
+		p.phase = phaseDraining
+		p.exiting = !p.cfg.AppHandlesStop
+	case p.phase == phaseRestarting:
+		p.phase = phaseIdle
+	}
+	p.mu.Unlock()
+	close(done)
+	switch {
+	case handedOver:
+		p.drainAndExit(true)
+	case err != nil && err != errAborted:
+		logFailure("restart failed, still serving", "reason", err)
+	}
+}
+
+// stop begins a stop: it aborts a restart under way, then drains. It
+// returns false when the process is draining already.
+func (p *process) beginStop(exit bool) bool {
+	p.mu.Lock()
+	switch p.phase {
+	case phaseDraining:
+		p.mu.Unlock()
+		return false
+	case phaseRestarting:
+		p.phase = phaseDraining
+		p.exiting = exit
+		close(p.abort)
+		done := p.restartDone
+		p.mu.Unlock()
+		<-done
+		return true
+	}
+	p.phase = phaseDraining
+	p.exiting = exit
+	p.mu.Unlock()
+	return true
+}
+
+// draining reports whether the process is stopping.
+func (p *process) draining() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.phase == phaseDraining
+}
+
+// gate counts running things and says when none is left.
+type gate struct {
+	mu   sync.Mutex
+	n    int
+	zero chan struct{}
+}
+
+func (g *gate) add() {
+	g.mu.Lock()
+	if g.n == 0 || g.zero == nil {
+		g.zero = make(chan struct{})
+	}
+	g.n++
+	g.mu.Unlock()
+}
+
+func (g *gate) done() {
+	g.mu.Lock()
+	g.n--
+	if g.n == 0 {
+		close(g.zero)
+	}
+	g.mu.Unlock()
+}
+
+// none returns a channel closed when nothing is running.
+func (g *gate) none() <-chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.n == 0 {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	return g.zero
+}
