@@ -1,0 +1,71 @@
+// Command restartbench runs the side-by-side restart benchmark of
+// gracefulgen against the restart libraries Go services use today, and
+// prints one markdown table.
+//
+// From the repository root (it needs root for the PID 1 runs):
+//
+//	go run ./bench/cmd/restartbench                 # the full table: 100 restarts per run
+//	go run ./bench/cmd/restartbench -quick          # 5 restarts, shorter throughput runs
+//	go run ./bench/cmd/restartbench -rows tableflip,stopstart -restarts 10 -pid1=false
+//
+// Rows: gracefulgen, tableflip, endless, grace, fdpass, stopstart.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gracefulgen/gracefulgen/bench/internal/harness"
+)
+
+func main() {
+	d := harness.Defaults
+	rows := flag.String("rows", "", "comma-separated rows to run (default all): gracefulgen,tableflip,endless,grace,fdpass,stopstart")
+	restarts := flag.Int("restarts", d.Restarts, "restarts per run")
+	pid1 := flag.Bool("pid1", d.PID1, "also run each row as PID 1 of its own pid namespace (needs root)")
+	quick := flag.Bool("quick", false, "a short run for development: 5 restarts, throughput runs of 1s (flags given explicitly win)")
+	workers := flag.Int("workers", d.Workers, "load workers per client mode")
+	delay := flag.Duration("delay", d.Delay, "handler work per request")
+	throughputFor := flag.Duration("throughput-for", d.ThroughputFor, "length of one throughput measurement")
+	rounds := flag.Int("throughput-rounds", d.ThroughputRounds, "throughput measurements per server, alternating with plain net/http")
+	workDir := flag.String("work", "", "keep binaries and server logs in this directory (default: a temporary one, removed)")
+	converted := flag.String("converted", "", "development only: build this already converted copy of servers/plain instead of running the generator")
+	flag.Parse()
+
+	set := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *quick {
+		if !set["restarts"] {
+			*restarts = 5
+		}
+		if !set["throughput-for"] {
+			*throughputFor = time.Second
+		}
+	}
+	selected, err := harness.SelectRows(*rows)
+	if err != nil {
+		fail(err)
+	}
+	if *workDir != "" {
+		if err := os.MkdirAll(*workDir, 0o755); err != nil {
+			fail(err)
+		}
+	}
+	o := d
+	o.Rows, o.Restarts, o.PID1, o.Workers, o.Delay = selected, *restarts, *pid1, *workers, *delay
+	o.ThroughputFor, o.ThroughputRounds, o.WorkDir, o.Converted = *throughputFor, *rounds, *workDir, *converted
+	o.Progress = os.Stderr
+	rep, err := harness.Run(o)
+	if err != nil {
+		fail(err)
+	}
+	fmt.Print(rep.Markdown("go run ./bench/cmd/restartbench " + strings.Join(os.Args[1:], " ")))
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "restartbench:", err)
+	os.Exit(1)
+}

@@ -1,0 +1,59 @@
+// Package handler is the one HTTP handler every benchmark server serves, so
+// that the rows differ only in how they restart.
+package handler
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+)
+
+// generation names this process uniquely, even when a new pid namespace
+// hands out the same pid again (pid 1 of every container).
+var generation = newGeneration()
+
+func newGeneration() string {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("handler: read random generation id: %v", err))
+	}
+	return hex.EncodeToString(b)
+}
+
+// New returns the benchmark handler: it reads the whole request body (so POST
+// requests are consumed), works for delay so that requests are in flight
+// during restarts, and answers with one line naming the process that served
+// it, in the form parsed by Identity.
+func New(delay time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		if delay > 0 {
+			time.Sleep(delay)
+		}
+		fmt.Fprintf(w, "pid=%d gen=%s read=%d\n", os.Getpid(), generation, n)
+	})
+}
+
+// Setup defines the flags every benchmark server takes (-addr, -delay),
+// parses the command line, and returns the address to listen on and the
+// handler to serve.
+func Setup() (addr string, h http.Handler) {
+	a := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	delay := flag.Duration("delay", 5*time.Millisecond, "time each request works, so requests are in flight during restarts")
+	flag.Parse()
+	return *a, New(*delay)
+}
+
+// Identity parses an answer of the handler into the serving process's pid
+// (as that process sees it, inside its pid namespace) and its generation id.
+func Identity(body []byte) (pid int, gen string, err error) {
+	if _, err := fmt.Sscanf(string(body), "pid=%d gen=%s", &pid, &gen); err != nil {
+		return 0, "", fmt.Errorf("parse handler answer %q: %w", body, err)
+	}
+	return pid, gen, nil
+}

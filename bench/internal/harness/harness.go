@@ -1,0 +1,155 @@
+package harness
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Options configure a benchmark run. Zero fields take the defaults of
+// Defaults.
+type Options struct {
+	Rows             []Row
+	Restarts         int           // restarts per run
+	PID1             bool          // also run every row as PID 1 of its own pid namespace
+	Workers          int           // load workers per client mode
+	Delay            time.Duration // handler work per request
+	Pause            time.Duration // between a handover and the next restart, and before the first
+	HandoverTimeout  time.Duration // a restart without a new generation answering by then failed
+	RetireWait       time.Duration // an old generation still alive this long after the handover was not retired
+	StartTimeout     time.Duration // the first process must answer by then
+	MaxProcesses     int           // a run stops when more tracked processes than this are alive
+	ThroughputFor    time.Duration // length of one throughput measurement
+	ThroughputRounds int           // alternating reference/row measurements
+	WorkDir          string        // binaries and logs; a temporary directory when empty
+	Converted        string        // an already converted copy of servers/plain (development only)
+	Progress         io.Writer     // one line per step; nil for none
+}
+
+// Defaults are the full benchmark's settings.
+var Defaults = Options{
+	Restarts:         100,
+	PID1:             true,
+	Workers:          4,
+	Delay:            5 * time.Millisecond,
+	Pause:            100 * time.Millisecond,
+	HandoverTimeout:  10 * time.Second,
+	RetireWait:       3 * time.Second,
+	StartTimeout:     15 * time.Second,
+	MaxProcesses:     20,
+	ThroughputFor:    2 * time.Second,
+	ThroughputRounds: 2,
+}
+
+func (o *Options) fill() {
+	d := Defaults
+	set := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	setD := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	set(&o.Restarts, d.Restarts)
+	set(&o.Workers, d.Workers)
+	set(&o.MaxProcesses, d.MaxProcesses)
+	set(&o.ThroughputRounds, d.ThroughputRounds)
+	setD(&o.Delay, d.Delay)
+	setD(&o.Pause, d.Pause)
+	setD(&o.HandoverTimeout, d.HandoverTimeout)
+	setD(&o.RetireWait, d.RetireWait)
+	setD(&o.StartTimeout, d.StartTimeout)
+	setD(&o.ThroughputFor, d.ThroughputFor)
+	if o.Rows == nil {
+		o.Rows = Rows
+	}
+	if o.Progress == nil {
+		o.Progress = io.Discard
+	}
+}
+
+// RowReport is everything measured for one row.
+type RowReport struct {
+	Row        Row
+	BuildNote  string
+	BuildErr   error
+	Runs       []RunResult // the process run, then the PID 1 run
+	Throughput float64     // requests per second against plain net/http, as a ratio
+	RatioErr   error
+}
+
+// Report is a whole benchmark run.
+type Report struct {
+	Started, Ended time.Time
+	Options        Options
+	Rows           []RowReport
+}
+
+// Run benchmarks every row of o and returns the report. Each row's
+// processes are killed before the next row starts.
+func Run(o Options) (Report, error) {
+	o.fill()
+	if o.WorkDir == "" {
+		dir, err := os.MkdirTemp("", "restartbench-")
+		if err != nil {
+			return Report{}, fmt.Errorf("make a work directory: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		o.WorkDir = dir
+	}
+	b, err := newBuilder(o.WorkDir, o.Converted)
+	if err != nil {
+		return Report{}, err
+	}
+	rep := Report{Started: time.Now(), Options: o}
+	plain := Row{Name: "plain-reference", Server: "servers/plain"}
+	reference, _, err := b.build(plain)
+	if err != nil {
+		return Report{}, fmt.Errorf("build the plain net/http reference: %w", err)
+	}
+	for _, row := range o.Rows {
+		rep.Rows = append(rep.Rows, o.runRow(b, row, reference))
+	}
+	rep.Ended = time.Now()
+	return rep, nil
+}
+
+// runRow builds one row and runs its restart runs and throughput ratio.
+func (o *Options) runRow(b *builder, row Row, reference string) RowReport {
+	rr := RowReport{Row: row}
+	fmt.Fprintf(o.Progress, "%s: build\n", row.Name)
+	bin, note, err := b.build(row)
+	rr.BuildNote, rr.BuildErr = note, err
+	if err != nil {
+		fmt.Fprintf(o.Progress, "%s: %v\n", row.Name, err)
+		return rr
+	}
+	logFile, err := os.Create(filepath.Join(o.WorkDir, row.Name+".log"))
+	if err != nil {
+		rr.BuildErr = fmt.Errorf("open the row's log: %w", err)
+		return rr
+	}
+	defer logFile.Close()
+	for _, pid1 := range o.modes() {
+		fmt.Fprintf(o.Progress, "%s: %d restarts%s\n", row.Name, o.Restarts, map[bool]string{true: " as PID 1"}[pid1])
+		r := o.restartRun(row, bin, pid1, logFile)
+		fmt.Fprintf(o.Progress, "%s: %d handovers, failed %v\n", row.Name, len(r.Handovers), r.Load.AllFailed())
+		rr.Runs = append(rr.Runs, r)
+	}
+	fmt.Fprintf(o.Progress, "%s: throughput\n", row.Name)
+	rr.Throughput, rr.RatioErr = o.throughputRatio(bin, reference, logFile)
+	return rr
+}
+
+// modes are the restart runs of each row: as a process, then as PID 1.
+func (o *Options) modes() []bool {
+	if o.PID1 {
+		return []bool{false, true}
+	}
+	return []bool{false}
+}

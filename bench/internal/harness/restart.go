@@ -1,0 +1,286 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/gracefulgen/gracefulgen/bench/internal/load"
+	"github.com/gracefulgen/gracefulgen/bench/internal/proc"
+)
+
+// RunResult is what one restart run of one row measured.
+type RunResult struct {
+	PID1       bool            // the server ran as PID 1 of its own pid namespace
+	Attempted  int             // restarts signalled
+	Handovers  []time.Duration // signal to the first answer of the new generation, per successful restart
+	DownAt     int             // the restart after which nothing served any more (0: never)
+	NotRetired int             // restarts whose old generation was still alive RetireWait after the handover
+	Load       load.Result
+	LeftOver   int  // processes alive at the end besides the serving one (and a supervisor above it)
+	FDGrowth   int  // descriptors of the final serving process minus those of the first
+	FDKnown    bool // both descriptor counts could be read
+	PeakRSS    int64
+	Notes      []string
+}
+
+func (r *RunResult) note(format string, args ...any) {
+	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
+}
+
+// generation is a serving process: how it answers and where it is.
+type generation struct {
+	seen
+	host int // root-namespace pid
+}
+
+// restartRun starts bin, loads it, restarts it o.Restarts times the row's
+// way, and measures. Every process it started is killed before it returns.
+func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res RunResult) {
+	res.PID1 = pid1
+	tr := proc.NewTracker()
+	defer func() {
+		if err := tr.KillAll(2 * time.Second); err != nil {
+			res.note("%v", err)
+		}
+	}()
+	addr, err := freeAddr()
+	if err != nil {
+		res.note("%v", err)
+		return res
+	}
+	url := "http://" + addr + "/"
+	args := []string{"-addr", addr, "-delay", o.Delay.String()}
+	obs := newObserver()
+
+	leader, err := tr.Start(bin, args, log, pid1)
+	if err != nil {
+		res.note("%v", err)
+		return res
+	}
+	cur, err := waitServing(url, tr, leader, pid1, obs, o.StartTimeout)
+	if err != nil {
+		res.note("did not start: %v", err)
+		return res
+	}
+	time.Sleep(200 * time.Millisecond)
+	fdStart, errStart := proc.FDCount(cur.host)
+	res.sampleRSS(cur.host)
+
+	ctx, stopLoad := context.WithCancel(context.Background())
+	loaded := make(chan load.Result, 1)
+	go func() {
+		loaded <- load.Run(ctx, load.Config{URL: url, Workers: o.Workers, Observe: obs.observe})
+	}()
+	time.Sleep(o.Pause)
+
+	failedInARow := 0
+	for i := 1; i <= o.Restarts; i++ {
+		res.Attempted = i
+		res.sampleRSS(cur.host)
+		known := obs.known()
+		target := cur.host
+		if pid1 {
+			target = leader // a container's signals go to its entrypoint
+		}
+		start := time.Now()
+		if row.StopStart {
+			leader, err = stopAndStart(tr, row, bin, args, log, pid1, target, leader)
+			if err != nil {
+				res.note("restart %d: %v", i, err)
+				res.DownAt = i
+				break
+			}
+		} else if err := tr.Signal(target, row.Signal); err != nil {
+			res.wentDown(i, tr, err)
+			break
+		}
+		next, down := waitNewGeneration(tr, obs, known, o.HandoverTimeout)
+		if down {
+			res.wentDown(i, tr, nil)
+			break
+		}
+		if next == nil {
+			failedInARow++
+			res.note("restart %d: no new generation answered within %v", i, o.HandoverTimeout)
+			if failedInARow == 3 {
+				res.note("gave up after 3 restarts in a row without a handover")
+				break
+			}
+			continue
+		}
+		failedInARow = 0
+		res.Handovers = append(res.Handovers, next.First.Sub(start))
+		if !tr.WaitExit(cur.host, o.RetireWait) {
+			res.NotRetired++
+		}
+		host, err := tr.Find(next.PID, groupOf(pid1, leader))
+		if err != nil {
+			res.wentDown(i, tr, fmt.Errorf("the new generation (pid %d) answered, then was gone", next.PID))
+			break
+		}
+		cur = generation{seen: *next, host: host.PID}
+		time.Sleep(o.Pause)
+		if !tr.Alive(cur.host) {
+			res.wentDown(i, tr, fmt.Errorf("the new generation (pid %d) answered, then was gone", next.PID))
+			break
+		}
+		if live, _ := tr.Live(); len(live) > o.MaxProcesses {
+			res.note("stopped at restart %d: %d processes piled up", i, len(live))
+			break
+		}
+	}
+	stopLoad()
+	res.Load = <-loaded
+
+	// Let the clients' connections close, then measure the process serving now.
+	time.Sleep(500 * time.Millisecond)
+	final, err := waitServing(url, tr, leader, pid1, obs, 3*time.Second)
+	if err != nil {
+		if res.DownAt == 0 {
+			res.note("nothing answers at the end: %v", err)
+		}
+		return res
+	}
+	fdEnd, errEnd := proc.FDCount(final.host)
+	res.FDGrowth, res.FDKnown = fdEnd-fdStart, errStart == nil && errEnd == nil
+	res.sampleRSS(final.host)
+	tr.WaitExit(cur.host, o.RetireWait) // give a last old generation its drain
+	res.LeftOver = leftOver(tr, final, obs)
+	return res
+}
+
+// wentDown records that restart i ended the service, or, if some tracked
+// process still lives, that the restart failed with err.
+func (r *RunResult) wentDown(i int, tr *proc.Tracker, err error) {
+	if live, lerr := tr.Live(); lerr == nil && len(live) == 0 {
+		r.DownAt = i
+		why := ""
+		if r.PID1 {
+			why = " (once PID 1 exits, the kernel kills its whole pid namespace)"
+		}
+		r.note("down for good at restart %d: no process left%s", i, why)
+		return
+	}
+	r.note("stopped at restart %d: %v", i, err)
+}
+
+// sampleRSS raises PeakRSS to the process's peak resident size.
+func (r *RunResult) sampleRSS(pid int) {
+	if rss, err := proc.PeakRSS(pid); err == nil && rss > r.PeakRSS {
+		r.PeakRSS = rss
+	}
+}
+
+// groupOf is the process group to search a pid in: in a pid namespace, pids
+// repeat across namespaces, so the current container's group.
+func groupOf(pid1 bool, leader int) int {
+	if pid1 {
+		return leader
+	}
+	return 0
+}
+
+// stopAndStart is the baseline's restart: stop the serving process (or the
+// container) with the row's signal, wait for it to be gone, start the binary
+// again. It returns the new process group's leader.
+func stopAndStart(tr *proc.Tracker, row Row, bin string, args []string, log io.Writer, pid1 bool, target, leader int) (int, error) {
+	if err := tr.Signal(target, row.Signal); err != nil {
+		return 0, err
+	}
+	gone := tr.WaitExit(target, 10*time.Second)
+	if pid1 {
+		gone = tr.WaitGone(leader, 10*time.Second)
+	}
+	if !gone {
+		return 0, fmt.Errorf("the stopped process %d did not exit within 10s", target)
+	}
+	return tr.Start(bin, args, log, pid1)
+}
+
+// waitServing probes url until a tracked process answers, or timeout passes.
+func waitServing(url string, tr *proc.Tracker, leader int, pid1 bool, obs *observer, timeout time.Duration) (generation, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		a, err := load.Probe(url, time.Second)
+		if err == nil {
+			obs.observe(a)
+			p, ferr := tr.Find(a.PID, groupOf(pid1, leader))
+			if ferr == nil {
+				return generation{seen: seen{Gen: a.Gen, PID: a.PID, First: a.At}, host: p.PID}, nil
+			}
+			err = ferr
+		}
+		if time.Now().After(deadline) {
+			return generation{}, fmt.Errorf("no answer from a tracked process at %s within %v: %w", url, timeout, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitNewGeneration waits for a generation not in known to answer. It
+// returns nil after timeout, and down as soon as no tracked process is alive.
+func waitNewGeneration(tr *proc.Tracker, obs *observer, known map[string]bool, timeout time.Duration) (next *seen, down bool) {
+	deadline := time.Now().Add(timeout)
+	for i := 0; ; i++ {
+		if s, ok := obs.firstNew(known); ok {
+			return &s, false
+		}
+		if i%25 == 0 {
+			if live, err := tr.Live(); err == nil && len(live) == 0 {
+				// One more look: the answer may have come just before the end.
+				if s, ok := obs.firstNew(known); ok {
+					return &s, false
+				}
+				return nil, true
+			}
+		}
+		if time.Now().After(deadline) {
+			return nil, false
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// leftOver counts the live processes other than the one serving at the end
+// and a supervisor above it: a process that ever answered requests (an old
+// generation) counts, and so does one that never did and is not an ancestor
+// of the serving process (a child that never became ready).
+func leftOver(tr *proc.Tracker, serving generation, obs *observer) int {
+	live, err := tr.Live()
+	if err != nil {
+		return -1
+	}
+	byPID := map[int]proc.Info{}
+	for _, p := range live {
+		byPID[p.PID] = p
+	}
+	ancestors := map[int]bool{}
+	for p, ok := byPID[serving.host]; ok; p, ok = byPID[p.PPID] {
+		ancestors[p.PPID] = true
+	}
+	answered := obs.pids()
+	n := 0
+	for _, p := range live {
+		if p.PID == serving.host {
+			continue
+		}
+		if answered[p.InnerPID()] || !ancestors[p.PID] {
+			n++
+		}
+	}
+	return n
+}
+
+// freeAddr returns a loopback address with a port free right now.
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a free loopback port: %w", err)
+	}
+	defer l.Close()
+	return "127.0.0.1:" + strconv.Itoa(l.Addr().(*net.TCPAddr).Port), nil
+}

@@ -1,0 +1,129 @@
+package harness
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/gracefulgen/gracefulgen/bench/internal/load"
+)
+
+// Machine describes where the benchmark ran: cores, kernel, Go version.
+func Machine() string {
+	kernel := "unknown kernel"
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		kernel = "Linux " + strings.TrimSpace(string(b))
+	}
+	return fmt.Sprintf("%d cores (nproc), %s, %s %s/%s", runtime.NumCPU(), kernel, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// columns of the table, in order.
+var columns = []string{
+	"server", "run as", "restarts handed over", "requests",
+	"failed: keep-alive GET", "failed: keep-alive POST", "failed: new conn GET",
+	"handover p50", "handover max", "longest gap", "processes left over",
+	"fd growth", "peak RSS", "throughput vs net/http", "notes",
+}
+
+// Markdown renders the report as a markdown table headed by the date, the
+// machine and command, the command line that produced it, and the settings.
+func (r Report) Markdown(command string) string {
+	var b strings.Builder
+	o := r.Options
+	fmt.Fprintf(&b, "Restart benchmark, %s (%s to %s UTC), %s.\n\n",
+		r.Started.UTC().Format("2006-01-02"), r.Started.UTC().Format("15:04"), r.Ended.UTC().Format("15:04"), Machine())
+	fmt.Fprintf(&b, "Command: `%s`\n\n", command)
+	fmt.Fprintf(&b, "Each run: %d restarts under load of %d workers per client mode on 127.0.0.1; the handler reads the body and works %v; "+
+		"%v between a handover and the next restart; a restart without a new generation answering within %v failed; "+
+		"an old generation alive %v after the handover is counted as not retired. "+
+		"Throughput: keep-alive GETs, handler without work, %d x %v per server alternating with plain net/http.\n\n",
+		o.Restarts, o.Workers, o.Delay, o.Pause, o.HandoverTimeout, o.RetireWait, o.ThroughputRounds, o.ThroughputFor)
+	b.WriteString("| " + strings.Join(columns, " | ") + " |\n")
+	b.WriteString("|" + strings.Repeat(" --- |", len(columns)) + "\n")
+	for _, row := range r.Rows {
+		for _, line := range row.lines(o.Restarts) {
+			b.WriteString("| " + strings.Join(line, " | ") + " |\n")
+		}
+	}
+	b.WriteString("\nRows:\n")
+	for _, row := range r.Rows {
+		fmt.Fprintf(&b, "- %s: %s\n", row.Row.Name, row.Row.How)
+	}
+	return b.String()
+}
+
+// lines renders a row's runs, one table line each, or one line saying why
+// the row could not run.
+func (rr RowReport) lines(restarts int) [][]string {
+	if rr.BuildErr != nil {
+		line := make([]string, len(columns))
+		for i := range line {
+			line[i] = "-"
+		}
+		line[0] = rr.Row.Name
+		line[len(line)-1] = "could not be built: " + cell(firstLine(rr.BuildErr.Error()))
+		return [][]string{line}
+	}
+	var out [][]string
+	for i, run := range rr.Runs {
+		as := "process"
+		if run.PID1 {
+			as = "PID 1 (own pid namespace)"
+		}
+		ratio := "-"
+		if i == 0 {
+			ratio = fmt.Sprintf("%.2f", rr.Throughput)
+			if rr.RatioErr != nil {
+				ratio = "not measured: " + cell(firstLine(rr.RatioErr.Error()))
+			}
+		}
+		notes := append([]string(nil), run.Notes...)
+		if rr.BuildNote != "" {
+			notes = append([]string{rr.BuildNote}, notes...)
+		}
+		if run.NotRetired > 0 {
+			notes = append(notes, fmt.Sprintf("old generation still alive %d times after the handover", run.NotRetired))
+		}
+		fd := "-"
+		if run.FDKnown {
+			fd = fmt.Sprintf("%+d", run.FDGrowth)
+		}
+		rss := "-"
+		if run.PeakRSS > 0 {
+			rss = fmt.Sprintf("%.1f MiB", float64(run.PeakRSS)/(1<<20))
+		}
+		left, gap := fmt.Sprint(run.LeftOver), ms(run.Load.LongestGap())
+		if run.DownAt > 0 {
+			left, gap = "all gone", fmt.Sprintf("down from restart %d", run.DownAt)
+		}
+		out = append(out, []string{
+			rr.Row.Name, as,
+			fmt.Sprintf("%d / %d", len(run.Handovers), restarts),
+			fmt.Sprint(run.Load.Successes() + run.Load.AllFailed().Total()),
+			run.Load.Failed[load.KeepAliveGET].String(),
+			run.Load.Failed[load.KeepAlivePOST].String(),
+			run.Load.Failed[load.NewConnGET].String(),
+			ms(load.Percentile(run.Handovers, 50)), ms(load.Percentile(run.Handovers, 100)),
+			gap, left, fd, rss, ratio,
+			cell(strings.Join(notes, "; ")),
+		})
+	}
+	return out
+}
+
+// ms renders a duration in milliseconds.
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond))
+}
+
+// cell makes text safe inside a markdown table cell.
+func cell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}

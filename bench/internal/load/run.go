@@ -1,0 +1,170 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/gracefulgen/gracefulgen/bench/handler"
+)
+
+// Answer is one successful request: when its answer arrived and which
+// process generation served it.
+type Answer struct {
+	At  time.Time
+	PID int    // the server's pid in its own pid namespace
+	Gen string // the server process's generation id
+}
+
+// Config says where and how hard to load.
+type Config struct {
+	URL     string        // the URL every request goes to
+	Modes   []Mode        // the modes to run side by side (default: all)
+	Workers int           // concurrent workers per mode (default 4)
+	Timeout time.Duration // per request (default 10 s)
+	// Observe, if set, is called with every answer as it arrives, from the
+	// workers' goroutines.
+	Observe func(Answer)
+}
+
+// Result is what a load run counted.
+type Result struct {
+	Start, End time.Time
+	Requests   [numModes]int      // requests sent, per mode
+	Failed     [numModes]Failures // failed requests, per mode and kind
+	Samples    map[Kind]string    // the first error message of each kind seen
+	Answers    []time.Time        // arrival of every answer, sorted
+}
+
+// Successes is the number of answered requests of every mode.
+func (r Result) Successes() int { return len(r.Answers) }
+
+// AllFailed sums the failures of every mode.
+func (r Result) AllFailed() Failures {
+	var f Failures
+	for _, m := range r.Failed {
+		f = f.Add(m)
+	}
+	return f
+}
+
+// LongestGap is the longest time during the run in which no request was
+// answered.
+func (r Result) LongestGap() time.Duration { return LongestGap(r.Start, r.End, r.Answers) }
+
+// Run loads cfg.URL until ctx is done, then waits for the requests in flight
+// (each bounded by cfg.Timeout) and returns the counts. Stopping does not
+// cancel requests in flight, so it never shows as a failure.
+func Run(ctx context.Context, cfg Config) Result {
+	if len(cfg.Modes) == 0 {
+		cfg.Modes = Modes
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	res := Result{Start: time.Now(), Samples: map[Kind]string{}}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, m := range cfg.Modes {
+		c := m.client(cfg.Workers, cfg.Timeout)
+		for i := 0; i < cfg.Workers; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				w := worker{mode: m, client: c, cfg: &cfg}
+				w.loop(ctx)
+				mu.Lock()
+				defer mu.Unlock()
+				res.Requests[m] += w.requests
+				res.Failed[m] = res.Failed[m].Add(w.failed)
+				for k, s := range w.samples {
+					if _, ok := res.Samples[k]; !ok {
+						res.Samples[k] = s
+					}
+				}
+				res.Answers = append(res.Answers, w.answers...)
+			}()
+		}
+		defer c.CloseIdleConnections()
+	}
+	wg.Wait()
+	res.End = time.Now()
+	sort.Slice(res.Answers, func(i, j int) bool { return res.Answers[i].Before(res.Answers[j]) })
+	return res
+}
+
+// failurePause is how long a worker waits after a failure before its next
+// request, as a real client would, so that a server that is down is not
+// counted thousands of times a second.
+const failurePause = 5 * time.Millisecond
+
+// worker sends requests of one mode, one at a time, and counts them.
+type worker struct {
+	mode     Mode
+	client   *http.Client
+	cfg      *Config
+	requests int
+	failed   Failures
+	samples  map[Kind]string
+	answers  []time.Time
+}
+
+func (w *worker) loop(ctx context.Context) {
+	w.samples = map[Kind]string{}
+	for ctx.Err() == nil {
+		w.requests++
+		a, kind, err := w.one()
+		if err != nil {
+			w.failed[kind]++
+			if _, ok := w.samples[kind]; !ok {
+				w.samples[kind] = fmt.Sprintf("%v: %v", w.mode, err)
+			}
+			time.Sleep(failurePause)
+			continue
+		}
+		w.answers = append(w.answers, a.At)
+		if w.cfg.Observe != nil {
+			w.cfg.Observe(a)
+		}
+	}
+}
+
+// one sends one request and returns its answer, or the kind of its failure.
+func (w *worker) one() (Answer, Kind, error) {
+	req, err := w.mode.request(context.Background(), w.cfg.URL)
+	if err != nil {
+		return Answer{}, Other, fmt.Errorf("build request: %w", err)
+	}
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return Answer{}, classify(err), err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return Answer{}, classify(err), fmt.Errorf("read answer: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return Answer{}, Status, fmt.Errorf("status %s: %q", resp.Status, body)
+	}
+	pid, gen, err := handler.Identity(body)
+	if err != nil {
+		return Answer{}, BadBody, err
+	}
+	return Answer{At: time.Now(), PID: pid, Gen: gen}, 0, nil
+}
+
+// Probe sends one GET to url on a new connection and returns its answer;
+// it is not counted anywhere.
+func Probe(url string, timeout time.Duration) (Answer, error) {
+	w := worker{mode: NewConnGET, client: NewConnGET.client(1, timeout), cfg: &Config{URL: url}}
+	a, _, err := w.one()
+	return a, err
+}
