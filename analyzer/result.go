@@ -49,6 +49,7 @@ const (
 // Site is one server start (or listener feeding one) found in a package.
 type Site struct {
 	Pos    token.Pos // position of the call or method value, for messages
+	End    token.Pos // end of the expression the site names (callee, method value or listener)
 	Kind   Kind
 	Op     Op
 	Status Status
@@ -63,6 +64,16 @@ type Site struct {
 	// Edits turn the site into a call of Shim. They lie within the site's own
 	// file and do not overlap the Edits of any other site.
 	Edits []analysis.TextEdit
+
+	// ListenConfig is true when the site's receiver is a *net.ListenConfig
+	// (KindMethod, OpListen) rather than an *http.Server.
+	ListenConfig bool
+	// MethodValue is true when the site is a method value passed as an
+	// argument (g.Go(srv.ListenAndServe)); its Edits replace it with a
+	// function literal calling the shim.
+	MethodValue bool
+
+	plan sitePlan // how the site was found; used to build Edits and messages
 }
 
 // Shim is one package-local function that zz_graceful.go must declare.

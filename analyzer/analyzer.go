@@ -1,0 +1,40 @@
+package analyzer
+
+import (
+	"reflect"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// Analyzer finds the server starts of a package, reports those that are not
+// restartable and the servers without a ReadHeaderTimeout, and returns the
+// rewrite plan (*Result) that the generator applies.
+var Analyzer = &analysis.Analyzer{
+	Name:       "graceful",
+	Doc:        doc,
+	URL:        "https://pkg.go.dev/github.com/gracefulgen/gracefulgen/analyzer",
+	Requires:   []*analysis.Analyzer{inspect.Analyzer},
+	ResultType: reflect.TypeOf((*Result)(nil)),
+	Run:        run,
+}
+
+// RuntimePath is the import path of the runtime package that generated
+// shims call.
+const RuntimePath = "github.com/gracefulgen/gracefulgen/runtime"
+
+func run(pass *analysis.Pass) (any, error) {
+	if !mayStartServers(pass.Pkg) {
+		return &Result{}, nil
+	}
+	c := newChecker(pass)
+	c.findShimDecls()
+	c.scan(pass.ResultOf[inspect.Analyzer].(*inspector.Inspector))
+	c.nameShims()
+	c.buildEdits()
+	c.buildImportEdits()
+	c.reportSites()
+	c.reportTimeouts()
+	return c.result(), nil
+}

@@ -1,0 +1,105 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// checker holds the state of one run over one package.
+type checker struct {
+	pass *analysis.Pass
+	info *types.Info
+	res  Result
+
+	shimDecls    map[*types.Func]target // shims declared in generated files
+	shimDeclObjs map[types.Object]bool  // every package-level object of those files
+	listenSites  map[*ast.CallExpr]*Site
+	serverType   *types.Named // net/http.Server, if the package imports net/http
+
+	timeouts    timeoutState
+	ifaceCalls  []*Site // calls through interfaces, kept if the package names http.Server
+	namesServer bool    // the package refers to the type http.Server
+
+	sources map[*token.File][]byte
+}
+
+func newChecker(pass *analysis.Pass) *checker {
+	c := &checker{
+		pass:         pass,
+		info:         pass.TypesInfo,
+		shimDecls:    make(map[*types.Func]target),
+		shimDeclObjs: make(map[types.Object]bool),
+		listenSites:  make(map[*ast.CallExpr]*Site),
+		sources:      make(map[*token.File][]byte),
+	}
+	c.timeouts.init()
+	for _, imp := range pass.Pkg.Imports() {
+		if imp.Path() == "net/http" {
+			if tn, ok := imp.Scope().Lookup("Server").(*types.TypeName); ok {
+				c.serverType, _ = tn.Type().(*types.Named)
+			}
+		}
+	}
+	return c
+}
+
+// mayStartServers is the fast path: a package that imports none of the
+// packages a server start or a stop handler needs has nothing to report.
+func mayStartServers(pkg *types.Package) bool {
+	if pkg.Path() == RuntimePath || strings.HasPrefix(pkg.Path(), RuntimePath+"/") {
+		return false
+	}
+	for _, imp := range pkg.Imports() {
+		switch path := imp.Path(); {
+		case path == "net/http", path == "net", path == "os/signal", isFrameworkPath(path):
+			return true
+		}
+	}
+	return false
+}
+
+// skipFile reports whether file is outside the analysis: tests and
+// generated code.
+func (c *checker) skipFile(file *ast.File) bool {
+	name := c.pass.Fset.File(file.Pos()).Name()
+	return strings.HasSuffix(name, "_test.go") || ast.IsGenerated(file)
+}
+
+func (c *checker) addSite(s *Site) *Site {
+	c.res.Sites = append(c.res.Sites, s)
+	return s
+}
+
+// result returns the plan with its sites in source order.
+func (c *checker) result() *Result {
+	slices.SortStableFunc(c.res.Sites, func(a, b *Site) int { return int(a.Pos - b.Pos) })
+	return &c.res
+}
+
+// text returns the source text of n, as written.
+func (c *checker) text(n ast.Node) string {
+	tf := c.pass.Fset.File(n.Pos())
+	src := c.source(n.Pos())
+	start, end := tf.Offset(n.Pos()), tf.Offset(n.End())
+	if src == nil || end > len(src) {
+		if e, ok := n.(ast.Expr); ok {
+			return types.ExprString(e)
+		}
+		return ""
+	}
+	return string(src[start:end])
+}
+
+// source returns the bytes of the file holding pos, or nil.
+func (c *checker) source(pos token.Pos) []byte {
+	tf := c.pass.Fset.File(pos)
+	if _, ok := c.sources[tf]; !ok && c.pass.ReadFile != nil {
+		c.sources[tf], _ = c.pass.ReadFile(tf.Name())
+	}
+	return c.sources[tf]
+}

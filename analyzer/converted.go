@@ -1,0 +1,76 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// findShimDecls records the shims that gracefulgen already generated: the
+// package-level functions of a generated file of this package whose body is
+// a single return of a call to the runtime. A call of one of them is a site
+// that is already converted.
+func (c *checker) findShimDecls() {
+	for _, file := range c.pass.Files {
+		if !ast.IsGenerated(file) {
+			continue
+		}
+		for _, decl := range file.Decls {
+			c.recordGeneratedDecl(decl)
+			fd, ok := decl.(*ast.FuncDecl)
+			if !ok || fd.Recv != nil {
+				continue
+			}
+			fn, _ := c.info.Defs[fd.Name].(*types.Func)
+			if t, ok := c.shimTarget(fd); ok && fn != nil {
+				c.shimDecls[fn] = t
+			}
+		}
+	}
+}
+
+// recordGeneratedDecl remembers the package-level objects decl declares,
+// so that choosing shim names ignores the names of the generated file,
+// which the generator rewrites as a whole.
+func (c *checker) recordGeneratedDecl(decl ast.Decl) {
+	switch d := decl.(type) {
+	case *ast.FuncDecl:
+		if d.Recv == nil {
+			c.shimDeclObjs[c.info.Defs[d.Name]] = true
+		}
+	case *ast.GenDecl:
+		for _, spec := range d.Specs {
+			switch s := spec.(type) {
+			case *ast.ValueSpec:
+				for _, n := range s.Names {
+					c.shimDeclObjs[c.info.Defs[n]] = true
+				}
+			case *ast.TypeSpec:
+				c.shimDeclObjs[c.info.Defs[s.Name]] = true
+			}
+		}
+	}
+}
+
+// shimTarget returns the target of the sites that call fd, if fd has the
+// shape of a generated shim: `return graceful.F(...)` and nothing else.
+func (c *checker) shimTarget(fd *ast.FuncDecl) (target, bool) {
+	if fd.Body == nil || len(fd.Body.List) != 1 {
+		return target{}, false
+	}
+	ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return target{}, false
+	}
+	call, ok := ast.Unparen(ret.Results[0]).(*ast.CallExpr)
+	if !ok {
+		return target{}, false
+	}
+	callee := typeutil.StaticCallee(c.info, call)
+	if callee == nil || callee.Pkg() == nil || callee.Pkg().Path() != RuntimePath {
+		return target{}, false
+	}
+	t, ok := runtimeTargets[callee.Name()]
+	return t, ok
+}

@@ -1,0 +1,66 @@
+// Package analyzer finds where a Go program starts its net/http servers and
+// plans how each start is rewritten so that the server restarts with zero
+// downtime.
+//
+// It is the single source of truth of gracefulgen: the generator applies the
+// analyzer's Result and adds no detection of its own, and the gracefulvet
+// command reports the same findings go-vet style.
+//
+// # What counts as a server start
+//
+// Calls are identified by the type checker (the callee's package path, name
+// and receiver), never by their text, so an aliased or dot-imported net/http,
+// a server held in a struct field or returned by a function, a server
+// declared as a value, and calls inside goroutines and closures all count.
+//
+//   - net/http's ListenAndServe, ListenAndServeTLS, Serve and ServeTLS, as
+//     package functions (called or used as values) and as methods of
+//     http.Server;
+//   - the net.Listen and (*net.ListenConfig).Listen calls whose listener
+//     reaches a Serve or ServeTLS of the same function, directly or through
+//     wrappers such as tls.NewListener;
+//   - a method value passed straight as an argument, g.Go(srv.ListenAndServe),
+//     which is rewritten to a function literal calling the shim.
+//
+// Some starts cannot be rewritten safely, and are reported with the reason
+// and what to do: a method value stored for later, a method expression, a
+// call through an interface that an *http.Server satisfies, a listener of
+// unknown origin (a parameter, a field, another function's result), a
+// listener with no operating-system socket (cmux, bufconn, in-memory
+// listeners), and servers started inside a dependency such as gin's
+// (*Engine).Run or echo's (*Echo).Start.
+//
+// Nothing is reported for types of other packages that happen to have
+// ListenAndServe or Serve methods (gRPC, fasthttp, a local package named
+// http), in _test.go files, in generated files, or in the runtime package.
+// Calls already rewritten to the shims that gracefulgen generates are
+// recognised by type and are silent.
+//
+// Only the files of the build configuration being analysed are seen: a
+// server started in a file behind a build tag that is not set is not
+// reported. Pass the tags (go vet -tags, gracefulvet -tags) to see it.
+//
+// # Diagnostics
+//
+// Category "restart": a server start that is not restartable yet. Run
+// gracefulgen to rewrite it; no suggested fix is offered because the rewrite
+// also needs the generated zz_graceful.go.
+//
+// Category "timeout": an http.Server with neither ReadHeaderTimeout nor
+// ReadTimeout set (net/http uses ReadTimeout when ReadHeaderTimeout is zero),
+// counting fields assigned after construction, and the ListenAndServe family
+// of package functions, which cannot carry timeouts at all. Both are open to
+// slow-loris clients. The suggested fixes set ReadHeaderTimeout to ten
+// seconds. Converted programs are silent: the runtime gives zero timeouts
+// safe defaults.
+package analyzer
+
+const doc = `report net/http servers that cannot restart with zero downtime
+
+The graceful analyzer finds, by type, every place where a package starts a
+net/http server (http.ListenAndServe and friends, the methods of http.Server,
+and the net.Listen listeners they serve) and reports those that gracefulgen
+has not made restartable yet (category "restart"), with the reason when a
+start cannot be rewritten safely. It also reports servers that lack a
+ReadHeaderTimeout (category "timeout"), offering a fix. Programs converted by
+gracefulgen produce no diagnostics.`

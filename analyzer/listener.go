@@ -1,0 +1,222 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// inMemoryPackages hold listeners with no operating-system socket behind
+// them: connection multiplexers and in-process listeners.
+var inMemoryPackages = []string{
+	"github.com/soheilhy/cmux",
+	"google.golang.org/grpc/test/bufconn",
+	"github.com/valyala/fasthttp/fasthttputil",
+	"github.com/akutz/memconn",
+}
+
+// origin is where a listener comes from, as far as the function that serves
+// it shows.
+type origin struct {
+	listens  []*ast.CallExpr // net.Listen and ListenConfig.Listen calls
+	noSocket string          // what produced a listener with no OS socket, or ""
+	unknown  bool            // some value comes from where the function does not show
+}
+
+func (o *origin) add(p origin) {
+	o.listens = append(o.listens, p.listens...)
+	if o.noSocket == "" {
+		o.noSocket = p.noSocket
+	}
+	o.unknown = o.unknown || p.unknown
+}
+
+// followListener traces the listener argument of a Serve back to its
+// creation within the enclosing function. The net.Listen calls found
+// become listener sites; a listener of unknown origin or with no socket
+// becomes a NotRewritable site at the argument.
+func (c *checker) followListener(r ref, arg ast.Expr, serve *Site, listenerType types.Type) {
+	iface, _ := listenerType.Underlying().(*types.Interface)
+	f := &follower{c: c, iface: iface, seen: make(map[*types.Var]bool)}
+	for fd := range r.cur.Enclosing((*ast.FuncDecl)(nil)) {
+		f.body = fd.Node()
+	}
+	o := f.origin(arg)
+	for _, call := range o.listens {
+		c.listenSite(call, serve, r.file)
+	}
+	var reason string
+	switch {
+	case o.noSocket != "":
+		reason = fmt.Sprintf("the listener comes from %s, which has no operating-system socket to hand to a new process; serve a listener made by net.Listen to restart with zero downtime", o.noSocket)
+	case o.unknown:
+		reason = fmt.Sprintf("the listener served by %s is of unknown origin (a parameter, a field or another function's result), so a restart cannot inherit its socket; create it with net.Listen in the function that calls %s", serve.Original, serve.Original)
+	default:
+		return
+	}
+	c.addSite(&Site{
+		Pos: arg.Pos(), End: arg.End(), Kind: KindFunc, Op: OpListen, Status: NotRewritable,
+		Original: c.text(arg), Reason: reason, plan: sitePlan{file: r.file},
+	})
+}
+
+// listenSite records a net.Listen or ListenConfig.Listen call that feeds
+// serve, once.
+func (c *checker) listenSite(call *ast.CallExpr, serve *Site, file *ast.File) {
+	if _, ok := c.listenSites[call]; ok {
+		return
+	}
+	fn := typeutil.Callee(c.info, call).(*types.Func)
+	t, _ := classify(fn)
+	fun := ast.Unparen(call.Fun)
+	var s *Site
+	if t.kind == KindFunc {
+		s = c.renameSite(fun, fn, t, file)
+	} else {
+		sel := fun.(*ast.SelectorExpr)
+		s = &Site{
+			Pos: sel.Pos(), End: sel.End(), Kind: KindMethod, Op: OpListen, ListenConfig: true,
+			Original: c.text(sel), plan: sitePlan{file: file, key: t},
+		}
+		c.methodCallSite(s, call, sel, c.info.Selections[sel])
+	}
+	s.plan.servedBy = serve.Original
+	c.listenSites[call] = c.addSite(s)
+}
+
+// follower traces listener values within one function declaration.
+type follower struct {
+	c     *checker
+	body  ast.Node // the enclosing function declaration, closures included
+	iface *types.Interface
+	seen  map[*types.Var]bool
+}
+
+func (f *follower) origin(e ast.Expr) origin {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		if v, ok := f.c.info.Uses[e].(*types.Var); ok {
+			return f.variable(v)
+		}
+	case *ast.CallExpr:
+		return f.call(e)
+	case *ast.UnaryExpr:
+		if lit, ok := ast.Unparen(e.X).(*ast.CompositeLit); ok && e.Op == token.AND {
+			return f.literal(lit)
+		}
+	case *ast.CompositeLit:
+		return f.literal(e)
+	}
+	return origin{unknown: true}
+}
+
+// variable follows every assignment to the local variable v.
+func (f *follower) variable(v *types.Var) (o origin) {
+	if f.seen[v] {
+		return o // l = wrap(l): the other assignments decide
+	}
+	f.seen[v] = true
+	if f.body == nil {
+		return origin{unknown: true}
+	}
+	defined := false
+	assigned := func(i int, lhs, rhs []ast.Expr) {
+		switch {
+		case len(rhs) == len(lhs):
+			o.add(f.origin(rhs[i]))
+		case i == 0 && len(rhs) == 1:
+			o.add(f.origin(rhs[0]))
+		case len(rhs) > 0:
+			o.unknown = true
+		}
+	}
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, lhs := range n.Lhs {
+				if id, ok := ast.Unparen(lhs).(*ast.Ident); ok && f.c.info.ObjectOf(id) == v {
+					defined = defined || f.c.info.Defs[id] == v
+					assigned(i, n.Lhs, n.Rhs)
+				}
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				if f.c.info.Defs[id] == v {
+					defined = true
+					assigned(i, slices.Repeat([]ast.Expr{nil}, len(n.Names)), n.Values)
+				}
+			}
+		case *ast.UnaryExpr:
+			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND && f.c.info.Uses[id] == v {
+				o.unknown = true // its address escapes: anything may store to it
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if id, ok := e.(*ast.Ident); ok && f.c.info.ObjectOf(id) == v {
+					defined, o.unknown = true, true
+				}
+			}
+		}
+		return true
+	})
+	if !defined {
+		o.unknown = true // a parameter, or a variable of an outer scope
+	}
+	return o
+}
+
+// call follows a listener returned by a call: a listener constructor, an
+// in-memory listener, or a wrapper that keeps the socket of the listener
+// it is given (tls.NewListener, netutil.LimitListener, a conversion).
+func (f *follower) call(call *ast.CallExpr) (o origin) {
+	if fn, ok := typeutil.Callee(f.c.info, call).(*types.Func); ok {
+		if t, ok := f.c.shimDecls[fn]; ok && t.op == OpListen {
+			return o // already converted
+		}
+		if t, ok := classify(fn); ok && t.op == OpListen {
+			o.listens = append(o.listens, call)
+			return o
+		}
+		if fn.Pkg() != nil && slices.Contains(inMemoryPackages, fn.Pkg().Path()) {
+			o.noSocket = shortPkg(fn.Pkg().Path()) + "." + fn.Name()
+			return o
+		}
+	}
+	wrapped := false
+	for _, arg := range call.Args {
+		if f.isListener(arg) {
+			wrapped = true
+			o.add(f.origin(arg))
+		}
+	}
+	o.unknown = o.unknown || !wrapped
+	return o
+}
+
+// literal follows a listener built as a composite literal: a wrapper of
+// another listener, or else an in-process listener.
+func (f *follower) literal(lit *ast.CompositeLit) (o origin) {
+	wrapped := false
+	for _, elt := range lit.Elts {
+		if kv, ok := elt.(*ast.KeyValueExpr); ok {
+			elt = kv.Value
+		}
+		if f.isListener(elt) {
+			wrapped = true
+			o.add(f.origin(elt))
+		}
+	}
+	if !wrapped {
+		o.noSocket = "a " + types.TypeString(f.c.info.TypeOf(lit), types.RelativeTo(f.c.pass.Pkg)) + " literal"
+	}
+	return o
+}
+
+func (f *follower) isListener(e ast.Expr) bool {
+	t := f.c.info.TypeOf(e)
+	return t != nil && f.iface != nil && types.Implements(t, f.iface)
+}

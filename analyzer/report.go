@@ -1,0 +1,37 @@
+package analyzer
+
+import (
+	"fmt"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// reportSites reports every site that is not restartable yet, in category
+// "restart". Rewritable sites say to run gracefulgen; no suggested fix is
+// offered, because the rewrite alone would call shims that only the
+// generated file declares.
+func (c *checker) reportSites() {
+	for _, s := range c.res.Sites {
+		var msg string
+		switch s.Status {
+		case Rewritable:
+			msg = restartMessage(s)
+		case NotRewritable:
+			msg = fmt.Sprintf("%s is not restartable: %s", s.Original, s.Reason)
+		default:
+			continue
+		}
+		c.pass.Report(analysis.Diagnostic{Pos: s.Pos, End: s.End, Category: "restart", Message: msg})
+	}
+}
+
+func restartMessage(s *Site) string {
+	switch {
+	case s.Op == OpListen:
+		return fmt.Sprintf("%s opens the listener of %s, which a restart does not inherit yet: run gracefulgen to make it restartable", s.Original, s.plan.servedBy)
+	case s.MethodValue:
+		return fmt.Sprintf("method value %s starts a server that is not restartable: run gracefulgen to make it restartable", s.Original)
+	default:
+		return fmt.Sprintf("%s starts a server that is not restartable: run gracefulgen to make it restartable", s.Original)
+	}
+}
