@@ -1,0 +1,27 @@
+// Command gracefulgen makes plain net/http programs restart with zero
+// downtime. It rewrites the calls that start servers (http.ListenAndServe,
+// srv.Serve, net.Listen, ...) into calls of package-local functions, and
+// writes zz_graceful.go beside them, which wires those functions into the
+// gracefulgen runtime.
+//
+// Usage:
+//
+//	gracefulgen [flags] [packages]
+//
+// With no packages it works on the package in the current directory, so a
+// //go:generate go tool gracefulgen line works in any file of a package.
+// Run gracefulgen -h for the flags.
+//
+// Exit codes: 0 success (or nothing to change), 1 -check or -diff found
+// changes, 2 errors (nothing was written).
+package main
+
+import (
+	"os"
+
+	"github.com/gracefulgen/gracefulgen/generator"
+)
+
+func main() {
+	os.Exit(generator.Main(os.Args[1:], os.Stdout, os.Stderr))
+}

@@ -1,0 +1,180 @@
+package generator
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/gracefulgen/gracefulgen/templates"
+)
+
+// loadMode is what the analyzer needs of the root packages. Dependencies
+// come from export data unless the analyzer exchanges facts (see analyze.go).
+const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax |
+	packages.NeedTypesSizes | packages.NeedModule
+
+// loader loads the packages of a run.
+type loader struct {
+	opts Options
+	cwd  string
+}
+
+func (l *loader) config(mode packages.LoadMode, overlay map[string][]byte) *packages.Config {
+	cfg := &packages.Config{Mode: mode, Dir: l.cwd, Env: l.opts.Env, Overlay: overlay}
+	if l.opts.Tags != "" {
+		cfg.BuildFlags = []string{"-tags=" + l.opts.Tags}
+	}
+	return cfg
+}
+
+// load loads the packages matched by the patterns with full syntax and
+// types. When the only errors of a package are calls to undefined shims
+// (its zz_graceful.go was deleted), it loads again with a provisional
+// zz_graceful.go declaring them; the run then writes the real one.
+func (l *loader) load(mode packages.LoadMode) ([]*packages.Package, error) {
+	pkgs, err := l.list(mode, nil)
+	if err != nil {
+		return nil, err
+	}
+	overlay := map[string][]byte{}
+	for _, pkg := range pkgs {
+		names := undefinedShims(pkg)
+		if names == nil {
+			continue
+		}
+		var shims []templates.Shim
+		for _, n := range names {
+			s, _ := shimFromName(n)
+			shims = append(shims, s)
+		}
+		src, err := templates.Render(templates.File{PkgPath: pkg.PkgPath, PkgName: pkg.Name, Config: templates.Config{RestartSignal: "SIGHUP"}, Shims: shims})
+		if err != nil {
+			return nil, err
+		}
+		overlay[filepath.Join(pkgDir(pkg), templates.FileName)] = src
+	}
+	if len(overlay) == 0 {
+		return pkgs, nil
+	}
+	return l.list(mode, overlay)
+}
+
+// list runs packages.Load and turns the failures that happen before any
+// package is seen into messages a user can act on.
+func (l *loader) list(mode packages.LoadMode, overlay map[string][]byte) ([]*packages.Package, error) {
+	patterns := l.opts.Patterns
+	if len(patterns) == 0 {
+		patterns = []string{"."}
+	}
+	pkgs, err := packages.Load(l.config(mode, overlay), patterns...)
+	if err != nil {
+		msg := err.Error()
+		if strings.Contains(msg, "go.mod file not found") || strings.Contains(msg, "cannot find main module") {
+			return nil, fmt.Errorf("%s is not inside a Go module: gracefulgen works on module packages; run `go mod init <module path>` first, or run gracefulgen in a module", l.cwd)
+		}
+		return nil, fmt.Errorf("load %s: %w", strings.Join(patterns, " "), err)
+	}
+	var matched []*packages.Package
+	for _, pkg := range pkgs {
+		if outsideModule(pkg) {
+			return nil, fmt.Errorf("%s is not inside a Go module: gracefulgen works on module packages; run `go mod init <module path>` first, or run gracefulgen in a module", l.cwd)
+		}
+		if noMatch(pkg) {
+			continue
+		}
+		matched = append(matched, pkg)
+	}
+	if len(matched) == 0 {
+		return nil, fmt.Errorf("no package matched %s in %s: run gracefulgen in a directory with Go files, or name packages (e.g. ./...)", strings.Join(patterns, " "), l.cwd)
+	}
+	sort.Slice(matched, func(i, j int) bool { return matched[i].PkgPath < matched[j].PkgPath })
+	return matched, nil
+}
+
+// outsideModule reports a package that go list could not place in a module.
+func outsideModule(pkg *packages.Package) bool {
+	for _, e := range pkg.Errors {
+		if strings.Contains(e.Msg, "go.mod file not found") || strings.Contains(e.Msg, "outside main module") || strings.Contains(e.Msg, "cannot find main module") {
+			return true
+		}
+	}
+	return false
+}
+
+// noMatch reports a package that stands for a pattern that matched nothing
+// (go list reports such a pattern as an empty package with an error).
+func noMatch(pkg *packages.Package) bool {
+	if len(pkg.GoFiles) > 0 || len(pkg.IgnoredFiles) > 0 || len(pkg.CompiledGoFiles) > 0 {
+		return false
+	}
+	for _, e := range pkg.Errors {
+		if strings.Contains(e.Msg, "no Go files") || strings.Contains(e.Msg, "matched no packages") ||
+			strings.Contains(e.Msg, "cannot find package") || strings.Contains(e.Msg, "directory not found") ||
+			strings.Contains(e.Msg, "is not in std") || strings.Contains(e.Msg, "no required module") {
+			return true
+		}
+	}
+	return len(pkg.Errors) == 0
+}
+
+// compilerLineRE matches one error line of the compiler: "./main.go:3:2: msg".
+var compilerLineRE = regexp.MustCompile(`^\S+:\d+:\d+: (.*)$`)
+
+// undefinedRE matches the type checker's message for an undefined name.
+var undefinedRE = regexp.MustCompile(`^undefined: (\w+)$`)
+
+// undefinedShims returns the names of shims a package calls without
+// declaring them, when those calls are its only errors; else nil.
+func undefinedShims(pkg *packages.Package) []string {
+	if len(pkg.Errors) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(pkgDir(pkg), templates.FileName)); err == nil {
+		return nil // a zz_graceful.go exists: its errors are real ones
+	}
+	seen := map[string]bool{}
+	var names []string
+	for _, e := range pkg.Errors {
+		var found []string
+		switch e.Kind {
+		case packages.TypeError:
+			found = []string{e.Msg}
+		case packages.ListError:
+			// The go command's own compile of the package, when it
+			// builds export data: the same errors, one a line.
+			for _, line := range strings.Split(strings.TrimSpace(e.Msg), "\n") {
+				if strings.HasPrefix(line, "# ") {
+					continue
+				}
+				if m := compilerLineRE.FindStringSubmatch(line); m != nil {
+					found = append(found, m[1])
+				} else {
+					return nil
+				}
+			}
+		default:
+			return nil
+		}
+		for _, msg := range found {
+			m := undefinedRE.FindStringSubmatch(msg)
+			if m == nil {
+				return nil
+			}
+			if _, ok := shimFromName(m[1]); !ok {
+				return nil
+			}
+			if !seen[m[1]] {
+				seen[m[1]] = true
+				names = append(names, m[1])
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,78 @@
+package generator
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/gracefulgen/gracefulgen/templates"
+)
+
+// Main parses the command line of gracefulgen (args without the program
+// name) and runs the  It returns the exit code. The command and
+// the tests that run it as a program share it.
+func Main(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("gracefulgen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		opts = Options{Stdout: stdout, Stderr: stderr}
+		diff = fs.Bool("diff", false, "print the changes as a unified diff and write nothing; exit 1 if there are any")
+		chk  = fs.Bool("check", false, "list the files that would change and write nothing; exit 1 if there are any (for CI)")
+	)
+	fs.BoolVar(&opts.Revert, "revert", false, "put the programs back as they were, byte for byte, and delete zz_graceful.go")
+	fs.BoolVar(&opts.Verbose, "v", false, "say what was written or deleted")
+	fs.StringVar(&opts.Tags, "tags", "", "comma-separated build tags, as for go build: files behind other tags are not converted")
+	fs.BoolVar(&opts.Get, "get", false, "if the module does not require "+templates.RuntimePath+", add it with go get")
+	fs.StringVar(&opts.Config.RestartSignal, "signal", "SIGHUP", "restart signal: one of "+strings.Join(templates.Signals, ", "))
+	fs.DurationVar(&opts.Config.DrainTimeout, "drain", 30*time.Second, "how long an old process may take to finish its requests before its connections are closed")
+	fs.DurationVar(&opts.Config.StartTimeout, "start-timeout", 60*time.Second, "how long a new process may take to become ready before it is killed and the old one keeps serving")
+	fs.DurationVar(&opts.Config.ReadHeaderTimeout, "read-header-timeout", 10*time.Second, "ReadHeaderTimeout given to servers that set none (0: leave it to the runtime's default)")
+	fs.DurationVar(&opts.Config.IdleTimeout, "idle-timeout", 120*time.Second, "IdleTimeout given to servers that set none (0: leave it to the runtime's default)")
+	fs.StringVar(&opts.HandlesStop, "handles-stop", HandlesStopAuto, "whether the program runs its own SIGTERM/SIGINT shutdown: auto (detected in the packages of the run), yes or no")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return ExitOK
+		}
+		return ExitError
+	}
+	if *diff && *chk {
+		fmt.Fprintln(stderr, "gracefulgen: -diff and -check cannot be used together")
+		return ExitError
+	}
+	switch opts.HandlesStop {
+	case HandlesStopAuto, HandlesStopYes, HandlesStopNo:
+	default:
+		fmt.Fprintf(stderr, "gracefulgen: -handles-stop=%s: want auto, yes or no\n", opts.HandlesStop)
+		return ExitError
+	}
+	switch {
+	case *diff:
+		opts.Mode = Diff
+	case *chk:
+		opts.Mode = Check
+	}
+	opts.Patterns = fs.Args()
+	return Run(opts)
+}
+
+const usage = `usage: gracefulgen [flags] [packages]
+
+gracefulgen makes the net/http servers of the named packages (default: the
+package in the current directory) restart with zero downtime. It renames the
+calls that start them to package-local functions and writes zz_graceful.go,
+which calls the runtime ` + templates.RuntimePath + `.
+The module must require that runtime: go get ` + templates.RuntimePath + `
+
+A second run changes nothing; -revert puts the program back as it was. Sites
+that cannot be converted safely are listed with their position and the reason.
+
+Exit codes: 0 success, 1 -check/-diff found changes, 2 errors (nothing written).
+
+Flags:
+`

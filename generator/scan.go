@@ -1,0 +1,127 @@
+package generator
+
+import (
+	"go/ast"
+	"regexp"
+
+	"github.com/gracefulgen/gracefulgen/analyzer"
+	"github.com/gracefulgen/gracefulgen/templates"
+)
+
+// occurrence is one use of a shim in a user's file: a call, or a reference
+// to the function as a value (f := gracefulListenAndServe).
+type occurrence struct {
+	ident *ast.Ident
+	call  *ast.CallExpr // nil for a reference
+	shim  string
+	// wrapper is the function literal `func() error { return shim(x) }`
+	// whose only statement returns call, if there is one: the form a
+	// method value passed as an argument is rewritten to.
+	wrapper *ast.FuncLit
+}
+
+// occurrences returns the uses in f of the functions named in shims, in
+// source order. It is syntactic: in a package that type-checks, the
+// analyzer has already made sure that shim names do not collide with other
+// declarations.
+func occurrences(f *ast.File, shims map[string]bool) []occurrence {
+	var out []occurrence
+	var stack []ast.Node
+	ast.Inspect(f, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		if id, ok := n.(*ast.Ident); ok && shims[id.Name] && len(stack) > 0 {
+			switch p := stack[len(stack)-1].(type) {
+			case *ast.CallExpr:
+				if p.Fun == id {
+					out = append(out, occurrence{ident: id, call: p, shim: id.Name, wrapper: wrapperOf(stack[:len(stack)-1])})
+				} else {
+					out = append(out, occurrence{ident: id, shim: id.Name})
+				}
+			case *ast.SelectorExpr, *ast.FuncDecl, *ast.File:
+				// x.name, or a declaration: not a use of the shim.
+			default:
+				out = append(out, occurrence{ident: id, shim: id.Name})
+			}
+		}
+		stack = append(stack, n)
+		return true
+	})
+	return out
+}
+
+// wrapperOf returns the function literal of `func() error { return call }`
+// when stack (the ancestors of a call, innermost last) ends in one.
+func wrapperOf(stack []ast.Node) *ast.FuncLit {
+	if len(stack) < 3 {
+		return nil
+	}
+	ret, ok1 := stack[len(stack)-1].(*ast.ReturnStmt)
+	body, ok2 := stack[len(stack)-2].(*ast.BlockStmt)
+	lit, ok3 := stack[len(stack)-3].(*ast.FuncLit)
+	if !ok1 || !ok2 || !ok3 || len(ret.Results) != 1 || len(body.List) != 1 || lit.Type.Params.NumFields() != 0 {
+		return nil
+	}
+	return lit
+}
+
+// span returns the node whose text a record keeps for o: the wrapper for a
+// method value, the call for a call, the name for a reference.
+func (o occurrence) span(form string) ast.Node {
+	switch {
+	case form == formValue && o.wrapper != nil:
+		return o.wrapper
+	case o.call != nil:
+		return o.call
+	}
+	return o.ident
+}
+
+// form is the form of site o looks like, when no record says.
+func (o occurrence) form() string {
+	switch {
+	case o.call == nil:
+		return formRef
+	case o.wrapper != nil && len(o.call.Args) == 1:
+		return formValue
+	}
+	return formCall
+}
+
+// shimName matches the names the analyzer gives shims: graceful, then Server
+// or ListenConfig for methods, then the operation, then an optional number
+// added to avoid a collision.
+var shimName = regexp.MustCompile(`^graceful(Server|ListenConfig)?(ListenAndServeTLS|ListenAndServe|ServeTLS|Serve|Listen)[0-9]*$`)
+
+// shimFromName returns the shim a name stands for, when the name has the
+// form of a shim name and the combination exists.
+func shimFromName(name string) (templates.Shim, bool) {
+	m := shimName.FindStringSubmatch(name)
+	if m == nil {
+		return templates.Shim{}, false
+	}
+	s := templates.Shim{Name: name, Kind: analyzer.KindFunc, Op: analyzer.Op(m[2])}
+	switch m[1] {
+	case "Server":
+		s.Kind = analyzer.KindMethod
+		if s.Op == analyzer.OpListen {
+			return templates.Shim{}, false
+		}
+	case "ListenConfig":
+		s.Kind, s.ListenConfig = analyzer.KindMethod, true
+		if s.Op != analyzer.OpListen {
+			return templates.Shim{}, false
+		}
+	}
+	return s, true
+}
+
+// kindWord is the word a record uses for a kind.
+func kindWord(k analyzer.Kind) string {
+	if k == analyzer.KindMethod {
+		return "method"
+	}
+	return "func"
+}
