@@ -12,12 +12,12 @@ import (
 // .golden files) of the packages whose diagnostics carry fixes.
 func TestFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), analyzer.Analyzer,
-		"pkgfunc", "aliased", "dotimport")
+		"pkgfunc", "aliased", "dotimport", "timeout", "timeoutimport")
 }
 
 // TestDiagnostics checks the diagnostics of the packages without fixes:
 // one package per row of the detection table and per edge case.
 func TestDiagnostics(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer,
-		"method")
+		"method", "listener", "methodvalue", "iface", "frameworks", "notservers", "testfiles", "httptestpkg", "generated", "converted", "timeoutshadow")
 }

@@ -1,0 +1,242 @@
+package analyzer_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"go/format"
+	"go/token"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/gracefulgen/gracefulgen/analyzer"
+)
+
+var update = flag.Bool("update", false, "rewrite the .rewritten golden files of TestPlanEdits")
+
+// planPackages are the testdata packages whose Result the plan tests check.
+var planPackages = []string{"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "converted", "collision", "imports", "stop", "shutdown", "nostop"}
+
+var (
+	planOnce    sync.Once
+	planResults map[string]*analysistest.Result
+)
+
+// plan returns the Result of the analyzer on one testdata package. All plan
+// packages are analysed once, together, and their diagnostics checked as in
+// TestDiagnostics.
+func plan(t *testing.T, pkg string) (*analyzer.Result, *token.FileSet) {
+	t.Helper()
+	planOnce.Do(func() {
+		planResults = make(map[string]*analysistest.Result)
+		for _, r := range analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, planPackages...) {
+			planResults[r.Pass.Pkg.Path()] = r
+		}
+	})
+	r, ok := planResults[pkg]
+	if !ok || r.Result == nil {
+		t.Fatalf("no result for package %s (error: %v)", pkg, r.Err)
+	}
+	return r.Result.(*analyzer.Result), r.Pass.Fset
+}
+
+// summary renders the sites of a plan one per line, for comparison.
+func summary(res *analyzer.Result, fset *token.FileSet) []string {
+	var lines []string
+	for _, s := range res.Sites {
+		p := fset.Position(s.Pos)
+		line := fmt.Sprintf("%d:%d %s %s %s %s %s", p.Line, p.Column, kindName(s.Kind), s.Op, statusName(s.Status), s.Original, s.Shim)
+		if s.MethodValue {
+			line += " (method value)"
+		}
+		lines = append(lines, strings.TrimSpace(line))
+	}
+	return lines
+}
+
+func kindName(k analyzer.Kind) string {
+	return map[analyzer.Kind]string{analyzer.KindFunc: "func", analyzer.KindMethod: "method"}[k]
+}
+
+func statusName(s analyzer.Status) string {
+	return map[analyzer.Status]string{analyzer.Rewritable: "rewritable", analyzer.Converted: "converted", analyzer.NotRewritable: "not-rewritable"}[s]
+}
+
+func TestPlanSites(t *testing.T) {
+	tests := []struct {
+		pkg   string
+		sites []string
+		shims []string
+	}{
+		{
+			pkg: "pkgfunc",
+			sites: []string{
+				"10:12 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
+				"14:9 func ListenAndServeTLS rewritable http.ListenAndServeTLS gracefulListenAndServeTLS",
+				"18:12 func Listen rewritable net.Listen gracefulListen",
+				"22:9 func Serve rewritable http.Serve gracefulServe",
+				"26:12 func Listen rewritable net.Listen gracefulListen",
+				"30:9 func ServeTLS rewritable http.ServeTLS gracefulServeTLS",
+				"34:13 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
+				"37:5 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
+				"39:7 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
+			},
+			shims: []string{"gracefulListen func Listen", "gracefulListenAndServe func ListenAndServe", "gracefulListenAndServeTLS func ListenAndServeTLS", "gracefulServe func Serve", "gracefulServeTLS func ServeTLS"},
+		},
+		{
+			pkg: "listener",
+			sites: []string{
+				"16:12 func Listen rewritable net.Listen gracefulListen",
+				"20:9 method Serve rewritable srv.Serve gracefulServerServe",
+				"24:12 func Listen rewritable net.Listen gracefulListen",
+				"28:9 method ServeTLS rewritable srv.ServeTLS gracefulServerServeTLS",
+				"33:12 method Listen rewritable lc.Listen gracefulListenConfigListen",
+				"37:9 method Serve rewritable srv.Serve gracefulServerServe",
+				"41:12 method Listen rewritable lc.Listen gracefulListenConfigListen",
+				"46:7 method Serve rewritable srv.Serve gracefulServerServe",
+				"52:12 func Listen rewritable net.Listen gracefulListen",
+				"57:9 method Serve rewritable srv.Serve gracefulServerServe",
+				"61:9 method Serve rewritable srv.Serve gracefulServerServe",
+				"61:19 func Listen not-rewritable l",
+				"67:9 method Serve rewritable srv.Serve gracefulServerServe",
+				"67:19 func Listen not-rewritable h.l",
+				"78:9 method Serve rewritable srv.Serve gracefulServerServe",
+				"78:19 func Listen not-rewritable httpL",
+				"90:9 method Serve rewritable srv.Serve gracefulServerServe",
+				"90:19 func Listen not-rewritable l",
+			},
+			shims: []string{"gracefulListen func Listen", "gracefulListenConfigListen method Listen listenconfig", "gracefulServerServe method Serve", "gracefulServerServeTLS method ServeTLS"},
+		},
+		{
+			pkg: "converted",
+			sites: []string{
+				"15:12 func ListenAndServe converted gracefulListenAndServe gracefulListenAndServe",
+				"20:9 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
+				"26:29 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
+				"32:12 func Listen converted gracefulListen gracefulListen",
+				"37:13 method Listen converted gracefulListenConfigListen gracefulListenConfigListen",
+				"41:5 method Serve converted gracefulServerServe gracefulServerServe",
+				"42:9 method Serve converted gracefulServerServe gracefulServerServe",
+				"46:9 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
+			},
+			shims: []string{"gracefulListen func Listen", "gracefulListenAndServe func ListenAndServe", "gracefulListenConfigListen method Listen listenconfig", "gracefulServerListenAndServe method ListenAndServe", "gracefulServerServe method Serve"},
+		},
+		{
+			pkg: "collision",
+			sites: []string{
+				"14:9 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe2",
+				"19:9 method ListenAndServe rewritable gracefulServerListenAndServe2.ListenAndServe gracefulServerListenAndServe3",
+				"23:9 method ListenAndServe rewritable srv.ListenAndServe gracefulServerListenAndServe3",
+			},
+			shims: []string{"gracefulListenAndServe2 func ListenAndServe", "gracefulServerListenAndServe3 method ListenAndServe"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pkg, func(t *testing.T) {
+			res, fset := plan(t, tt.pkg)
+			if got := summary(res, fset); !slices.Equal(got, tt.sites) {
+				t.Errorf("sites of %s:\ngot:\n\t%s\nwant:\n\t%s", tt.pkg, strings.Join(got, "\n\t"), strings.Join(tt.sites, "\n\t"))
+			}
+			var shims []string
+			for _, sh := range res.Shims {
+				line := fmt.Sprintf("%s %s %s", sh.Name, kindName(sh.Kind), sh.Op)
+				if sh.ListenConfig {
+					line += " listenconfig"
+				}
+				if len(sh.Sites) == 0 {
+					t.Errorf("shim %s serves no site", sh.Name)
+				}
+				shims = append(shims, line)
+			}
+			if !slices.Equal(shims, tt.shims) {
+				t.Errorf("shims of %s:\ngot:  %q\nwant: %q", tt.pkg, shims, tt.shims)
+			}
+		})
+	}
+}
+
+// TestPlanEdits applies the Edits of every Rewritable site and the
+// ImportEdits to the sources and compares the result with the
+// .rewritten golden file beside each source.
+func TestPlanEdits(t *testing.T) {
+	for _, pkg := range []string{"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "collision", "imports"} {
+		t.Run(pkg, func(t *testing.T) {
+			res, fset := plan(t, pkg)
+			edits := make(map[string][]analysis.TextEdit)
+			for _, s := range res.Sites {
+				if s.Status == analyzer.Rewritable {
+					if len(s.Edits) == 0 {
+						t.Errorf("%s: rewritable site %s has no edits", fset.Position(s.Pos), s.Original)
+					}
+					name := fset.File(s.Pos).Name()
+					edits[name] = append(edits[name], s.Edits...)
+				}
+			}
+			for _, e := range res.ImportEdits {
+				name := fset.File(e.Pos).Name()
+				edits[name] = append(edits[name], e)
+			}
+			for name, es := range edits {
+				got := apply(t, fset, name, es)
+				golden := name + ".rewritten"
+				if *update {
+					if err := os.WriteFile(golden, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("read golden file (run with -update to create it): %v", err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s rewritten:\n%s\nwant (%s):\n%s", name, got, golden, want)
+				}
+			}
+		})
+	}
+}
+
+// apply splices the edits into the file and formats the result; it fails
+// the test if edits overlap or the result does not parse.
+func apply(t *testing.T, fset *token.FileSet, name string, edits []analysis.TextEdit) []byte {
+	t.Helper()
+	src, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf := fset.File(edits[0].Pos)
+	slices.SortStableFunc(edits, func(a, b analysis.TextEdit) int { return int(a.Pos - b.Pos) })
+	var out []byte
+	last := 0
+	for _, e := range edits {
+		start, end := tf.Offset(e.Pos), tf.Offset(e.End)
+		if start < last {
+			t.Fatalf("%s: edit at offset %d overlaps the previous one (ends at %d)", name, start, last)
+		}
+		out = append(out, src[last:start]...)
+		out = append(out, e.NewText...)
+		last = end
+	}
+	out = append(out, src[last:]...)
+	formatted, err := format.Source(out)
+	if err != nil {
+		t.Fatalf("%s: rewritten source does not parse: %v\n%s", name, err, out)
+	}
+	return formatted
+}
+
+func TestPlanHandlesStop(t *testing.T) {
+	for pkg, want := range map[string]bool{"stop": true, "shutdown": true, "nostop": false, "pkgfunc": false} {
+		res, _ := plan(t, pkg)
+		if res.HandlesStop != want {
+			t.Errorf("HandlesStop of %s = %v, want %v", pkg, res.HandlesStop, want)
+		}
+	}
+}

@@ -1,0 +1,96 @@
+package listener
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/soheilhy/cmux"
+)
+
+var srv = &http.Server{ReadHeaderTimeout: time.Second}
+
+func tcp() error {
+	l, err := net.Listen("tcp", ":8080") // want `net.Listen opens the listener of srv.Serve, which a restart does not inherit yet`
+	if err != nil {
+		return err
+	}
+	return srv.Serve(l) // want `srv.Serve starts a server`
+}
+
+func unix() error {
+	l, err := net.Listen("unix", "/run/app.sock") // want `net.Listen opens the listener of srv.ServeTLS`
+	if err != nil {
+		return err
+	}
+	return srv.ServeTLS(l, "c", "k") // want `srv.ServeTLS starts a server`
+}
+
+func listenConfig(ctx context.Context) error {
+	var lc net.ListenConfig
+	l, err := lc.Listen(ctx, "tcp", ":8080") // want `lc.Listen opens the listener of srv.Serve`
+	if err != nil {
+		return err
+	}
+	return srv.Serve(l) // want `srv.Serve starts a server`
+}
+
+func listenConfigPointer(ctx context.Context, lc *net.ListenConfig) error {
+	l, err := lc.Listen(ctx, "tcp", ":8080") // want `lc.Listen opens the listener of srv.Serve`
+	if err != nil {
+		return err
+	}
+	go func() {
+		_ = srv.Serve(l) // want `srv.Serve starts a server`
+	}()
+	return nil
+}
+
+func wrapped(cfg *tls.Config) error {
+	l, err := net.Listen("tcp", ":8443") // want `net.Listen opens the listener of srv.Serve`
+	if err != nil {
+		return err
+	}
+	l = tls.NewListener(l, cfg)
+	return srv.Serve(l) // want `srv.Serve starts a server`
+}
+
+func parameter(l net.Listener) error {
+	return srv.Serve(l) // want `srv.Serve starts a server` `l is not restartable: the listener served by srv.Serve is of unknown origin`
+}
+
+type holder struct{ l net.Listener }
+
+func field(h *holder) error {
+	return srv.Serve(h.l) // want `srv.Serve starts a server` `h.l is not restartable: the listener served by srv.Serve is of unknown origin`
+}
+
+func multiplexed() error {
+	l, err := net.Listen("tcp", ":8080")
+	if err != nil {
+		return err
+	}
+	m := cmux.New(l)
+	httpL := m.Match(cmux.HTTP1Fast())
+	go m.Serve()
+	return srv.Serve(httpL) // want `srv.Serve starts a server` `httpL is not restartable: the listener comes from cmux.Match, which has no operating-system socket`
+}
+
+// chanListener is an in-process listener.
+type chanListener struct{ conns chan net.Conn }
+
+func (c *chanListener) Accept() (net.Conn, error) { return <-c.conns, nil }
+func (c *chanListener) Close() error              { return nil }
+func (c *chanListener) Addr() net.Addr            { return nil }
+
+func inProcess() error {
+	l := &chanListener{conns: make(chan net.Conn)}
+	return srv.Serve(l) // want `srv.Serve starts a server` `l is not restartable: the listener comes from a chanListener literal, which has no operating-system socket`
+}
+
+// notServed: a listener that reaches no Serve is not a site.
+func notServed() (net.Listener, error) {
+	return net.Listen("tcp", ":9090")
+}

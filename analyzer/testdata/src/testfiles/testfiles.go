@@ -1,0 +1,3 @@
+package testfiles
+
+func Handler() {}
