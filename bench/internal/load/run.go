@@ -26,6 +26,9 @@ type Config struct {
 	Modes   []Mode        // the modes to run side by side (default: all)
 	Workers int           // concurrent workers per mode (default 4)
 	Timeout time.Duration // per request (default 10 s)
+	// Requests, if not zero, is how many requests each worker sends before
+	// it stops on its own.
+	Requests int
 	// Observe, if set, is called with every answer as it arrives, from the
 	// workers' goroutines.
 	Observe func(Answer)
@@ -56,7 +59,7 @@ func (r Result) AllFailed() Failures {
 // answered.
 func (r Result) LongestGap() time.Duration { return LongestGap(r.Start, r.End, r.Answers) }
 
-// Run loads cfg.URL until ctx is done, then waits for the requests in flight
+// Run loads cfg.URL until ctx is done (or each worker sent cfg.Requests), then waits for the requests in flight
 // (each bounded by cfg.Timeout) and returns the counts. Stopping does not
 // cancel requests in flight, so it never shows as a failure.
 func Run(ctx context.Context, cfg Config) Result {
@@ -118,7 +121,7 @@ type worker struct {
 
 func (w *worker) loop(ctx context.Context) {
 	w.samples = map[Kind]string{}
-	for ctx.Err() == nil {
+	for ctx.Err() == nil && (w.cfg.Requests == 0 || w.requests < w.cfg.Requests) {
 		w.requests++
 		a, kind, err := w.one()
 		if err != nil {

@@ -1,0 +1,103 @@
+package harness
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSelectRowsKeepsTableOrderAndRejectsUnknownNames(t *testing.T) {
+	rows, err := SelectRows("stopstart, tableflip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].Name != "tableflip" || rows[1].Name != "stopstart" {
+		t.Errorf("got %v, want tableflip then stopstart", rows)
+	}
+	if _, err := SelectRows("tableflip,nginx"); err == nil || !strings.Contains(err.Error(), "nginx") {
+		t.Errorf("an unknown row gave %v, want an error naming it", err)
+	}
+}
+
+func TestMarkdownSaysWhyARowCouldNotRun(t *testing.T) {
+	rep := Report{Started: time.Now(), Ended: time.Now(), Options: Defaults, Rows: []RowReport{
+		{Row: Rows[0], BuildErr: errors.New("build the gracefulgen command: no Go files\nmore detail")},
+	}}
+	md := rep.Markdown("restartbench -rows gracefulgen")
+	for _, want := range []string{"| gracefulgen |", "could not be built: build the gracefulgen command: no Go files", "Command: `restartbench -rows gracefulgen`", Machine()} {
+		if !strings.Contains(md, want) {
+			t.Errorf("table lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// TestSmokeRun runs two rows for two restarts each, as a process and as
+// PID 1, and checks what does not depend on timing: every restart handed
+// over where the row can restart, tableflip goes down as PID 1 (its parent
+// is the namespace's init, which exits), and no process is left behind.
+func TestSmokeRun(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Fatal("the PID 1 runs need root (CI runs as root)")
+	}
+	rows, err := SelectRows("tableflip,stopstart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	rep, err := Run(Options{Rows: rows, Restarts: 2, PID1: true, ThroughputFor: 300 * time.Millisecond, ThroughputRounds: 1, WorkDir: work})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rr := range rep.Rows {
+		if rr.BuildErr != nil || len(rr.Runs) != 2 {
+			t.Fatalf("%s: build error %v, %d runs; want 2 runs", rr.Row.Name, rr.BuildErr, len(rr.Runs))
+		}
+		process, pid1 := rr.Runs[0], rr.Runs[1]
+		if len(process.Handovers) != 2 || process.DownAt != 0 || process.LeftOver != 0 {
+			t.Errorf("%s as a process: %d handovers, down at %d, %d left over; want 2, never, 0 (notes %v)",
+				rr.Row.Name, len(process.Handovers), process.DownAt, process.LeftOver, process.Notes)
+		}
+		if process.Load.Successes() == 0 {
+			t.Errorf("%s: no request answered", rr.Row.Name)
+		}
+		if rr.RatioErr != nil || rr.Throughput <= 0 {
+			t.Errorf("%s: throughput ratio %v, %v", rr.Row.Name, rr.Throughput, rr.RatioErr)
+		}
+		switch rr.Row.Name {
+		case "tableflip":
+			if pid1.DownAt != 1 {
+				t.Errorf("tableflip as PID 1: down at restart %d, want 1 (notes %v)", pid1.DownAt, pid1.Notes)
+			}
+		case "stopstart":
+			if len(pid1.Handovers) != 2 || pid1.DownAt != 0 {
+				t.Errorf("stopstart as PID 1: %d handovers, down at %d; want 2, never (notes %v)", len(pid1.Handovers), pid1.DownAt, pid1.Notes)
+			}
+		}
+	}
+	if md := rep.Markdown("smoke"); !strings.Contains(md, "| tableflip | PID 1") || !strings.Contains(md, "| stopstart | process") {
+		t.Errorf("table lacks a run:\n%s", md)
+	}
+	if left := processesRunning(t, filepath.Join(work, "bin")); len(left) > 0 {
+		t.Errorf("processes of the benchmark still running: %v", left)
+	}
+}
+
+// processesRunning lists the live processes whose executable is under dir.
+func processesRunning(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		if err == nil && strings.HasPrefix(exe, dir) {
+			out = append(out, e.Name()+" "+exe)
+		}
+	}
+	return out
+}

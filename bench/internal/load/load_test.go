@@ -1,0 +1,161 @@
+package load
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gracefulgen/gracefulgen/bench/handler"
+)
+
+// rawServer accepts connections on loopback and treats each with serve,
+// until the test ends.
+func rawServer(t *testing.T, serve func(c *net.TCPConn)) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go serve(c.(*net.TCPConn))
+		}
+	}()
+	return "http://" + l.Addr().String() + "/"
+}
+
+// readHead reads a request's head, so the client has written it.
+func readHead(c net.Conn) {
+	r := bufio.NewReader(c)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil || line == "\r\n" {
+			return
+		}
+	}
+}
+
+// runCounted sends n requests per mode, one worker each.
+func runCounted(t *testing.T, url string, n int) Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return Run(ctx, Config{URL: url, Workers: 1, Requests: n, Timeout: 5 * time.Second})
+}
+
+func TestServerThatResetsConnectionsCountsEveryRequestAsReset(t *testing.T) {
+	url := rawServer(t, func(c *net.TCPConn) {
+		readHead(c)
+		c.SetLinger(0) // close with RST
+		c.Close()
+	})
+	res := runCounted(t, url, 5)
+	for _, m := range Modes {
+		if res.Requests[m] != 5 {
+			t.Errorf("%v: sent %d requests, want 5", m, res.Requests[m])
+		}
+		if got := res.Failed[m][Reset]; got != 5 {
+			t.Errorf("%v: %d requests counted as reset, want all 5; failures %v, samples %v", m, got, res.Failed[m], res.Samples)
+		}
+	}
+	if res.Successes() != 0 {
+		t.Errorf("%d answers counted from a server that answers nothing", res.Successes())
+	}
+}
+
+func TestServerThatClosesWithoutAnsweringCountsEOF(t *testing.T) {
+	url := rawServer(t, func(c *net.TCPConn) {
+		readHead(c)
+		c.CloseWrite() // FIN after the request: no answer
+		time.Sleep(100 * time.Millisecond)
+		c.Close()
+	})
+	res := runCounted(t, url, 3)
+	for _, m := range Modes {
+		if got := res.Failed[m][EOF]; got != 3 {
+			t.Errorf("%v: %d requests counted as EOF, want 3; failures %v, samples %v", m, got, res.Failed[m], res.Samples)
+		}
+	}
+}
+
+func TestNothingListeningCountsRefused(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + l.Addr().String() + "/"
+	l.Close()
+	res := runCounted(t, url, 2)
+	for _, m := range Modes {
+		if got := res.Failed[m][Refused]; got != 2 {
+			t.Errorf("%v: %d requests counted as refused, want 2; failures %v", m, got, res.Failed[m])
+		}
+	}
+}
+
+func TestAnswersThatAreNotTheHandlersAreFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		h    http.HandlerFunc
+		kind Kind
+	}{
+		{"status 500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) }, Status},
+		{"foreign body", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hello\n")) }, BadBody},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(tc.h)
+			defer srv.Close()
+			res := runCounted(t, srv.URL, 2)
+			if got := res.AllFailed()[tc.kind]; got != 2*len(Modes) {
+				t.Errorf("%d requests counted as %v, want %d; failures %v", got, tc.kind, 2*len(Modes), res.AllFailed())
+			}
+		})
+	}
+}
+
+func TestHandlerAnswersAreCountedWithTheirGeneration(t *testing.T) {
+	srv := httptest.NewServer(handler.New(0))
+	defer srv.Close()
+	var gens = map[string]int{}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	answers := make(chan Answer, 100)
+	res := Run(ctx, Config{URL: srv.URL, Workers: 2, Requests: 4, Observe: func(a Answer) { answers <- a }})
+	close(answers)
+	for a := range answers {
+		gens[a.Gen]++
+	}
+	if f := res.AllFailed(); f.Total() != 0 {
+		t.Fatalf("failures against a healthy server: %v, samples %v", f, res.Samples)
+	}
+	if res.Successes() != 2*4*len(Modes) {
+		t.Errorf("%d answers, want %d", res.Successes(), 2*4*len(Modes))
+	}
+	if len(gens) != 1 {
+		t.Errorf("answers name %d generations, want the one of this process: %v", len(gens), gens)
+	}
+}
+
+func TestFailuresString(t *testing.T) {
+	var f Failures
+	if f.String() != "0" {
+		t.Errorf("no failures render as %q, want 0", f.String())
+	}
+	f[Reset], f[EOF] = 2, 1
+	if got, want := f.String(), "3 (2 reset, 1 EOF)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if !strings.Contains(f.Add(f).String(), "6 (4 reset, 2 EOF)") {
+		t.Errorf("Add: got %q", f.Add(f).String())
+	}
+}

@@ -1,0 +1,83 @@
+package proc
+
+import (
+	"io"
+	"os"
+	"testing"
+	"time"
+)
+
+func TestParseStatReadsFieldsAfterAnOddCommandName(t *testing.T) {
+	state, ppid, pgid, err := parseStat([]byte("4242 (a) b (c)) S 17 4240 4240 0 -1 4194560 ...\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state != 'S' || ppid != 17 || pgid != 4240 {
+		t.Errorf("got state %c, ppid %d, pgrp %d; want S, 17, 4240", state, ppid, pgid)
+	}
+	if _, _, _, err := parseStat([]byte("4242 no name S 1 1")); err == nil {
+		t.Error("a stat line without a command name parsed")
+	}
+}
+
+func TestTrackerFindsAndKillsEveryProcessOfItsGroups(t *testing.T) {
+	tr := NewTracker()
+	// The shell starts a child of its own, as a restart library forks a
+	// new generation: both must be found and killed through the group.
+	leader, err := tr.Start("/bin/sh", []string{"-c", "sleep 30 & wait"}, io.Discard, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.KillAll(time.Second)
+	var live []Info
+	for i := 0; i < 100 && len(live) < 2; i++ {
+		time.Sleep(10 * time.Millisecond)
+		if live, err = tr.Live(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(live) != 2 {
+		t.Fatalf("tracked %d live processes, want the shell and its sleep: %v", len(live), live)
+	}
+	for _, p := range live {
+		if p.PGID != leader {
+			t.Errorf("process %d is in group %d, want %d", p.PID, p.PGID, leader)
+		}
+	}
+	if p, err := tr.Find(leader, 0); err != nil || p.PID != leader {
+		t.Errorf("Find(%d) = %v, %v", leader, p, err)
+	}
+	if n, err := FDCount(leader); err != nil || n < 3 {
+		t.Errorf("FDCount = %d, %v; want at least the three standard descriptors", n, err)
+	}
+	if rss, err := PeakRSS(os.Getpid()); err != nil || rss <= 0 {
+		t.Errorf("PeakRSS of the test = %d, %v", rss, err)
+	}
+	if err := tr.KillAll(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range live {
+		if tr.Alive(p.PID) {
+			t.Errorf("process %d alive after KillAll", p.PID)
+		}
+	}
+}
+
+func TestPIDNamespaceProcessSeesItselfAsPID1(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Fatal("a new pid namespace needs root; the benchmark's PID 1 runs need it too")
+	}
+	tr := NewTracker()
+	defer tr.KillAll(time.Second)
+	leader, err := tr.Start("/bin/sleep", []string{"30"}, io.Discard, true)
+	if err != nil {
+		t.Fatalf("start in a new pid namespace: %v", err)
+	}
+	p, err := tr.Find(1, leader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.PID != leader || p.InnerPID() != 1 {
+		t.Errorf("got root pid %d, inner pid %d; want %d and 1", p.PID, p.InnerPID(), leader)
+	}
+}
