@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	buildOnce sync.Once
+	toolPath  string
+	buildErr  error
+	toolDir   string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if toolDir != "" {
+		os.RemoveAll(toolDir)
+	}
+	os.Exit(code)
+}
+
+// buildTool builds gracefulvet once for all the tests.
+func buildTool(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		if toolDir, buildErr = os.MkdirTemp("", "gracefulvet-test"); buildErr != nil {
+			return
+		}
+		toolPath = filepath.Join(toolDir, "gracefulvet")
+		if out, err := exec.Command("go", "build", "-o", toolPath, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build gracefulvet: %w\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return toolPath
+}
+
+// writeModule writes a module of the given files into a temporary directory.
+func writeModule(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files["go.mod"] = "module example.com/app\n\ngo 1.22\n"
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// run runs a command in dir and returns its combined output and exit code.
+func run(t *testing.T, dir string, name string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return string(out), 0
+	case errors.As(err, &exit):
+		return string(out), exit.ExitCode()
+	}
+	t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	return "", 0
+}
+
+const serverMain = `package main
+
+import "net/http"
+
+func main() {
+	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {})
+	_ = http.ListenAndServe(":8080", nil)
+}
+`
+
+const handlerOnly = `package main
+
+import "net/http"
+
+func main() {
+	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {})
+}
+`
+
+func TestVetToolReportsAndFailsOnAServer(t *testing.T) {
+	bin := buildTool(t)
+	dir := writeModule(t, map[string]string{"main.go": serverMain})
+	out, code := run(t, dir, "go", "vet", "-vettool="+bin, "./...")
+	if code == 0 {
+		t.Fatalf("go vet -vettool exited 0 on a program with a server start; output:\n%s", out)
+	}
+	for _, want := range []string{
+		"main.go:7:6: http.ListenAndServe starts a server that is not restartable: run gracefulgen",
+		"main.go:7:6: http.ListenAndServe cannot set timeouts",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("go vet -vettool output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestVetToolIsQuietOnACleanProgram(t *testing.T) {
+	bin := buildTool(t)
+	dir := writeModule(t, map[string]string{"main.go": handlerOnly})
+	if out, code := run(t, dir, "go", "vet", "-vettool="+bin, "./..."); code != 0 || out != "" {
+		t.Fatalf("go vet -vettool on a program without servers: exit %d, output:\n%s", code, out)
+	}
+}
+
+func TestStandaloneExitsThreeWhenItReports(t *testing.T) {
+	bin := buildTool(t)
+	dir := writeModule(t, map[string]string{"main.go": serverMain})
+	out, code := run(t, dir, bin, "./...")
+	if code != 3 || !strings.Contains(out, "starts a server that is not restartable") {
+		t.Fatalf("gracefulvet ./...: exit %d (want 3), output:\n%s", code, out)
+	}
+}
+
+func TestStandaloneSeesTaggedFilesOnlyWithTags(t *testing.T) {
+	bin := buildTool(t)
+	dir := writeModule(t, map[string]string{
+		"main.go": handlerOnly,
+		"prod.go": "//go:build prod\n\npackage main\n\nimport \"net/http\"\n\nfunc init() { go http.ListenAndServe(\":8080\", nil) }\n",
+	})
+	if out, code := run(t, dir, bin, "./..."); code != 0 {
+		t.Fatalf("gracefulvet without -tags saw the file behind the prod tag: exit %d\n%s", code, out)
+	}
+	for _, args := range [][]string{{"-tags", "prod", "./..."}, {"-tags=prod", "./..."}} {
+		out, code := run(t, dir, bin, args...)
+		if code != 3 || !strings.Contains(out, "prod.go:7:18: http.ListenAndServe starts a server") {
+			t.Errorf("gracefulvet %v: exit %d (want 3), output:\n%s", args, code, out)
+		}
+	}
+}
+
+func TestStandaloneFixSetsTheTimeout(t *testing.T) {
+	bin := buildTool(t)
+	dir := writeModule(t, map[string]string{"main.go": `package main
+
+import "net/http"
+
+func main() {
+	srv := &http.Server{Addr: ":8080"}
+	_ = srv
+}
+`})
+	if out, code := run(t, dir, bin, "-fix", "./..."); code == 1 {
+		t.Fatalf("gracefulvet -fix failed: %s", out)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(got, []byte(`ReadHeaderTimeout: 10 * time.Second`)) || !bytes.Contains(got, []byte(`"time"`)) {
+		t.Fatalf("gracefulvet -fix did not add the timeout and its import:\n%s", got)
+	}
+	if out, code := run(t, dir, bin, "./..."); code != 0 {
+		t.Fatalf("gracefulvet after -fix still reports (exit %d):\n%s", code, out)
+	}
+	if out, code := run(t, dir, "go", "build", "./..."); code != 0 {
+		t.Fatalf("the fixed program does not build:\n%s", out)
+	}
+}
