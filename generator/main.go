@@ -10,6 +10,18 @@ import (
 	"github.com/gracefulgen/gracefulgen/templates"
 )
 
+// DefaultConfig returns the runtime settings of the command's default
+// flags, which are also the runtime's own defaults.
+func DefaultConfig() templates.Config {
+	return templates.Config{
+		RestartSignal:     "SIGHUP",
+		DrainTimeout:      30 * time.Second,
+		StartTimeout:      60 * time.Second,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+}
+
 // Main parses the command line of gracefulgen (args without the program
 // name) and runs the  It returns the exit code. The command and
 // the tests that run it as a program share it.
@@ -25,11 +37,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.Verbose, "v", false, "say what was written or deleted")
 	fs.StringVar(&opts.Tags, "tags", "", "comma-separated build tags, as for go build: files behind other tags are not converted")
 	fs.BoolVar(&opts.Get, "get", false, "if the module does not require "+templates.RuntimePath+", add it with go get")
-	fs.StringVar(&opts.Config.RestartSignal, "signal", "SIGHUP", "restart signal: one of "+strings.Join(templates.Signals, ", "))
-	fs.DurationVar(&opts.Config.DrainTimeout, "drain", 30*time.Second, "how long an old process may take to finish its requests before its connections are closed")
-	fs.DurationVar(&opts.Config.StartTimeout, "start-timeout", 60*time.Second, "how long a new process may take to become ready before it is killed and the old one keeps serving")
-	fs.DurationVar(&opts.Config.ReadHeaderTimeout, "read-header-timeout", 10*time.Second, "ReadHeaderTimeout given to servers that set none (0: leave it to the runtime's default)")
-	fs.DurationVar(&opts.Config.IdleTimeout, "idle-timeout", 120*time.Second, "IdleTimeout given to servers that set none (0: leave it to the runtime's default)")
+	def := DefaultConfig()
+	fs.StringVar(&opts.Config.RestartSignal, "signal", def.RestartSignal, "restart signal: one of "+strings.Join(templates.Signals, ", "))
+	fs.DurationVar(&opts.Config.DrainTimeout, "drain", def.DrainTimeout, "how long an old process may take to finish its requests before its connections are closed")
+	fs.DurationVar(&opts.Config.StartTimeout, "start-timeout", def.StartTimeout, "how long a new process may take to become ready before it is killed and the old one keeps serving")
+	fs.DurationVar(&opts.Config.ReadHeaderTimeout, "read-header-timeout", def.ReadHeaderTimeout, "ReadHeaderTimeout given to servers that set none (0: leave it to the runtime's default)")
+	fs.DurationVar(&opts.Config.IdleTimeout, "idle-timeout", def.IdleTimeout, "IdleTimeout given to servers that set none (0: leave it to the runtime's default)")
 	fs.StringVar(&opts.HandlesStop, "handles-stop", HandlesStopAuto, "whether the program runs its own SIGTERM/SIGINT shutdown: auto (detected in the packages of the run), yes or no")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)

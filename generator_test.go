@@ -1,0 +1,233 @@
+package gracefulgen_test
+
+import (
+	"bytes"
+	"flag"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/gotooltest"
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/gracefulgen/gracefulgen/generator"
+	"github.com/gracefulgen/gracefulgen/templates"
+)
+
+var update = flag.Bool("update", false, "rewrite the want/ folders of testdata/golden")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"gracefulgen": func() { os.Exit(generator.Main(os.Args[1:], os.Stdout, os.Stderr)) },
+	})
+}
+
+// runtimeDir is the absolute path of the local runtime module, which test
+// modules point at with a replace directive.
+func runtimeDir(t testing.TB) string {
+	t.Helper()
+	dir, err := filepath.Abs("runtime")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// goMod is the go.mod of a test module that requires the local runtime.
+func goMod(t testing.TB, path string) string {
+	return "module " + path + "\n\ngo 1.22\n\nrequire " + templates.RuntimePath + " v0.0.0\n\nreplace " + templates.RuntimePath + " => " + runtimeDir(t) + "\n"
+}
+
+// testEnv is the environment of the go command in test modules: no
+// workspace, and go.mod may be completed.
+func testEnv() []string {
+	return append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+}
+
+// readTree reads every file under dir, by slash-separated relative path,
+// leaving out go.mod and go.sum and, when skip is set, that directory.
+func readTree(t testing.TB, dir, skip string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if rel == skip {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if rel == "go.mod" || rel == "go.sum" {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		out[rel] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// writeTree writes files under dir.
+func writeTree(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for rel, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// gen runs the generator in dir on ./... and returns its exit code and output.
+func gen(dir string, mode generator.Mode, revert bool) (int, string) {
+	var out bytes.Buffer
+	code := generator.Run(generator.Options{
+		Dir: dir, Patterns: []string{"./..."}, Env: testEnv(), Mode: mode, Revert: revert,
+		HandlesStop: generator.HandlesStopAuto, Stdout: &out, Stderr: &out,
+		Config: generator.DefaultConfig(),
+	})
+	return code, out.String()
+}
+
+// compareTree reports every difference between got and want.
+func compareTree(t *testing.T, what string, got, want map[string]string) {
+	t.Helper()
+	for name, w := range want {
+		if g, ok := got[name]; !ok {
+			t.Errorf("%s: %s is missing", what, name)
+		} else if g != w {
+			t.Errorf("%s: %s differs (go test -run TestGolden -update to accept):\n--- got\n%s\n--- want\n%s", what, name, g, w)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("%s: unexpected file %s:\n%s", what, name, got[name])
+		}
+	}
+}
+
+// revertsTo names, for the cases whose input is already converted, the case
+// whose input -revert must give back.
+var revertsTo = map[string]string{"converted": "listenandserve"}
+
+// TestGolden runs each program of testdata/golden/<case> through the
+// generator in one temporary module and checks, per case: the output files
+// against want/ (and the messages against want/_output when there are any),
+// that a second run changes nothing, that every converted program builds
+// (in one go build), and that -revert gives back the input byte for byte.
+func TestGolden(t *testing.T) {
+	cases, err := os.ReadDir(filepath.Join("testdata", "golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"go.mod": goMod(t, "example.com/golden")})
+	inputs := map[string]map[string]string{}
+	for _, c := range cases {
+		in := readTree(t, filepath.Join("testdata", "golden", c.Name()), "want")
+		inputs[c.Name()] = in
+		writeTree(t, filepath.Join(root, c.Name()), in)
+	}
+
+	for _, c := range cases {
+		name := c.Name()
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(root, name)
+			code, out := gen(dir, generator.Write, false)
+			if code != generator.ExitOK {
+				t.Fatalf("gracefulgen exit code %d:\n%s", code, out)
+			}
+			got := readTree(t, dir, "")
+			if out != "" {
+				got["_output"] = out
+			}
+			wantDir := filepath.Join("testdata", "golden", name, "want")
+			if *update {
+				os.RemoveAll(wantDir)
+				writeTree(t, wantDir, got)
+			}
+			compareTree(t, "output", got, readTree(t, wantDir, ""))
+
+			if code, out := gen(dir, generator.Check, false); code != generator.ExitOK {
+				t.Errorf("a second run would change files (exit %d):\n%s", code, out)
+			}
+		})
+	}
+
+	build := exec.Command("go", "build", "./...")
+	build.Dir, build.Env = root, testEnv()
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("the converted programs do not build: %v\n%s", err, out)
+	}
+
+	for _, c := range cases {
+		name := c.Name()
+		t.Run(name+"/revert", func(t *testing.T) {
+			dir := filepath.Join(root, name)
+			if code, out := gen(dir, generator.Write, true); code != generator.ExitOK {
+				t.Fatalf("gracefulgen -revert exit code %d:\n%s", code, out)
+			}
+			want := inputs[name]
+			if orig, ok := revertsTo[name]; ok {
+				want = inputs[orig]
+			}
+			compareTree(t, "reverted", readTree(t, dir, ""), want)
+		})
+	}
+}
+
+// TestScripts runs the command-line scripts of testdata/script.
+func TestScripts(t *testing.T) {
+	rt := runtimeDir(t)
+	p := testscript.Params{
+		Dir: filepath.Join("testdata", "script"),
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("GOWORK", "off")
+			env.Setenv("GOFLAGS", "-mod=mod")
+			env.Setenv("RUNTIME", rt)
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// gomod PATH writes a go.mod for module PATH that requires the
+			// local runtime; gomod -noruntime PATH one that does not.
+			"gomod": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) == 0 {
+					ts.Fatalf("usage: gomod [-noruntime] module-path")
+				}
+				content := goMod(t, args[len(args)-1])
+				if args[0] == "-noruntime" {
+					content = "module " + args[1] + "\n\ngo 1.22\n"
+				}
+				ts.Check(os.WriteFile(ts.MkAbs("go.mod"), []byte(content), 0o644))
+			},
+			// chmod MODE FILE, for read-only files.
+			"chmod": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: chmod 0444 file")
+				}
+				var mode uint32
+				for _, c := range args[0] {
+					mode = mode*8 + uint32(c-'0')
+				}
+				ts.Check(os.Chmod(ts.MkAbs(args[1]), fs.FileMode(mode)))
+			},
+		},
+		UpdateScripts: *update,
+	}
+	if err := gotooltest.Setup(&p); err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, p)
+}

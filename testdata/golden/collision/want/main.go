@@ -1,0 +1,14 @@
+// Command collision declares a function named like the shim gracefulgen
+// would choose: the shim must get another name.
+package main
+
+import (
+	"log"
+)
+
+func gracefulListenAndServe() string { return "mine" }
+
+func main() {
+	log.Println(gracefulListenAndServe())
+	log.Fatal(gracefulListenAndServe2(":8080", nil))
+}

@@ -1,0 +1,17 @@
+package main
+
+import (
+	"log"
+	"net"
+	"net/http"
+	"time"
+)
+
+func main() {
+	ln, err := net.Listen("tcp", "127.0.0.1:8080")
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.NotFoundHandler(), ReadHeaderTimeout: time.Second}
+	log.Fatal(srv.Serve(ln))
+}
