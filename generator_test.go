@@ -2,11 +2,13 @@ package gracefulgen_test
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/gotooltest"
@@ -211,6 +213,25 @@ func TestScripts(t *testing.T) {
 					content = "module " + args[1] + "\n\ngo 1.22\n"
 				}
 				ts.Check(os.WriteFile(ts.MkAbs("go.mod"), []byte(content), 0o644))
+			},
+			// exits CODE PROG ARGS... runs a program and checks its exit code.
+			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: exits code program [args...]")
+				}
+				want, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				got := 0
+				if err := ts.Exec(args[1], args[2:]...); err != nil {
+					var exit *exec.ExitError
+					if !errors.As(err, &exit) {
+						ts.Fatalf("%s: %v", args[1], err)
+					}
+					got = exit.ExitCode()
+				}
+				if got != want {
+					ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+				}
 			},
 			// chmod MODE FILE, for read-only files.
 			"chmod": func(ts *testscript.TestScript, neg bool, args []string) {

@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -90,6 +91,9 @@ func (l *loader) list(mode packages.LoadMode, overlay map[string][]byte) ([]*pac
 		}
 		matched = append(matched, pkg)
 	}
+	if len(matched) == 0 && !l.inModule() {
+		return nil, fmt.Errorf("%s is not inside a Go module: gracefulgen works on module packages; run `go mod init <module path>` first, or run gracefulgen in a module", l.cwd)
+	}
 	if len(matched) == 0 {
 		return nil, fmt.Errorf("no package matched %s in %s: run gracefulgen in a directory with Go files, or name packages (e.g. ./...)", strings.Join(patterns, " "), l.cwd)
 	}
@@ -97,10 +101,28 @@ func (l *loader) list(mode packages.LoadMode, overlay map[string][]byte) ([]*pac
 	return matched, nil
 }
 
+// inModule reports whether the working directory is inside a module (or a
+// workspace), asking the go command as packages.Load would.
+func (l *loader) inModule() bool {
+	cmd := exec.Command("go", "env", "GOMOD", "GOWORK")
+	cmd.Dir, cmd.Env = l.cwd, l.opts.Env
+	out, err := cmd.Output()
+	if err != nil {
+		return true // let the caller's message stand
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if line = strings.TrimSpace(line); line != "" && line != os.DevNull && line != "off" {
+			return true
+		}
+	}
+	return false
+}
+
 // outsideModule reports a package that go list could not place in a module.
 func outsideModule(pkg *packages.Package) bool {
 	for _, e := range pkg.Errors {
-		if strings.Contains(e.Msg, "go.mod file not found") || strings.Contains(e.Msg, "outside main module") || strings.Contains(e.Msg, "cannot find main module") {
+		if strings.Contains(e.Msg, "go.mod file not found") || strings.Contains(e.Msg, "outside main module") ||
+			strings.Contains(e.Msg, "cannot find main module") || strings.Contains(e.Msg, "does not contain main module") {
 			return true
 		}
 	}
@@ -116,7 +138,8 @@ func noMatch(pkg *packages.Package) bool {
 	for _, e := range pkg.Errors {
 		if strings.Contains(e.Msg, "no Go files") || strings.Contains(e.Msg, "matched no packages") ||
 			strings.Contains(e.Msg, "cannot find package") || strings.Contains(e.Msg, "directory not found") ||
-			strings.Contains(e.Msg, "is not in std") || strings.Contains(e.Msg, "no required module") {
+			strings.Contains(e.Msg, "is not in std") || strings.Contains(e.Msg, "no required module") ||
+			strings.Contains(e.Msg, "no such file or directory") {
 			return true
 		}
 	}
