@@ -36,6 +36,11 @@ type Config struct {
 	// declares itself ready anyway (the new version may need fewer sockets
 	// than the old one). Default 5s.
 	ReadyTimeout time.Duration
+	// ManualReady says that the program calls Ready itself when it is ready
+	// (for instance after warming caches that it fills once serving): the
+	// runtime then never declares readiness on its own, and a new process
+	// that does not call Ready within StartTimeout is a failed restart.
+	ManualReady bool
 }
 
 // Defaults of Config, applied to zero-valued fields.
@@ -55,8 +60,8 @@ const keepAliveLinger = time.Second
 
 // Configure sets the process-wide configuration and installs the restart and
 // stop signal handlers. It may be called several times (generated code calls
-// it once per package): AppHandlesStop is ORed, every other non-zero field
-// replaces the value set before.
+// it once per package): AppHandlesStop and ManualReady are ORed, every other
+// non-zero field replaces the value set before.
 func Configure(c Config) {
 	p := theProcess
 	p.mu.Lock()
@@ -68,7 +73,8 @@ func Configure(c Config) {
 	p.start()
 }
 
-// merge returns old with the non-zero fields of c laid over it.
+// merge returns old with the non-zero fields of c laid over it; the boolean
+// fields are ORed.
 func merge(old, c Config) Config {
 	if c.RestartSignal != nil {
 		old.RestartSignal = c.RestartSignal
@@ -92,6 +98,7 @@ func merge(old, c Config) Config {
 		old.Logger = c.Logger
 	}
 	old.AppHandlesStop = old.AppHandlesStop || c.AppHandlesStop
+	old.ManualReady = old.ManualReady || c.ManualReady
 	return old
 }
 

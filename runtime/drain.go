@@ -29,8 +29,11 @@ func (p *process) drainAndExit(handover bool) {
 //
 //  1. close the listeners and wait for every Serve loop to return, so that
 //     no connection is accepted and then dropped by a shutting-down server;
-//  2. keep serving the open connections for a moment with keep-alives off,
-//     so that busy keep-alive connections end with "Connection: close";
+//  2. keep serving the open connections for a moment, answering every
+//     request with "Connection: close", so that busy keep-alive connections
+//     end cleanly. (Server.SetKeepAlivesEnabled(false) would do the same but
+//     also closes the connections idle at that instant, which a client may
+//     be reusing right then: measured, it loses requests.)
 //  3. after a handover, send SIGTERM to this process, so that an app that
 //     handles SIGTERM runs its own shutdown path (harmless now);
 //  4. run the shutdown hooks and http.Server.Shutdown on every server;
@@ -55,9 +58,7 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 	case <-ctx.Done():
 	}
 
-	for _, s := range servers {
-		s.SetKeepAlivesEnabled(false)
-	}
+	p.lingering.Store(true)
 	linger := time.NewTimer(keepAliveLinger)
 	select {
 	case <-linger.C:

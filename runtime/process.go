@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,21 +32,24 @@ type process struct {
 	conns     *tracker
 	loops     gate // running Serve calls
 	sigs      chan os.Signal
+	lingering atomic.Bool // answer every request with "Connection: close"
 
-	mu        sync.Mutex
-	cfg       Config
-	listeners []*gracefulListener // open, in creation order
-	servers   map[*http.Server]int
-	hooks     []func()
+	mu         sync.Mutex
+	cfg        Config
+	listeners  []*gracefulListener // open, in creation order
+	servers    map[*http.Server]int
+	hooks      []func()
 	restartSig os.Signal
 
 	ready      bool
 	readyTimer *time.Timer
+	settle     *time.Timer
 	held       bool // a restart signal arrived before the process was ready
 
 	phase       phase
 	abort       chan struct{} // closed to abort the restart under way
 	restartDone chan struct{} // closed when the restart under way has ended
+	stopping    chan struct{} // closed when the drain begins
 	drainDone   chan struct{} // closed when the drain has ended
 	exiting     bool          // the runtime exits once drained
 }
@@ -58,6 +62,7 @@ func newProcess() *process {
 		exe:       recordExecutable(),
 		conns:     newTracker(),
 		servers:   map[*http.Server]int{},
+		stopping:  make(chan struct{}),
 		drainDone: make(chan struct{}),
 	}
 }
@@ -74,6 +79,7 @@ func (p *process) register(l net.Listener, name socketName, inherited bool) *gra
 	gl := &gracefulListener{Listener: l, name: name, p: p, conns: p.conns, inherited: inherited}
 	p.mu.Lock()
 	p.listeners = append(p.listeners, gl)
+	p.progressLocked()
 	p.mu.Unlock()
 	return gl
 }
@@ -106,31 +112,60 @@ func (p *process) openListeners() []*gracefulListener {
 	return append([]*gracefulListener(nil), p.listeners...)
 }
 
-// served records that l accepts connections and declares the process ready
-// when that completes the rule: a first process is ready when it serves
-// once; a restarted one when it serves every socket it inherited, or
-// ReadyTimeout after it first served.
+// readySettle is how long a process must go on serving, with no new
+// listener or server starting, before it declares itself ready: a program
+// that fails right after its first server started (a second address it
+// cannot bind) is then caught before the old process stops.
+const readySettle = 250 * time.Millisecond
+
+// served records that l accepts connections.
 func (p *process) served(l *gracefulListener) {
 	p.mu.Lock()
 	l.served = true
-	if p.ready {
-		p.mu.Unlock()
+	p.progressLocked()
+	p.mu.Unlock()
+}
+
+// progressLocked restarts the settle period of readiness; it is called
+// whenever a listener is registered or starts serving.
+func (p *process) progressLocked() {
+	if p.ready || p.cfg.ManualReady {
 		return
 	}
-	complete := !p.in.isChild() || p.in.allAdopted()
-	for _, x := range p.listeners {
-		if x.inherited && !x.served {
+	if p.settle == nil {
+		p.settle = time.AfterFunc(readySettle, p.settled)
+		return
+	}
+	p.settle.Reset(readySettle)
+}
+
+// settled applies the readiness rule once start-up has been quiet for
+// readySettle: a first process is ready when it serves; a restarted one
+// when it serves every socket it inherited, or ReadyTimeout after it first
+// served (the new version may not need every socket of the old one).
+func (p *process) settled() {
+	p.mu.Lock()
+	anyServed, complete := false, !p.in.isChild() || p.in.allAdopted()
+	for _, l := range p.listeners {
+		anyServed = anyServed || l.served
+		if l.inherited && !l.served {
 			complete = false
 		}
 	}
-	if !complete && p.readyTimer == nil {
-		timeout := p.cfg.withDefaults().ReadyTimeout
-		p.readyTimer = time.AfterFunc(timeout, func() { p.becomeReady("ready timeout: serving without every inherited socket") })
+	if !anyServed || p.ready {
+		p.mu.Unlock()
+		return
+	}
+	if !complete {
+		if p.readyTimer == nil {
+			timeout := p.cfg.withDefaults().ReadyTimeout
+			p.readyTimer = time.AfterFunc(timeout, func() { p.becomeReady("ready timeout: serving without every inherited socket") })
+		}
+		p.mu.Unlock()
+		return
 	}
 	p.mu.Unlock()
-	if complete {
-		p.becomeReady("serving")
-	}
+	p.becomeReady("serving")
 }
 
 // becomeReady declares the process ready, once: a restarted process tells
@@ -197,6 +232,7 @@ func (p *process) restart(abort, done chan struct{}) {
 	case handedOver:
 		p.phase = phaseDraining
 		p.exiting = !p.cfg.AppHandlesStop
+		close(p.stopping)
 	case p.phase == phaseRestarting:
 		p.phase = phaseIdle
 	}
@@ -221,6 +257,7 @@ func (p *process) beginStop(exit bool) bool {
 	case phaseRestarting:
 		p.phase = phaseDraining
 		p.exiting = exit
+		close(p.stopping)
 		close(p.abort)
 		done := p.restartDone
 		p.mu.Unlock()
@@ -229,6 +266,7 @@ func (p *process) beginStop(exit bool) bool {
 	}
 	p.phase = phaseDraining
 	p.exiting = exit
+	close(p.stopping)
 	p.mu.Unlock()
 	return true
 }

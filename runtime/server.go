@@ -3,6 +3,7 @@ package graceful
 import (
 	"net"
 	"net/http"
+	"time"
 )
 
 // serve runs srv on l until the server is closed or the process has drained.
@@ -22,6 +23,11 @@ func serve(srv *http.Server, l net.Listener, tlsFiles []string) error {
 		err = srv.Serve(gl)
 	}
 	p.leaveServe(srv)
+	if err == http.ErrServerClosed {
+		// The app shut the server down: maybe on the same stop signal the
+		// runtime is receiving now. Never return before that drain.
+		p.awaitStop()
+	}
 	if p.draining() {
 		return p.afterDrain()
 	}
@@ -49,6 +55,9 @@ func (p *process) enterServe(srv *http.Server) bool {
 	if p.phase == phaseDraining {
 		return false
 	}
+	if _, ok := srv.Handler.(drainHandler); !ok {
+		srv.Handler = drainHandler{h: srv.Handler, p: p}
+	}
 	p.servers[srv]++
 	p.loops.add()
 	return true
@@ -61,6 +70,20 @@ func (p *process) leaveServe(srv *http.Server) {
 	}
 	p.mu.Unlock()
 	p.loops.done()
+}
+
+// stopGrace is how long a Serve call that the app shut down waits for the
+// runtime to start draining on the same signal before it returns.
+const stopGrace = 250 * time.Millisecond
+
+// awaitStop waits up to stopGrace for the process to start stopping.
+func (p *process) awaitStop() {
+	t := time.NewTimer(stopGrace)
+	defer t.Stop()
+	select {
+	case <-p.stopping:
+	case <-t.C:
+	}
 }
 
 // serverList returns the servers with a running Serve loop.
@@ -86,4 +109,27 @@ func (p *process) afterDrain() error {
 		select {}
 	}
 	return http.ErrServerClosed
+}
+
+// drainHandler wraps a server's handler so that, while the process drains,
+// every HTTP/1 response closes its connection.
+type drainHandler struct {
+	h http.Handler
+	p *process
+}
+
+func (d drainHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if d.p.lingering.Load() && r.ProtoMajor == 1 {
+		w.Header().Set("Connection", "close")
+	}
+	h := d.h
+	if h == nil {
+		if r.RequestURI == "*" && r.Method == http.MethodOptions {
+			// What net/http answers for "OPTIONS *" without a handler.
+			w.Header().Set("Content-Length", "0")
+			return
+		}
+		h = http.DefaultServeMux
+	}
+	h.ServeHTTP(w, r)
 }

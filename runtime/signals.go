@@ -39,6 +39,7 @@ func (p *process) watchRestartSignal() {
 		return
 	}
 	signal.Notify(p.sigs, sig)
+	logEvent("signal handlers installed", "restart", sig.String())
 	if old != nil && old != syscall.SIGTERM && old != os.Interrupt {
 		signal.Reset(old)
 	}

@@ -8,7 +8,7 @@
 //	TS_API        "listen" (Listen + ServerServe, default) or "las" (ListenAndServe, first address)
 //	TS_PLAIN      "1": plain net/http, no runtime (the throughput baseline)
 //	TS_CONTROL    a file read at start that tells this generation how to misbehave:
-//	              exit1, panic, hang, reverse, bind=ADDR (also listen on ADDR, fatal on error)
+//	              exit1, panic, hang, slow, reverse, bind=ADDR (also listen on ADDR, fatal on error)
 //	TS_APP_STOP   "1": the app handles SIGTERM itself (AppHandlesStop)
 //	TS_DRAIN, TS_START, TS_READY   runtime timeouts (time.ParseDuration)
 //	TS_FILE       the file served at /file
@@ -71,18 +71,23 @@ func main() {
 			specs = append(specs, "tcp="+addr)
 		}
 	}
-	mux := handlers()
-
-	if os.Getenv("TS_API") == "las" && !plain {
-		_, addr, _ := strings.Cut(specs[0], "=")
-		fmt.Printf("listen tcp %s\n", addr)
-		log.Fatal(graceful.ListenAndServe(addr, mux))
+	if control["slow"] {
+		time.Sleep(time.Second) // a long initialisation, after the runtime's handlers are installed
 	}
+	mux := handlers()
 
 	var servers []*http.Server
 	done := make(chan error, len(specs))
-	for _, spec := range specs {
+	for i, spec := range specs {
 		network, addr, _ := strings.Cut(spec, "=")
+		if i == 0 && os.Getenv("TS_API") == "las" && !plain {
+			// The drop-in for http.ListenAndServe, on the first address.
+			fmt.Printf("listen tcp %s\n", addr)
+			srv := &http.Server{Addr: addr, Handler: mux}
+			servers = append(servers, srv)
+			go func() { done <- graceful.ServerListenAndServe(srv) }()
+			continue
+		}
 		var l net.Listener
 		var err error
 		if plain {

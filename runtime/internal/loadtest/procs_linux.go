@@ -1,0 +1,87 @@
+package loadtest
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// ListenerPIDs returns the pids of the processes that hold the listening
+// socket of t (read from /proc), sorted.
+func ListenerPIDs(t Target) ([]int, error) {
+	inodes, err := listenInodes(t)
+	if err != nil {
+		return nil, err
+	}
+	if len(inodes) == 0 {
+		return nil, nil
+	}
+	var pids []int
+	procs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, dir := range procs {
+		pid, _ := strconv.Atoi(filepath.Base(dir))
+		fds, _ := os.ReadDir(dir + "/fd")
+		for _, fd := range fds {
+			link, _ := os.Readlink(dir + "/fd/" + fd.Name())
+			if strings.HasPrefix(link, "socket:[") && inodes[strings.Trim(link[7:], "[]")] {
+				pids = append(pids, pid)
+				break
+			}
+		}
+	}
+	sort.Ints(pids)
+	return pids, nil
+}
+
+// listenInodes returns the inodes of the listening sockets of t.
+func listenInodes(t Target) (map[string]bool, error) {
+	inodes := map[string]bool{}
+	if t.Network == "unix" {
+		err := scan("/proc/net/unix", func(f []string) {
+			// Num RefCount Protocol Flags Type St Inode Path
+			if len(f) >= 8 && f[3] == "00010000" && f[7] == t.Address {
+				inodes[f[6]] = true
+			}
+		})
+		return inodes, err
+	}
+	_, portStr, err := net.SplitHostPort(t.Address)
+	if err != nil {
+		return nil, fmt.Errorf("listener of %s: %w", t.Address, err)
+	}
+	port, err := strconv.Atoi(portStr)
+	if err != nil {
+		return nil, fmt.Errorf("listener of %s: %w", t.Address, err)
+	}
+	want := fmt.Sprintf(":%04X", port)
+	for _, file := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		err := scan(file, func(f []string) {
+			// sl local_address rem_address st ... inode
+			if len(f) >= 10 && f[3] == "0A" && strings.HasSuffix(f[1], want) {
+				inodes[f[9]] = true
+			}
+		})
+		if err != nil && !os.IsNotExist(err) {
+			return nil, err
+		}
+	}
+	return inodes, nil
+}
+
+func scan(file string, line func([]string)) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		line(strings.Fields(s.Text()))
+	}
+	return s.Err()
+}

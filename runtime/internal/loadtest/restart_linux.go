@@ -1,0 +1,72 @@
+package loadtest
+
+import (
+	"fmt"
+	"os"
+	"syscall"
+	"time"
+)
+
+// Handover is one restart as seen from outside: which process served before
+// and after, and how long from the signal until the new process alone held
+// the listening socket.
+type Handover struct {
+	Old, New int
+	Took     time.Duration
+}
+
+// SolePID returns the pid of the one process holding t's listening socket,
+// waiting up to timeout for there to be exactly one other than not.
+func SolePID(t Target, not int, timeout time.Duration) (int, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		pids, err := ListenerPIDs(t)
+		if err != nil {
+			return 0, err
+		}
+		if len(pids) == 1 && pids[0] != not {
+			return pids[0], nil
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("no single new process holds %s after %v (holders %v, old %d)", t.Address, timeout, pids, not)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Restart signals the process serving t and waits until another process
+// alone holds the listening socket.
+func Restart(t Target, sig syscall.Signal, timeout time.Duration) (Handover, error) {
+	old, err := SolePID(t, 0, timeout)
+	if err != nil {
+		return Handover{}, err
+	}
+	start := time.Now()
+	if err := syscall.Kill(old, sig); err != nil {
+		return Handover{}, fmt.Errorf("signal %d: %w", old, err)
+	}
+	nw, err := SolePID(t, old, timeout)
+	if err != nil {
+		return Handover{Old: old}, err
+	}
+	return Handover{Old: old, New: nw, Took: time.Since(start)}, nil
+}
+
+// Alive reports whether pid exists and is not a zombie.
+func Alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	return !zombie(string(b))
+}
+
+func zombie(stat string) bool {
+	// pid (comm) S ...: the state follows the last ')'.
+	for i := len(stat) - 1; i >= 0; i-- {
+		if stat[i] == ')' {
+			return i+2 < len(stat) && stat[i+2] == 'Z'
+		}
+	}
+	return false
+}

@@ -1,0 +1,338 @@
+package graceful_test
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+)
+
+// restarts is how many restarts run under load: a few by default, 100 with
+// GRACEFUL_SOAK=1.
+func restarts() int {
+	if os.Getenv("GRACEFUL_SOAK") == "1" {
+		return 100
+	}
+	return 4
+}
+
+func TestRestartUnderLoadLosesNoRequest(t *testing.T) {
+	s := startServer(t, "TS_DRAIN=60s")
+	first := s.restart()
+	settledFDs := settle(t, first.New)
+
+	stop := load(s.targets, 4, loadtest.KeepAlive, loadtest.NewConn)
+	var olds []int
+	for i := 0; i < restarts(); i++ {
+		time.Sleep(150 * time.Millisecond) // let the load reach this generation
+		h := s.restart()
+		olds = append(olds, h.Old)
+		assertNonBlocking(t, s.targets[0], h.New)
+	}
+	time.Sleep(150 * time.Millisecond)
+	for _, r := range stop() {
+		if r.Requests == 0 || r.Failed() != 0 {
+			t.Errorf("load across %d restarts: %v", restarts(), r)
+		} else {
+			t.Logf("%v", r)
+		}
+	}
+
+	last := s.restart()
+	// Every old generation exits by itself: its listener closed promptly
+	// (a listener switched to blocking mode would keep Serve, and so the
+	// drain, waiting for the 60s drain timeout).
+	for _, pid := range append(olds, first.Old, last.Old) {
+		s.waitExit(pid)
+	}
+	if got := settle(t, last.New); got != settledFDs {
+		t.Errorf("descriptors of the serving process: %d after the first restart, %d after %d more", settledFDs, got, restarts()+1)
+	}
+	var live []int
+	for _, pid := range s.pids() {
+		if s.ours(pid) {
+			live = append(live, pid)
+		}
+	}
+	if len(live) != 1 || live[0] != last.New {
+		t.Errorf("serving processes at the end: %v, want only %d", live, last.New)
+	}
+	if kids := children(last.New); len(kids) != 0 {
+		t.Errorf("the serving process has children (zombies?): %v", kids)
+	}
+}
+
+// settle returns the descriptor count of pid once it stops falling (the
+// connections of the previous checks close asynchronously).
+func settle(t *testing.T, pid int) int {
+	n := fdCount(t, pid)
+	for i := 0; i < 50; i++ {
+		time.Sleep(20 * time.Millisecond)
+		m := fdCount(t, pid)
+		if m == n {
+			return n
+		}
+		n = m
+	}
+	return n
+}
+
+// assertNonBlocking checks that the listening socket the processes share is
+// still in non-blocking mode: handing it over did not switch it.
+func assertNonBlocking(t *testing.T, target loadtest.Target, pid int) {
+	t.Helper()
+	fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	for _, fd := range fds {
+		link, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name()))
+		if !strings.HasPrefix(link, "socket:") {
+			continue
+		}
+		info, err := os.ReadFile(fmt.Sprintf("/proc/%d/fdinfo/%s", pid, fd.Name()))
+		if err != nil {
+			continue
+		}
+		m := regexp.MustCompile(`flags:\s+(\d+)`).FindStringSubmatch(string(info))
+		if m == nil {
+			continue
+		}
+		flags, _ := strconv.ParseUint(m[1], 8, 64)
+		if flags&syscall.O_NONBLOCK == 0 {
+			t.Errorf("process %d fd %s (%s) is in blocking mode (flags %s)", pid, fd.Name(), link, m[1])
+		}
+	}
+}
+
+// failedRestart sends SIGHUP to a server whose next generation fails, and
+// checks that the old process logged why, reaped the child, kept serving,
+// and restarts fine once the cause is gone.
+func failedRestart(t *testing.T, s *server, reason string, undo func()) {
+	t.Helper()
+	pid := s.serving()
+	s.signal(pid, syscall.SIGHUP)
+	logs := s.waitLog(`restart failed, still serving`, 1)
+	if !regexp.MustCompile(`restart failed, still serving.*` + reason).MatchString(logs) {
+		t.Errorf("the failure log does not say %q:\n%s", reason, logs)
+	}
+	if kids := children(pid); len(kids) != 0 {
+		t.Errorf("failed child not reaped: %v", kids)
+	}
+	if got := get(t, s.targets[0], "/pid"); got != strconv.Itoa(pid) {
+		t.Errorf("after the failed restart, served by %s, want %d", got, pid)
+	}
+	undo()
+	h := s.restart()
+	if h.Old != pid {
+		t.Errorf("the retry restarted %d, want %d", h.Old, pid)
+	}
+	if got := get(t, s.targets[0], "/pid"); got != strconv.Itoa(h.New) {
+		t.Errorf("after the retry, served by %s, want %d", got, h.New)
+	}
+}
+
+func TestChildExitingBeforeReadyKeepsParentServing(t *testing.T) {
+	s := startServer(t)
+	s.setControl("exit1")
+	failedRestart(t, s, `exited before it was ready: exit status 1`, func() { s.setControl("") })
+}
+
+func TestChildPanickingBeforeReadyKeepsParentServing(t *testing.T) {
+	s := startServer(t)
+	s.setControl("panic")
+	failedRestart(t, s, `exited before it was ready: exit status 2`, func() { s.setControl("") })
+}
+
+func TestChildHangingPastStartTimeoutIsKilled(t *testing.T) {
+	s := startServer(t, "TS_START=1s")
+	s.setControl("hang")
+	failedRestart(t, s, `not ready within the start timeout 1s, killed \(signal: killed\)`, func() { s.setControl("") })
+}
+
+func TestMissingExecutableKeepsParentServing(t *testing.T) {
+	s := startServer(t)
+	moved := s.bin + ".moved"
+	if err := os.Rename(s.bin, moved); err != nil {
+		t.Fatal(err)
+	}
+	failedRestart(t, s, `no such file or directory`, func() {
+		if err := os.Rename(moved, s.bin); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestNonExecutableFileKeepsParentServing(t *testing.T) {
+	s := startServer(t)
+	if err := os.Chmod(s.bin, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	failedRestart(t, s, `not executable`, func() {
+		if err := os.Chmod(s.bin, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestChildFailingToBindNewAddressKeepsParentServing(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	s := startServer(t)
+	s.setControl("bind=" + taken.Addr().String())
+	failedRestart(t, s, `exited before it was ready: exit status 1`, func() { s.setControl("") })
+	if !strings.Contains(s.log(), "address already in use") {
+		t.Errorf("the child did not say why it failed:\n%s", s.log())
+	}
+}
+
+func TestDrainDeadlineClosesHijackedConnection(t *testing.T) {
+	s := startServer(t, "TS_DRAIN=1s")
+	conn, err := net.Dial("tcp", s.targets[0].Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /hijack HTTP/1.1\r\nHost: x\r\n\r\n")
+	r := bufio.NewReader(conn)
+	if line, err := r.ReadString('\n'); err != nil || !strings.HasPrefix(line, "hijacked") {
+		t.Fatalf("hijack: %q %v", line, err)
+	}
+	s.signal(s.cmd.Process.Pid, syscall.SIGTERM)
+	conn.SetReadDeadline(time.Now().Add(waitFor))
+	if _, err := r.ReadByte(); err == nil || os.IsTimeout(err) {
+		t.Fatalf("the hijacked connection was not closed at the drain deadline: %v", err)
+	}
+	if err := s.wait(); err != nil {
+		t.Errorf("exit after the drain: %v, want status 0", err)
+	}
+	if !strings.Contains(s.log(), "closed=1") {
+		t.Errorf("the drain did not log the closed connection:\n%s", s.log())
+	}
+}
+
+func TestStopDuringRestartKillsChildAndExits(t *testing.T) {
+	s := startServer(t, "TS_START=60s")
+	s.setControl("hang")
+	s.signal(s.cmd.Process.Pid, syscall.SIGHUP)
+	s.waitLog(`child started`, 1)
+	child := s.pids()[1]
+	s.signal(s.cmd.Process.Pid, syscall.SIGTERM)
+	if err := s.wait(); err != nil {
+		t.Errorf("exit after SIGTERM during a restart: %v, want status 0", err)
+	}
+	if loadtest.Alive(child) {
+		t.Errorf("the child %d outlived its parent's stop", child)
+	}
+	if strings.Contains(s.log(), "restart failed") {
+		t.Errorf("an aborted restart was logged as a failure:\n%s", s.log())
+	}
+}
+
+func TestRestartSignalBurstRunsOneRestart(t *testing.T) {
+	s := startServer(t, "TS_API=las", "TS_LISTEN=tcp="+freePort(t))
+	s.setControl("slow")
+	pid := s.serving()
+	for i := 0; i < 5; i++ {
+		s.signal(pid, syscall.SIGHUP)
+		time.Sleep(20 * time.Millisecond)
+	}
+	nw, err := loadtest.SolePID(s.targets[0], pid, waitFor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.waitExit(pid)
+	logs := s.log()
+	if n := strings.Count(logs, "child started"); n != 1 {
+		t.Errorf("%d children started for one burst, want 1:\n%s", n, logs)
+	}
+	if !strings.Contains(logs, "restart ignored: a restart is already under way") {
+		t.Errorf("the burst's extra signals were not logged as ignored:\n%s", logs)
+	}
+	if got := get(t, s.targets[0], "/pid"); got != strconv.Itoa(nw) {
+		t.Errorf("served by %s, want %d", got, nw)
+	}
+}
+
+func TestRestartSignalBeforeReadyIsHeld(t *testing.T) {
+	s := launch(t, "slow")
+	s.waitLog(`signal handlers installed`, 1)
+	s.signal(s.cmd.Process.Pid, syscall.SIGHUP) // while the app still initialises
+	s.waitLog(`restart held until this process is ready`, 1)
+	s.targets = s.waitListening()
+	nw, err := loadtest.SolePID(s.targets[0], s.cmd.Process.Pid, waitFor)
+	if err != nil {
+		t.Fatalf("the held restart did not happen: %v\n%s", err, s.log())
+	}
+	if err := s.wait(); err != nil {
+		t.Errorf("the first generation: %v, want status 0", err)
+	}
+	if got := get(t, s.targets[0], "/pid"); got != strconv.Itoa(nw) {
+		t.Errorf("served by %s, want %d", got, nw)
+	}
+}
+
+func TestListenersMatchedByAddressInAnyOrder(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "s.sock")
+	listen := "tcp4=127.0.0.1:0;unix=" + sock
+	if err := listening("tcp6", "[::1]:0"); err != nil {
+		t.Logf("no IPv6 loopback (%v): testing tcp4 and unix only", err)
+	} else {
+		listen = "tcp6=[::1]:0;" + listen
+	}
+	s := startServer(t, "TS_LISTEN="+listen)
+	stop := load(s.targets, 2, loadtest.KeepAlive, loadtest.NewConn)
+	time.Sleep(100 * time.Millisecond)
+	s.setControl("reverse")
+	h := s.restart()
+	time.Sleep(100 * time.Millisecond)
+	for _, r := range stop() {
+		if r.Requests == 0 || r.Failed() != 0 {
+			t.Errorf("load during the handover: %v", r)
+		}
+	}
+	s.waitExit(h.Old)
+	for _, target := range s.targets {
+		if got := get(t, target, "/pid"); got != strconv.Itoa(h.New) {
+			t.Errorf("%s %s served by %s, want %d", target.Network, target.Address, got, h.New)
+		}
+	}
+	if _, err := os.Stat(sock); err != nil {
+		t.Errorf("the old process removed the socket file its successor serves: %v", err)
+	}
+	if strings.Contains(s.log(), "closed_unused=[tcp") || strings.Contains(s.log(), "closed_unused=[unix") {
+		t.Errorf("a socket was left unadopted:\n%s", s.log())
+	}
+}
+
+func TestSubprocessOfAppInheritsNoListener(t *testing.T) {
+	s := startServer(t)
+	s.restart()
+	out := get(t, s.targets[0], "/spawn")
+	if strings.Contains(out, "socket:") || strings.Contains(out, "env GRACEFUL_") {
+		t.Errorf("a subprocess of the restarted app inherited sockets or protocol variables:\n%s", out)
+	}
+}
+
+func TestAppHandlingStopGetsServerClosedAfterDrain(t *testing.T) {
+	s := startServer(t, "TS_APP_STOP=1", "TS_API=las", "TS_LISTEN=tcp="+freePort(t))
+	s.signal(s.cmd.Process.Pid, syscall.SIGTERM)
+	if err := s.wait(); err != nil {
+		t.Errorf("exit: %v, want status 0", err)
+	}
+	logs := s.log()
+	drained := strings.Index(logs, "graceful: drained")
+	returned := strings.Index(logs, "serve returned http.ErrServerClosed")
+	if drained < 0 || returned < drained || !strings.Contains(logs, "app shutdown") {
+		t.Errorf("want the app's own shutdown, then the runtime's drain, then ErrServerClosed:\n%s", logs)
+	}
+}
