@@ -1,0 +1,27 @@
+package graceful
+
+import "testing"
+
+func TestSocketMatching(t *testing.T) {
+	cases := []struct {
+		name    socketName
+		network string
+		address string
+		want    bool
+	}{
+		{socketName{"tcp", ":8080", "[::]:8080"}, "tcp", ":8080", true},
+		{socketName{"tcp", "localhost:8080", "127.0.0.1:8080"}, "tcp4", "127.0.0.1:8080", true},
+		{socketName{"tcp", "[::1]:8080", "[::1]:8080"}, "tcp6", "[::1]:8080", true},
+		{socketName{"tcp", ":8080", "[::]:8080"}, "tcp", ":8081", false},
+		{socketName{"tcp", "127.0.0.1:8080", "127.0.0.1:8080"}, "tcp", "127.0.0.2:8080", false},
+		{socketName{"unix", "/run/s.sock", "/run/s.sock"}, "unix", "/run/s.sock", true},
+		{socketName{"unix", "/run/s.sock", "/run/s.sock"}, "tcp", "/run/s.sock", false},
+		{socketName{"unix", "/run/s.sock", "/run/s.sock"}, "unixpacket", "/run/s.sock", false},
+	}
+	for _, c := range cases {
+		got := sameNetwork(c.name.Network, c.network) && (c.name.Address == c.address || boundAt(c.name, c.address))
+		if got != c.want {
+			t.Errorf("%+v matches %s %s: %v, want %v", c.name, c.network, c.address, got, c.want)
+		}
+	}
+}

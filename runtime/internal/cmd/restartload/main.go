@@ -1,0 +1,224 @@
+//go:build linux
+
+// Command restartload measures a server restarting under load.
+//
+// Restart mode (default) starts the server command, loads it over loopback
+// with POST requests (keep-alive and new-connection-per-request clients at
+// once), sends SIGHUP to the serving process again and again, and prints the
+// requests, the failures by kind, the restarts and the handover time (from
+// the signal until the new process alone holds the listening socket):
+//
+//	restartload -cmd ./server -addr 127.0.0.1:8080 -restarts 100
+//
+// Throughput mode compares the server behind the runtime with the same
+// server on plain net/http, in alternating rounds of the same run, for each
+// path, and prints the ratio of their request rates:
+//
+//	restartload -throughput -cmd ./server -plain-env TS_PLAIN=1 -paths /small,/file
+//
+// The servers are started with TS_FILE naming a file of -filesize bytes
+// (what the bundled test server serves at /file).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+)
+
+func main() {
+	var (
+		command     = flag.String("cmd", "", "the server command (split at spaces)")
+		addr        = flag.String("addr", "127.0.0.1:8080", "the TCP address the server listens on")
+		unixPath    = flag.String("unix", "", "load this unix socket instead of -addr")
+		restarts    = flag.Int("restarts", 20, "restarts to run under load")
+		interval    = flag.Duration("interval", 200*time.Millisecond, "load time before each restart")
+		concurrency = flag.Int("concurrency", 8, "concurrent clients per mode")
+		modes       = flag.String("modes", "keepalive,newconn", "client modes: keepalive, newconn")
+		path        = flag.String("path", "/work", "request path in restart mode")
+		throughput  = flag.Bool("throughput", false, "compare throughput with the plain server instead of restarting")
+		plainEnv    = flag.String("plain-env", "TS_PLAIN=1", "environment (K=V,...) that makes -cmd a plain net/http server")
+		paths       = flag.String("paths", "/small,/file", "request paths in throughput mode")
+		duration    = flag.Duration("duration", 2*time.Second, "load time per throughput round")
+		rounds      = flag.Int("rounds", 5, "throughput rounds per variant")
+		fileSize    = flag.Int("filesize", 1<<20, "size of the file served at /file (TS_FILE)")
+	)
+	flag.Parse()
+	if *command == "" {
+		fmt.Fprintln(os.Stderr, "restartload: -cmd is required")
+		flag.Usage()
+		os.Exit(2)
+	}
+	target := loadtest.Target{Network: "tcp", Address: *addr, Path: *path}
+	if *unixPath != "" {
+		target = loadtest.Target{Network: "unix", Address: *unixPath, Path: *path}
+	}
+	dir, err := os.MkdirTemp("", "restartload")
+	check(err)
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "file")
+	check(os.WriteFile(file, make([]byte, *fileSize), 0o644))
+	env := []string{"TS_FILE=" + file}
+
+	if *throughput {
+		compare(strings.Fields(*command), env, split(*plainEnv), target, split(*paths), *concurrency, *duration, *rounds, dir)
+		return
+	}
+	restartUnderLoad(strings.Fields(*command), env, target, split(*modes), *restarts, *interval, *concurrency, dir)
+}
+
+func restartUnderLoad(argv, env []string, target loadtest.Target, modes []string, restarts int, interval time.Duration, concurrency int, dir string) {
+	srv := start(argv, env, filepath.Join(dir, "restart.log"))
+	defer srv.stop(target)
+	_, err := loadtest.SolePID(target, 0, 30*time.Second)
+	check(err)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	results := make(chan loadtest.Result, len(modes))
+	for _, m := range modes {
+		l := &loadtest.Load{Target: target, Mode: loadtest.Mode(m), Concurrency: concurrency, Body: []byte("payload")}
+		go func() { results <- l.Run(ctx) }()
+	}
+	var took []time.Duration
+	for i := 0; i < restarts; i++ {
+		time.Sleep(interval)
+		h, err := loadtest.Restart(target, syscall.SIGHUP, 60*time.Second)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "restart %d: %v (server log: %s)\n", i+1, err, srv.log)
+			break
+		}
+		took = append(took, h.Took)
+	}
+	time.Sleep(interval)
+	cancel()
+	var requests, failed int64
+	for range modes {
+		r := <-results
+		requests += r.Requests
+		failed += r.Failed()
+		fmt.Println(r)
+	}
+	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+	p50, worst := time.Duration(0), time.Duration(0)
+	if len(took) > 0 {
+		p50, worst = took[len(took)/2], took[len(took)-1]
+	}
+	fmt.Printf("total: %d requests, %d failed, %d restarts, handover p50 %v max %v\n",
+		requests, failed, len(took), p50.Round(time.Millisecond), worst.Round(time.Millisecond))
+	if failed > 0 || len(took) < restarts {
+		os.Exit(1)
+	}
+}
+
+func compare(argv, env, plainEnv []string, target loadtest.Target, paths []string, concurrency int, d time.Duration, rounds int, dir string) {
+	fmt.Printf("throughput: %d rounds of %v per variant and path, %d keep-alive clients\n", rounds, d, concurrency)
+	for _, path := range paths {
+		target.Path = path
+		rates := map[string][]float64{}
+		for r := 0; r < rounds; r++ {
+			variants := []string{"plain", "graceful"}
+			if r%2 == 1 {
+				variants[0], variants[1] = variants[1], variants[0]
+			}
+			for _, v := range variants {
+				e := env
+				if v == "plain" {
+					e = append(append([]string(nil), env...), plainEnv...)
+				}
+				srv := start(argv, e, filepath.Join(dir, v+".log"))
+				if _, err := loadtest.SolePID(target, 0, 30*time.Second); err != nil {
+					srv.stop(target)
+					check(err)
+				}
+				warm, cancel := context.WithTimeout(context.Background(), d/4)
+				(&loadtest.Load{Target: target, Mode: loadtest.KeepAlive, Concurrency: concurrency}).Run(warm)
+				cancel()
+				ctx, cancel := context.WithTimeout(context.Background(), d)
+				res := (&loadtest.Load{Target: target, Mode: loadtest.KeepAlive, Concurrency: concurrency}).Run(ctx)
+				cancel()
+				srv.stop(target)
+				if res.Failed() > 0 {
+					fmt.Fprintf(os.Stderr, "%s %s: %v\n", v, path, res)
+				}
+				rates[v] = append(rates[v], float64(res.Requests-res.Failed())/d.Seconds())
+			}
+		}
+		plain, graceful := median(rates["plain"]), median(rates["graceful"])
+		fmt.Printf("%-8s plain %9.0f req/s  graceful %9.0f req/s  ratio %.3f\n", path, plain, graceful, graceful/plain)
+	}
+}
+
+// server is a started server command.
+type server struct {
+	cmd  *exec.Cmd
+	log  string
+	done chan struct{}
+}
+
+func start(argv, env []string, log string) *server {
+	out, err := os.Create(log)
+	check(err)
+	defer out.Close()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = out, out
+	check(cmd.Start())
+	s := &server{cmd: cmd, log: log, done: make(chan struct{})}
+	go func() { cmd.Wait(); close(s.done) }()
+	return s
+}
+
+// stop sends SIGTERM to whichever process serves now and waits until no
+// process of the server holds the socket.
+func (s *server) stop(target loadtest.Target) {
+	pids, _ := loadtest.ListenerPIDs(target)
+	for _, pid := range append(pids, s.cmd.Process.Pid) {
+		syscall.Kill(pid, syscall.SIGTERM)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if pids, _ := loadtest.ListenerPIDs(target); len(pids) == 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+		s.cmd.Process.Kill()
+	}
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	sort.Float64s(xs)
+	return xs[len(xs)/2]
+}
+
+func split(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "restartload:", err)
+		os.Exit(1)
+	}
+}
