@@ -83,7 +83,7 @@ func (b *builder) convert(server string) (string, error) {
 	cmd := exec.Command(b.generator, "./...")
 	cmd.Dir, cmd.Env = appDir, append(os.Environ(), b.workspaceEnv()...)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("gracefulgen ./... on a copy of %s: %w\n%s", server, err, out)
+		return "", fmt.Errorf("gracefulgen ./... on a copy of %s: %w: %s", server, err, headed(out))
 	}
 	if _, err := os.Stat(filepath.Join(appDir, "zz_graceful.go")); err != nil {
 		return "", fmt.Errorf("gracefulgen ./... on a copy of %s wrote no zz_graceful.go: %w", server, err)
@@ -141,7 +141,18 @@ func goCmd(dir string, env []string, args ...string) (string, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("go %s (in %s): %w\n%s", strings.Join(args, " "), dir, err, stderr.Bytes())
+		return "", fmt.Errorf("go %s (in %s): %w: %s", strings.Join(args, " "), dir, err, headed(stderr.Bytes()))
 	}
 	return string(out), nil
+}
+
+// headed returns a command's output with its first non-empty line first, so
+// that the first line of an error (what the table shows) says what failed.
+func headed(out []byte) string {
+	text := strings.TrimSpace(string(out))
+	first, _, _ := strings.Cut(text, "\n")
+	if first == text {
+		return text
+	}
+	return first + "\n" + text
 }

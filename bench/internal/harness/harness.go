@@ -5,11 +5,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
-// Options configure a benchmark run. Zero fields take the defaults of
-// Defaults.
+// Options configure a benchmark run. Zero numbers and durations take the
+// values of Defaults; PID1 is taken as given.
 type Options struct {
 	Rows             []Row
 	Restarts         int           // restarts per run
@@ -79,7 +80,7 @@ type RowReport struct {
 	BuildNote  string
 	BuildErr   error
 	Runs       []RunResult // the process run, then the PID 1 run
-	Throughput float64     // requests per second against plain net/http, as a ratio
+	Throughput Throughput // against plain net/http, as ratios
 	RatioErr   error
 }
 
@@ -138,7 +139,10 @@ func (o *Options) runRow(b *builder, row Row, reference string) RowReport {
 	for _, pid1 := range o.modes() {
 		fmt.Fprintf(o.Progress, "%s: %d restarts%s\n", row.Name, o.Restarts, map[bool]string{true: " as PID 1"}[pid1])
 		r := o.restartRun(row, bin, pid1, logFile)
-		fmt.Fprintf(o.Progress, "%s: %d handovers, failed %v\n", row.Name, len(r.Handovers), r.Load.AllFailed())
+		fmt.Fprintf(o.Progress, "%s: %d handovers, failed %v; %s\n", row.Name, len(r.Handovers), r.Load.AllFailed(), strings.Join(r.Notes, "; "))
+		for kind, sample := range r.Load.Samples {
+			fmt.Fprintf(o.Progress, "%s:   e.g. %v: %s\n", row.Name, kind, sample)
+		}
 		rr.Runs = append(rr.Runs, r)
 	}
 	fmt.Fprintf(o.Progress, "%s: throughput\n", row.Name)

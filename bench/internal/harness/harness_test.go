@@ -63,7 +63,7 @@ func TestSmokeRun(t *testing.T) {
 		if process.Load.Successes() == 0 {
 			t.Errorf("%s: no request answered", rr.Row.Name)
 		}
-		if rr.RatioErr != nil || rr.Throughput <= 0 {
+		if rr.RatioErr != nil || rr.Throughput.PerSecond <= 0 || rr.Throughput.PerCPU <= 0 {
 			t.Errorf("%s: throughput ratio %v, %v", rr.Row.Name, rr.Throughput, rr.RatioErr)
 		}
 		switch rr.Row.Name {

@@ -27,6 +27,18 @@ var columns = []string{
 	"fd growth", "peak RSS", "throughput vs net/http", "notes",
 }
 
+// legend says what each column means.
+const legend = `
+- run as: "process" is a server started by the benchmark; "PID 1" runs it as PID 1 of a new pid namespace, as a container's entrypoint, and sends every signal to that PID 1, as a container runtime does.
+- restarts handed over: restarts after which a new process generation answered.
+- failed: requests that got no 200 answer from the handler, by client mode and kind. Go's client silently retries a failed keep-alive GET, so failures hidden there show in the POST and new-connection modes.
+- handover: from the restart signal to the first answer of the new generation.
+- longest gap: the longest time in which no client got an answer.
+- processes left over: processes alive at the end besides the serving one and a supervisor above it (one that never answered requests).
+- fd growth: descriptors of the last serving process minus those of the first, both measured with no load; peak RSS: the highest VmHWM of the serving processes.
+- throughput: answers per second of the row's server divided by plain net/http's (keep-alive GETs, both servers up side by side, loaded in alternating 250 ms turns in the same run); in brackets the same ratio per second of the server's own CPU time, which other work on the shared cores disturbs less.
+`
+
 // Markdown renders the report as a markdown table headed by the date, the
 // machine and command, the command line that produced it, and the settings.
 func (r Report) Markdown(command string) string {
@@ -47,6 +59,7 @@ func (r Report) Markdown(command string) string {
 			b.WriteString("| " + strings.Join(line, " | ") + " |\n")
 		}
 	}
+	b.WriteString(legend)
 	b.WriteString("\nRows:\n")
 	for _, row := range r.Rows {
 		fmt.Fprintf(&b, "- %s: %s\n", row.Row.Name, row.Row.How)
@@ -74,7 +87,7 @@ func (rr RowReport) lines(restarts int) [][]string {
 		}
 		ratio := "-"
 		if i == 0 {
-			ratio = fmt.Sprintf("%.2f", rr.Throughput)
+			ratio = fmt.Sprintf("%.2f (per CPU s: %.2f)", rr.Throughput.PerSecond, rr.Throughput.PerCPU)
 			if rr.RatioErr != nil {
 				ratio = "not measured: " + cell(firstLine(rr.RatioErr.Error()))
 			}

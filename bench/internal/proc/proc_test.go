@@ -81,3 +81,16 @@ func TestPIDNamespaceProcessSeesItselfAsPID1(t *testing.T) {
 		t.Errorf("got root pid %d, inner pid %d; want %d and 1", p.PID, p.InnerPID(), leader)
 	}
 }
+
+func TestParseCPUTimeAddsUserAndSystemTicks(t *testing.T) {
+	// Fields after the name: state ppid pgrp session tty tpgid flags minflt
+	// cminflt majflt cmajflt utime stime ...
+	line := "7 (x y) R 1 7 7 0 -1 0 0 0 0 0 250 50 0 0 20 0 1 0\n"
+	got, err := parseCPUTime([]byte(line))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 3 * time.Second; got != want {
+		t.Errorf("got %v, want %v (300 ticks)", got, want)
+	}
+}

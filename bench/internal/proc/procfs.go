@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Info is what the harness needs to know about one live process.
@@ -52,6 +53,36 @@ func parseStat(b []byte) (state byte, ppid, pgid int, err error) {
 		return 0, 0, 0, fmt.Errorf("parse /proc stat %q: bad state, ppid or pgrp", b)
 	}
 	return f[0][0], ppid, pgid, nil
+}
+
+// clockTicks is USER_HZ, the unit of the CPU times in /proc/PID/stat: 100
+// on every Linux architecture Go supports.
+const clockTicks = 100
+
+// CPUTime returns the CPU time (user and system) the process has used.
+func CPUTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	return parseCPUTime(b)
+}
+
+func parseCPUTime(b []byte) (time.Duration, error) {
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("parse /proc stat %q: no command name", b)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("parse /proc stat %q: too few fields", b)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("parse /proc stat %q: bad utime or stime", b)
+	}
+	return time.Duration(utime+stime) * time.Second / clockTicks, nil
 }
 
 // statusField returns the value of one "Name:\tvalue" line of /proc/PID/status.
