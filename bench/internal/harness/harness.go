@@ -80,7 +80,7 @@ type RowReport struct {
 	BuildNote  string
 	BuildErr   error
 	Runs       []RunResult // the process run, then the PID 1 run
-	Throughput Throughput // against plain net/http, as ratios
+	Throughput Throughput  // against plain net/http, as ratios
 	RatioErr   error
 }
 
