@@ -143,30 +143,11 @@ func TestGolden(t *testing.T) {
 		writeTree(t, filepath.Join(root, c.Name()), in)
 	}
 
-	for _, c := range cases {
-		name := c.Name()
-		t.Run(name, func(t *testing.T) {
-			dir := filepath.Join(root, name)
-			code, out := gen(dir, generator.Write, false)
-			if code != generator.ExitOK {
-				t.Fatalf("gracefulgen exit code %d:\n%s", code, out)
-			}
-			got := readTree(t, dir, "")
-			if out != "" {
-				got["_output"] = out
-			}
-			wantDir := filepath.Join("testdata", "golden", name, "want")
-			if *update {
-				os.RemoveAll(wantDir)
-				writeTree(t, wantDir, got)
-			}
-			compareTree(t, "output", got, readTree(t, wantDir, ""))
-
-			if code, out := gen(dir, generator.Check, false); code != generator.ExitOK {
-				t.Errorf("a second run would change files (exit %d):\n%s", code, out)
-			}
-		})
-	}
+	t.Run("convert", func(t *testing.T) { // the group ends when its parallel cases do
+		for _, c := range cases {
+			convertCase(t, root, c.Name())
+		}
+	})
 
 	build := exec.Command("go", "build", "./...")
 	build.Dir, build.Env = root, testEnv()
@@ -174,20 +155,50 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("the converted programs do not build: %v\n%s", err, out)
 	}
 
-	for _, c := range cases {
-		name := c.Name()
-		t.Run(name+"/revert", func(t *testing.T) {
-			dir := filepath.Join(root, name)
-			if code, out := gen(dir, generator.Write, true); code != generator.ExitOK {
-				t.Fatalf("gracefulgen -revert exit code %d:\n%s", code, out)
-			}
-			want := inputs[name]
-			if orig, ok := revertsTo[name]; ok {
-				want = inputs[orig]
-			}
-			compareTree(t, "reverted", readTree(t, dir, ""), want)
-		})
-	}
+	t.Run("revert", func(t *testing.T) {
+		for _, c := range cases {
+			name := c.Name()
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				dir := filepath.Join(root, name)
+				if code, out := gen(dir, generator.Write, true); code != generator.ExitOK {
+					t.Fatalf("gracefulgen -revert exit code %d:\n%s", code, out)
+				}
+				want := inputs[name]
+				if orig, ok := revertsTo[name]; ok {
+					want = inputs[orig]
+				}
+				compareTree(t, "reverted", readTree(t, dir, ""), want)
+			})
+		}
+	})
+}
+
+// convertCase converts one golden case in root/name, compares the result
+// with want/, and checks that a second run would change nothing.
+func convertCase(t *testing.T, root, name string) {
+	t.Run(name, func(t *testing.T) {
+		t.Parallel()
+		dir := filepath.Join(root, name)
+		code, out := gen(dir, generator.Write, false)
+		if code != generator.ExitOK {
+			t.Fatalf("gracefulgen exit code %d:\n%s", code, out)
+		}
+		got := readTree(t, dir, "")
+		if out != "" {
+			got["_output"] = out
+		}
+		wantDir := filepath.Join("testdata", "golden", name, "want")
+		if *update {
+			os.RemoveAll(wantDir)
+			writeTree(t, wantDir, got)
+		}
+		compareTree(t, "output", got, readTree(t, wantDir, ""))
+
+		if code, out := gen(dir, generator.Check, false); code != generator.ExitOK {
+			t.Errorf("a second run would change files (exit %d):\n%s", code, out)
+		}
+	})
 }
 
 // TestScripts runs the command-line scripts of testdata/script.
@@ -251,4 +262,41 @@ func TestScripts(t *testing.T) {
 		t.Fatal(err)
 	}
 	testscript.Run(t, p)
+}
+
+// FuzzGenerate feeds single-file programs to the generator. Whatever the
+// input, it must not panic; when the input type-checks (the run succeeds),
+// the output must type-check and a second run must change nothing (both
+// seen by a -check run, which loads and type-checks the output), and
+// -revert must give back the input byte for byte. The seeds are the
+// single-file programs of testdata/golden, so the normal go test runs them.
+func FuzzGenerate(f *testing.F) {
+	cases, err := os.ReadDir(filepath.Join("testdata", "golden"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, c := range cases {
+		in := readTree(f, filepath.Join("testdata", "golden", c.Name()), "want")
+		if src, ok := in["main.go"]; ok && len(in) == 1 {
+			f.Add(src)
+		}
+	}
+	gomod := goMod(f, "example.com/fuzz")
+	f.Fuzz(func(t *testing.T, src string) {
+		dir := t.TempDir()
+		writeTree(t, dir, map[string]string{"go.mod": gomod, "main.go": src})
+		code, out := gen(dir, generator.Write, false)
+		if code != generator.ExitOK {
+			return // not a valid program, or refused: either way nothing was written
+		}
+		if code, out2 := gen(dir, generator.Check, false); code != generator.ExitOK {
+			t.Fatalf("after a successful run (%s), a second run exits %d:\n%s\ninput:\n%s", out, code, out2, src)
+		}
+		if code, out := gen(dir, generator.Write, true); code != generator.ExitOK {
+			t.Fatalf("-revert exits %d:\n%s", code, out)
+		}
+		if got := readTree(t, dir, "")["main.go"]; got != src {
+			t.Fatalf("-revert did not restore the input:\n--- got\n%s\n--- want\n%s", got, src)
+		}
+	})
 }
