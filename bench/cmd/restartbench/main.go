@@ -15,10 +15,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gracefulgen/gracefulgen/bench/internal/harness"
+	"github.com/gracefulgen/gracefulgen/bench/internal/proc"
 )
 
 func main() {
@@ -58,11 +61,24 @@ func main() {
 	o.Rows, o.Restarts, o.PID1, o.Workers, o.Delay = selected, *restarts, *pid1, *workers, *delay
 	o.ThroughputFor, o.ThroughputRounds, o.WorkDir, o.Converted = *throughputFor, *rounds, *workDir, *converted
 	o.Progress = os.Stderr
+	go killServersOnInterrupt()
 	rep, err := harness.Run(o)
 	if err != nil {
 		fail(err)
 	}
 	fmt.Print(rep.Markdown("go run ./bench/cmd/restartbench " + strings.Join(os.Args[1:], " ")))
+}
+
+// killServersOnInterrupt kills every server process the benchmark started
+// (they lead process groups of their own, so the terminal's interrupt does not
+// reach them) when the benchmark itself is interrupted, then exits.
+func killServersOnInterrupt() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	s := <-sig
+	proc.KillEverything()
+	fmt.Fprintf(os.Stderr, "restartbench: %v: killed the servers started\n", s)
+	os.Exit(130)
 }
 
 func fail(err error) {

@@ -22,6 +22,7 @@ type Options struct {
 	RetireWait       time.Duration // an old generation still alive this long after the handover was not retired
 	StartTimeout     time.Duration // the first process must answer by then
 	MaxProcesses     int           // a run stops when more tracked processes than this are alive
+	RunLimit         time.Duration // a run stops restarting after this long
 	ThroughputFor    time.Duration // length of one throughput measurement
 	ThroughputRounds int           // alternating reference/row measurements
 	WorkDir          string        // binaries and logs; a temporary directory when empty
@@ -40,6 +41,7 @@ var Defaults = Options{
 	RetireWait:       3 * time.Second,
 	StartTimeout:     15 * time.Second,
 	MaxProcesses:     20,
+	RunLimit:         10 * time.Minute,
 	ThroughputFor:    2 * time.Second,
 	ThroughputRounds: 2,
 }
@@ -65,6 +67,7 @@ func (o *Options) fill() {
 	setD(&o.HandoverTimeout, d.HandoverTimeout)
 	setD(&o.RetireWait, d.RetireWait)
 	setD(&o.StartTimeout, d.StartTimeout)
+	setD(&o.RunLimit, d.RunLimit)
 	setD(&o.ThroughputFor, d.ThroughputFor)
 	if o.Rows == nil {
 		o.Rows = Rows

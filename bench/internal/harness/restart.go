@@ -78,7 +78,12 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 	time.Sleep(o.Pause)
 
 	failedInARow := 0
+	limit := time.Now().Add(o.RunLimit)
 	for i := 1; i <= o.Restarts; i++ {
+		if time.Now().After(limit) {
+			res.note("stopped before restart %d: the run's time limit (%v) passed", i, o.RunLimit)
+			break
+		}
 		res.Attempted = i
 		res.sampleRSS(cur.host)
 		known := obs.known()

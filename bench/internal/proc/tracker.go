@@ -39,6 +39,9 @@ func (t *Tracker) Start(bin string, args []string, out io.Writer, pidNamespace b
 		return 0, fmt.Errorf("start %s: %w", bin, err)
 	}
 	pid := cmd.Process.Pid
+	startedGroups.Lock()
+	startedGroups.m[pid] = true
+	startedGroups.Unlock()
 	done := make(chan struct{})
 	t.mu.Lock()
 	t.groups[pid] = true
@@ -49,6 +52,32 @@ func (t *Tracker) Start(bin string, args []string, out io.Writer, pidNamespace b
 		close(done)
 	}()
 	return pid, nil
+}
+
+// startedGroups are the groups every Tracker of this process started, for
+// KillEverything.
+var startedGroups = struct {
+	sync.Mutex
+	m map[int]bool
+}{m: map[int]bool{}}
+
+// KillEverything sends SIGKILL to every process group any Tracker of this
+// process started that still has live members. It is for an emergency exit
+// (the benchmark interrupted), when the trackers cannot finish their runs.
+func KillEverything() {
+	startedGroups.Lock()
+	groups := make(map[int]bool, len(startedGroups.m))
+	for g := range startedGroups.m {
+		groups[g] = true
+	}
+	startedGroups.Unlock()
+	ps, err := live(groups)
+	if err != nil {
+		return
+	}
+	for _, p := range ps {
+		syscall.Kill(-p.PGID, syscall.SIGKILL)
+	}
 }
 
 // Live lists the live (not zombie) processes of every group started.
