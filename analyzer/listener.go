@@ -178,6 +178,9 @@ func (f *follower) call(call *ast.CallExpr) (o origin) {
 			return o // already converted
 		}
 		if t, ok := classify(fn); ok && t.op == OpListen {
+			if t.kind == KindMethod && !isMethodCall(f.c.info, call) {
+				return origin{unknown: true} // a method expression: (*net.ListenConfig).Listen(lc, ...)
+			}
 			o.listens = append(o.listens, call)
 			return o
 		}
@@ -219,4 +222,15 @@ func (f *follower) literal(lit *ast.CompositeLit) (o origin) {
 func (f *follower) isListener(e ast.Expr) bool {
 	t := f.c.info.TypeOf(e)
 	return t != nil && f.iface != nil && types.Implements(t, f.iface)
+}
+
+// isMethodCall reports whether call calls a method through a selector on
+// a value (x.M()), rather than a method expression ((*T).M(x)).
+func isMethodCall(info *types.Info, call *ast.CallExpr) bool {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	selection := info.Selections[sel]
+	return selection != nil && selection.Kind() == types.MethodVal
 }

@@ -21,7 +21,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the .rewritten golden files of TestPlanEdits")
 
 // planPackages are the testdata packages whose Result the plan tests check.
-var planPackages = []string{"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "converted", "collision", "imports", "stop", "shutdown", "nostop"}
+var planPackages = []string{"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "converted", "mixed", "collision", "imports", "stop", "shutdown", "nostop"}
 
 var (
 	planOnce    sync.Once
@@ -110,6 +110,10 @@ func TestPlanSites(t *testing.T) {
 				"78:19 func Listen not-rewritable httpL",
 				"90:9 method Serve rewritable srv.Serve gracefulServerServe",
 				"90:19 func Listen not-rewritable l",
+				"104:9 method Serve rewritable srv.Serve gracefulServerServe",
+				"104:19 func Listen not-rewritable l",
+				"109:6 method Serve rewritable srv.Serve gracefulServerServe",
+				"109:16 func Listen not-rewritable l",
 			},
 			shims: []string{"gracefulListen func Listen", "gracefulListenConfigListen method Listen listenconfig", "gracefulServerServe method Serve", "gracefulServerServeTLS method ServeTLS"},
 		},
@@ -126,6 +130,15 @@ func TestPlanSites(t *testing.T) {
 				"46:9 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
 			},
 			shims: []string{"gracefulListen func Listen", "gracefulListenAndServe func ListenAndServe", "gracefulListenConfigListen method Listen listenconfig", "gracefulServerListenAndServe method ListenAndServe", "gracefulServerServe method Serve"},
+		},
+		{
+			pkg: "mixed",
+			sites: []string{
+				"9:9 func ListenAndServe converted gracefulListenAndServe gracefulListenAndServe",
+				"15:5 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
+				"17:9 method ListenAndServe rewritable srv.ListenAndServe gracefulServerListenAndServe",
+			},
+			shims: []string{"gracefulListenAndServe func ListenAndServe", "gracefulServerListenAndServe method ListenAndServe"},
 		},
 		{
 			pkg: "collision",

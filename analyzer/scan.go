@@ -140,7 +140,7 @@ func (c *checker) convertedSite(r ref, fn *types.Func, t target) {
 	if t.kind == KindMethod && len(r.call.Args) > 0 {
 		c.timeouts.converted[holderObj(c.info, r.call.Args[0])] = true
 	}
-	if i := t.listenerArg(true); t.isServe() && i < len(r.call.Args) {
+	if i := t.listenerArg(true); t.isServe() && i < len(r.call.Args) && i < fn.Signature().Params().Len() {
 		c.followListener(r, r.call.Args[i], s, fn.Signature().Params().At(i).Type())
 	}
 }
@@ -196,11 +196,6 @@ func (c *checker) methodSite(r ref, fn *types.Func, t target) {
 		s.Status, s.Reason = NotRewritable, "a method expression cannot be rewritten; call the method on the server instead"
 	case r.call != nil:
 		c.methodCallSite(s, r.call, sel, selection)
-		if t.isServe() && len(r.call.Args) > 0 && s.Status == Rewritable {
-			c.addSite(s)
-			c.followListener(r, r.call.Args[0], s, fn.Signature().Params().At(0).Type())
-			return
-		}
 	case r.outer.ParentEdgeKind() == edge.CallExpr_Args:
 		c.methodValueSite(s, r, sel, selection)
 	default:
@@ -208,6 +203,9 @@ func (c *checker) methodSite(r ref, fn *types.Func, t target) {
 		s.Reason = fmt.Sprintf("a method value stored for later cannot be rewritten safely; call %s(...) where the value is used, or wrap the call in a func literal", s.Original)
 	}
 	c.addSite(s)
+	if r.call != nil && t.isServe() && s.Status == Rewritable && len(r.call.Args) > 0 {
+		c.followListener(r, r.call.Args[0], s, fn.Signature().Params().At(0).Type())
+	}
 }
 
 // methodCallSite makes s the rewrite of the method call srv.M(args).

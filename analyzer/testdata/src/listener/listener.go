@@ -94,3 +94,18 @@ func inProcess() error {
 func notServed() (net.Listener, error) {
 	return net.Listen("tcp", ":9090")
 }
+
+func listenConfigExpression(ctx context.Context) error {
+	var lc net.ListenConfig
+	l, err := (*net.ListenConfig).Listen(&lc, ctx, "tcp", ":8080")
+	if err != nil {
+		return err
+	}
+	return srv.Serve(l) // want `srv.Serve starts a server` `l is not restartable: the listener served by srv.Serve is of unknown origin`
+}
+
+func ranged(ls []net.Listener) {
+	for _, l := range ls {
+		go srv.Serve(l) // want `srv.Serve starts a server` `l is not restartable: the listener served by srv.Serve is of unknown origin`
+	}
+}
