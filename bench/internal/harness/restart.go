@@ -153,9 +153,13 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 	fdEnd, errEnd := proc.FDCount(final.host)
 	res.FDGrowth, res.FDKnown = fdEnd-fdStart, errStart == nil && errEnd == nil
 	res.sampleRSS(final.host)
-	tr.WaitExit(cur.host, o.RetireWait) // give a last old generation its drain
-	res.LeftOver = leftOver(tr, final, obs)
-	return res
+	// Give a last old generation the same time to finish draining.
+	for deadline := time.Now().Add(o.RetireWait); ; time.Sleep(50 * time.Millisecond) {
+		res.LeftOver = leftOver(tr, final, obs)
+		if res.LeftOver == 0 || time.Now().After(deadline) {
+			return res
+		}
+	}
 }
 
 // wentDown records that restart i ended the service, or, if some tracked
