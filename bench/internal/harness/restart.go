@@ -165,7 +165,7 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 // wentDown records that restart i ended the service, or, if some tracked
 // process still lives, that the restart failed with err.
 func (r *RunResult) wentDown(i int, tr *proc.Tracker, err error) {
-	if live, lerr := tr.Live(); lerr == nil && len(live) == 0 {
+	if gone := tr.WaitNone(time.Second); gone {
 		r.DownAt = i
 		why := ""
 		if r.PID1 {

@@ -136,33 +136,41 @@ func (t *Tracker) Signal(pid int, sig syscall.Signal) error {
 // WaitGone waits until no process of the group led by leader is alive, or
 // timeout passes, and reports whether the group is gone.
 func (t *Tracker) WaitGone(leader int, timeout time.Duration) bool {
-	deadline := time.Now().Add(timeout)
-	for {
+	return poll(timeout, func() bool {
 		ps, err := live(map[int]bool{leader: true})
-		if err == nil && len(ps) == 0 {
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return err == nil && len(ps) == 0
+	})
+}
+
+// WaitNone waits until no tracked process is alive, or timeout passes, and
+// reports whether none is (processes being killed take a moment to go).
+func (t *Tracker) WaitNone(timeout time.Duration) bool {
+	return poll(timeout, func() bool {
+		ps, err := t.Live()
+		return err == nil && len(ps) == 0
+	})
 }
 
 // WaitExit waits until the process pid is gone (exited, or a zombie), or
 // timeout passes, and reports whether it is gone.
 func (t *Tracker) WaitExit(pid int, timeout time.Duration) bool {
-	deadline := time.Now().Add(timeout)
-	for {
+	return poll(timeout, func() bool {
 		state, _, _, err := stat(pid)
-		if err != nil || state == 'Z' || state == 'X' {
-			return true
-		}
+		return err != nil || state == 'Z' || state == 'X'
+	})
+}
+
+// poll checks done every 10 ms until it holds or timeout passes, and
+// reports whether it held.
+func poll(timeout time.Duration, done func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	for !done() {
 		if time.Now().After(deadline) {
 			return false
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	return true
 }
 
 // KillAll stops every process of every tracked group: SIGTERM to each group
@@ -171,13 +179,7 @@ func (t *Tracker) WaitExit(pid int, timeout time.Duration) bool {
 // returns an error if any tracked process is still alive after that.
 func (t *Tracker) KillAll(grace time.Duration) error {
 	t.signalGroups(syscall.SIGTERM)
-	deadline := time.Now().Add(grace)
-	for time.Now().Before(deadline) {
-		if ps, err := t.Live(); err == nil && len(ps) == 0 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	t.WaitNone(grace)
 	t.signalGroups(syscall.SIGKILL)
 	t.mu.Lock()
 	var waits []chan struct{}
@@ -191,12 +193,8 @@ func (t *Tracker) KillAll(grace time.Duration) error {
 		case <-time.After(5 * time.Second):
 		}
 	}
-	for i := 0; i < 100; i++ {
-		ps, err := t.Live()
-		if err == nil && len(ps) == 0 {
-			return nil
-		}
-		time.Sleep(20 * time.Millisecond)
+	if t.WaitNone(2 * time.Second) {
+		return nil
 	}
 	ps, _ := t.Live()
 	return fmt.Errorf("kill tracked processes: %d still alive after SIGKILL: %v", len(ps), ps)
