@@ -43,8 +43,10 @@ func commit(changes []change, rel func(string) string) error {
 		if c.New == nil {
 			err = os.Remove(c.Path)
 		} else {
-			err = os.Rename(temps[i], c.Path)
-			temps[i] = ""
+			err = rename(temps[i], c.Path)
+			if err == nil {
+				temps[i] = ""
+			}
 		}
 		if err != nil {
 			cleanup()
@@ -57,6 +59,9 @@ func commit(changes []change, rel func(string) string) error {
 	}
 	return nil
 }
+
+// rename is os.Rename; tests replace it to make a write fail half-way.
+var rename = os.Rename
 
 // restore puts back the old content of changes already committed.
 func restore(done []change) error {
