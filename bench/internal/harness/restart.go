@@ -58,7 +58,11 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 
 	leader, err := tr.Start(bin, args, log, pid1)
 	if err != nil {
-		res.note("%v", err)
+		if pid1 {
+			res.note("not run: the kernel refused a new pid namespace (%v)", err)
+		} else {
+			res.note("%v", err)
+		}
 		return res
 	}
 	cur, err := waitServing(url, tr, leader, pid1, obs, o.StartTimeout)

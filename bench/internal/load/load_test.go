@@ -159,3 +159,17 @@ func TestFailuresString(t *testing.T) {
 		t.Errorf("Add: got %q", f.Add(f).String())
 	}
 }
+
+func TestServerThatNeverAnswersCountsTimeout(t *testing.T) {
+	url := rawServer(t, func(c *net.TCPConn) {
+		readHead(c)
+		time.Sleep(2 * time.Second)
+		c.Close()
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res := Run(ctx, Config{URL: url, Workers: 1, Requests: 1, Timeout: 200 * time.Millisecond})
+	if got := res.AllFailed()[Timeout]; got != len(Modes) {
+		t.Errorf("%d requests counted as timeout, want %d; failures %v, samples %v", got, len(Modes), res.AllFailed(), res.Samples)
+	}
+}
