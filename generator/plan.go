@@ -432,12 +432,17 @@ func regionText(src []byte, f *ast.File, tf *token.File) string {
 
 // importRegion returns the byte range of the import block of f.
 func importRegion(f *ast.File, tf *token.File) (start, end int) {
-	start = tf.Offset(f.Name.End())
-	end = start
+	return tf.Offset(f.Name.End()), importEnd(f, tf)
+}
+
+// importEnd is the offset of the end of the last import declaration of f,
+// or of its package name when it has none.
+func importEnd(f *ast.File, tf *token.File) int {
+	end := tf.Offset(f.Name.End())
 	for _, d := range f.Decls {
 		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
 			end = tf.Offset(g.End())
 		}
 	}
-	return start, end
+	return end
 }

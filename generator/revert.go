@@ -41,6 +41,22 @@ func revertFile(base string, src []byte, calls []callRecord, imp *importsRecord,
 	var edits []edit
 	var notes []string
 	imports := newImportAdder(f, tf, src)
+	if imp != nil {
+		start, end := importRegion(f, tf)
+		switch string(src[start:end]) {
+		case imp.Final:
+			edits = append(edits, edit{start, end, imp.Original})
+			for _, spec := range specsOf(imp.Original) {
+				imports.have[spec.path] = spec.localName()
+			}
+		case imp.Original:
+		default:
+			for _, spec := range specsOf(imp.Original) {
+				imports.need(spec.path, spec.name)
+			}
+			notes = append(notes, fmt.Sprintf("%s: the import block changed since it was generated: removed imports added back one by one", base))
+		}
+	}
 	for _, o := range occurrences(f, names) {
 		c := callRecord{Shim: o.shim, Form: o.form()}
 		for i := range calls {
@@ -62,19 +78,6 @@ func revertFile(base string, src []byte, calls []callRecord, imp *importsRecord,
 		notes = append(notes, fmt.Sprintf("%s: %s reverted by structure (the call changed since it was generated, or its record was lost): check the layout", fset.Position(o.ident.Pos()), o.shim))
 	}
 
-	if imp != nil {
-		start, end := importRegion(f, tf)
-		switch string(src[start:end]) {
-		case imp.Final:
-			edits = append(edits, edit{start, end, imp.Original})
-		case imp.Original:
-		default:
-			for _, spec := range specsOf(imp.Original) {
-				imports.need(spec.path, spec.name)
-			}
-			notes = append(notes, fmt.Sprintf("%s: the import block changed since it was generated: removed imports added back one by one", base))
-		}
-	}
 	edits = append(edits, imports.edits()...)
 	out, err := splice(src, edits)
 	if err != nil {
@@ -130,6 +133,14 @@ func structural(o occurrence, c callRecord, shims map[string]templates.Shim, src
 // spec is one import: its path and explicit name (empty for none).
 type spec struct{ path, name string }
 
+// localName is the name a file uses the import by.
+func (s spec) localName() string {
+	if s.name != "" {
+		return s.name
+	}
+	return pathBase(s.path)
+}
+
 // specsOf returns the imports of an import block's text.
 func specsOf(region string) []spec {
 	f, err := parser.ParseFile(token.NewFileSet(), "", "package p"+region, parser.ImportsOnly)
@@ -158,13 +169,8 @@ type importAdder struct {
 
 func newImportAdder(f *ast.File, tf *token.File, src []byte) *importAdder {
 	a := &importAdder{f: f, tf: tf, have: map[string]string{}}
-	for _, is := range f.Imports {
-		p, _ := strconv.Unquote(is.Path.Value)
-		name := pathBase(p)
-		if is.Name != nil {
-			name = is.Name.Name
-		}
-		a.have[p] = name
+	for _, s := range specsOf(string(src[tf.Offset(f.Name.End()):importEnd(f, tf)])) {
+		a.have[s.path] = s.localName()
 	}
 	return a
 }
@@ -176,11 +182,8 @@ func (a *importAdder) need(path, name string) string {
 	}
 	s := spec{path, name}
 	a.added = append(a.added, s)
-	if name == "" {
-		name = pathBase(path)
-	}
-	a.have[path] = name
-	return name
+	a.have[path] = s.localName()
+	return s.localName()
 }
 
 // edits inserts the added imports: into the last parenthesised import
