@@ -19,5 +19,19 @@ func TestFixes(t *testing.T) {
 // one package per row of the detection table and per edge case.
 func TestDiagnostics(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer,
-		"method", "listener", "methodvalue", "iface", "frameworks", "notservers", "testfiles", "httptestpkg", "generated", "converted", "timeoutshadow")
+		"method", "listener", "methodvalue", "iface", "frameworks", "notservers", "testfiles", "httptestpkg", "generated", "converted")
+}
+
+// TestNoFixWhenTimeIsShadowed checks that the timeout fix is withheld when
+// the package declares its own name time, where adding the import would not
+// build.
+func TestNoFixWhenTimeIsShadowed(t *testing.T) {
+	for _, r := range analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "timeoutshadow") {
+		if len(r.Diagnostics) != 1 {
+			t.Fatalf("got %d diagnostics, want 1", len(r.Diagnostics))
+		}
+		if fixes := r.Diagnostics[0].SuggestedFixes; len(fixes) != 0 {
+			t.Errorf("a fix is offered although time is shadowed: %+v", fixes)
+		}
+	}
 }

@@ -20,7 +20,10 @@
 //     reaches a Serve or ServeTLS of the same function, directly or through
 //     wrappers such as tls.NewListener;
 //   - a method value passed straight as an argument, g.Go(srv.ListenAndServe),
-//     which is rewritten to a function literal calling the shim.
+//     which is rewritten to a function literal calling the shim. A start
+//     that reaches a call through a function parameter is found here, where
+//     the method value is made; a package function passed as a value
+//     (run(http.ListenAndServe)) is renamed like a call.
 //
 // Some starts cannot be rewritten safely, and are reported with the reason
 // and what to do: a method value stored for later, a method expression, a

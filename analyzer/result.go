@@ -97,7 +97,9 @@ type Result struct {
 	ImportEdits []analysis.TextEdit
 
 	// HandlesStop is true when the package handles SIGTERM/SIGINT itself
-	// (signal.Notify / signal.NotifyContext for those signals, or calls
+	// (signal.Notify / signal.NotifyContext naming syscall.SIGTERM,
+	// syscall.SIGINT or os.Interrupt, or no signal at all, which relays
+	// every signal, or a spread slice, which may hold them; or any use of
 	// (*http.Server).Shutdown), so the runtime must leave the stop to the app.
 	HandlesStop bool
 }
