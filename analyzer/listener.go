@@ -19,18 +19,32 @@ var inMemoryPackages = []string{
 	"github.com/akutz/memconn",
 }
 
+// otherListens are the functions that open a socket themselves, which the
+// runtime cannot hand over, with the remedy for each.
+var otherListens = map[[2]string]string{
+	{"net", "ListenTCP"}:     `open it with net.Listen("tcp", addr) instead`,
+	{"net", "ListenUnix"}:    `open it with net.Listen("unix", path) instead`,
+	{"net", "FileListener"}:  "open it with net.Listen instead (the runtime adopts systemd's sockets itself)",
+	{"crypto/tls", "Listen"}: "open it with net.Listen and wrap it with tls.NewListener instead",
+}
+
 // origin is where a listener comes from, as far as the function that serves
 // it shows.
 type origin struct {
 	listens  []*ast.CallExpr // net.Listen and ListenConfig.Listen calls
 	noSocket string          // what produced a listener with no OS socket, or ""
 	unknown  bool            // some value comes from where the function does not show
+	other    string          // a function of otherListens that produced one, or ""
+	remedy   string          // the remedy for other
 }
 
 func (o *origin) add(p origin) {
 	o.listens = append(o.listens, p.listens...)
 	if o.noSocket == "" {
 		o.noSocket = p.noSocket
+	}
+	if o.other == "" {
+		o.other, o.remedy = p.other, p.remedy
 	}
 	o.unknown = o.unknown || p.unknown
 }
@@ -51,6 +65,8 @@ func (c *checker) followListener(r ref, arg ast.Expr, serve *Site, listenerType 
 	}
 	var reason string
 	switch {
+	case o.other != "":
+		reason = fmt.Sprintf("the listener served by %s comes from %s, which opens a socket a restart cannot inherit; %s", serve.Original, o.other, o.remedy)
 	case o.noSocket != "":
 		reason = fmt.Sprintf("the listener comes from %s, which has no operating-system socket to hand to a new process; serve a listener made by net.Listen to restart with zero downtime", o.noSocket)
 	case o.unknown:
@@ -183,6 +199,11 @@ func (f *follower) call(call *ast.CallExpr) (o origin) {
 			}
 			o.listens = append(o.listens, call)
 			return o
+		}
+		if fn.Pkg() != nil && receiverName(fn) == "" {
+			if remedy, ok := otherListens[[2]string{fn.Pkg().Path(), fn.Name()}]; ok {
+				return origin{other: shortPkg(fn.Pkg().Path()) + "." + fn.Name(), remedy: remedy}
+			}
 		}
 		if fn.Pkg() != nil && slices.Contains(inMemoryPackages, fn.Pkg().Path()) {
 			o.noSocket = shortPkg(fn.Pkg().Path()) + "." + fn.Name()

@@ -109,3 +109,19 @@ func ranged(ls []net.Listener) {
 		go srv.Serve(l) // want `srv.Serve starts a server` `l is not restartable: the listener served by srv.Serve is of unknown origin`
 	}
 }
+
+func listenTCP() error {
+	l, err := net.ListenTCP("tcp", nil)
+	if err != nil {
+		return err
+	}
+	return srv.Serve(l) // want `srv.Serve starts a server` `l is not restartable: the listener served by srv.Serve comes from net.ListenTCP, which opens a socket a restart cannot inherit; open it with net.Listen\("tcp", addr\) instead`
+}
+
+func tlsListen(cfg *tls.Config) error {
+	l, err := tls.Listen("tcp", ":8443", cfg)
+	if err != nil {
+		return err
+	}
+	return srv.Serve(l) // want `srv.Serve starts a server` `comes from tls.Listen, which opens a socket a restart cannot inherit; open it with net.Listen and wrap it with tls.NewListener instead`
+}
