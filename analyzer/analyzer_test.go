@@ -16,22 +16,24 @@ func TestFixes(t *testing.T) {
 }
 
 // TestDiagnostics checks the diagnostics of the packages without fixes:
-// one package per row of the detection table and per edge case.
+// one package per row of the detection table and per edge case. They are
+// analysed in one run, shared with the plan tests (see plan).
 func TestDiagnostics(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer,
-		"method", "listener", "methodvalue", "iface", "frameworks", "notservers", "testfiles", "httptestpkg", "generated", "converted")
+	for _, pkg := range planPackages {
+		plan(t, pkg)
+	}
 }
 
 // TestNoFixWhenTimeIsShadowed checks that the timeout fix is withheld when
 // the package declares its own name time, where adding the import would not
 // build.
 func TestNoFixWhenTimeIsShadowed(t *testing.T) {
-	for _, r := range analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "timeoutshadow") {
-		if len(r.Diagnostics) != 1 {
-			t.Fatalf("got %d diagnostics, want 1", len(r.Diagnostics))
-		}
-		if fixes := r.Diagnostics[0].SuggestedFixes; len(fixes) != 0 {
-			t.Errorf("a fix is offered although time is shadowed: %+v", fixes)
-		}
+	plan(t, "timeoutshadow")
+	diags := planResults["timeoutshadow"].Diagnostics
+	if len(diags) != 1 {
+		t.Fatalf("got %d diagnostics, want 1", len(diags))
+	}
+	if fixes := diags[0].SuggestedFixes; len(fixes) != 0 {
+		t.Errorf("a fix is offered although time is shadowed: %+v", fixes)
 	}
 }

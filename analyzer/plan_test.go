@@ -20,8 +20,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the .rewritten golden files of TestPlanEdits")
 
-// planPackages are the testdata packages whose Result the plan tests check.
-var planPackages = []string{"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "converted", "mixed", "collision", "imports", "stop", "shutdown", "nostop"}
+// planPackages are the testdata packages analysed in one run for
+// TestDiagnostics and the plan tests.
+var planPackages = []string{
+	"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "iface", "frameworks",
+	"notservers", "testfiles", "httptestpkg", "generated", "converted", "mixed", "collision", "imports",
+	"stop", "shutdown", "nostop", "timeoutshadow",
+}
 
 var (
 	planOnce    sync.Once
