@@ -92,11 +92,19 @@ func writeTree(t testing.TB, dir string, files map[string]string) {
 	}
 }
 
-// gen runs the generator in dir on ./... and returns its exit code and output.
+// gen runs the generator in dir on the package there (and on the packages
+// below it when dir has subdirectories) and returns its exit code and output.
 func gen(dir string, mode generator.Mode, revert bool) (int, string) {
+	patterns := []string{"."}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() {
+			patterns = []string{"./..."}
+		}
+	}
 	var out bytes.Buffer
 	code := generator.Run(generator.Options{
-		Dir: dir, Patterns: []string{"./..."}, Env: testEnv(), Mode: mode, Revert: revert,
+		Dir: dir, Patterns: patterns, Env: testEnv(), Mode: mode, Revert: revert,
 		HandlesStop: generator.HandlesStopAuto, Stdout: &out, Stderr: &out,
 		Config: generator.DefaultConfig(),
 	})

@@ -100,7 +100,7 @@ type run struct {
 func (r *run) compute() ([]change, error) {
 	l := &loader{opts: r.opts, cwd: r.cwd}
 	if r.opts.Revert {
-		pkgs, err := l.list(packages.NeedName|packages.NeedFiles|packages.NeedModule, nil)
+		pkgs, err := l.list(packages.NeedName|packages.NeedFiles|packages.NeedModule, nil, l.patterns())
 		if err != nil {
 			return nil, err
 		}
@@ -110,7 +110,7 @@ func (r *run) compute() ([]change, error) {
 		return nil, err
 	}
 	pkgs, err := l.load(analysisMode())
-	if err != nil {
+	if err != nil || len(pkgs) == 0 {
 		return nil, err
 	}
 	if r.errors = loadErrors(r.cwd, pkgs); len(r.errors) > 0 {

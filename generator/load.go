@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -39,7 +40,20 @@ func (l *loader) config(mode packages.LoadMode, overlay map[string][]byte) *pack
 // (its zz_graceful.go was deleted), it loads again with a provisional
 // zz_graceful.go declaring them; the run then writes the real one.
 func (l *loader) load(mode packages.LoadMode) ([]*packages.Package, error) {
-	pkgs, err := l.list(mode, nil)
+	patterns := l.patterns()
+	if wildcard(patterns) {
+		// Many packages: list them cheaply first, and type-check only
+		// those that may start a server or hold gracefulgen's code.
+		light, err := l.list(packages.NeedName|packages.NeedFiles|packages.NeedImports|packages.NeedDeps|packages.NeedModule, nil, patterns)
+		if err != nil {
+			return nil, err
+		}
+		patterns = relevant(light)
+		if len(patterns) == 0 {
+			return nil, nil
+		}
+	}
+	pkgs, err := l.list(mode, nil, patterns)
 	if err != nil {
 		return nil, err
 	}
@@ -63,16 +77,90 @@ func (l *loader) load(mode packages.LoadMode) ([]*packages.Package, error) {
 	if len(overlay) == 0 {
 		return pkgs, nil
 	}
-	return l.list(mode, overlay)
+	return l.list(mode, overlay, patterns)
+}
+
+// patterns returns the package patterns of the run: "." when none is given.
+func (l *loader) patterns() []string {
+	if len(l.opts.Patterns) == 0 {
+		return []string{"."}
+	}
+	return l.opts.Patterns
+}
+
+// wildcard reports whether a pattern may match many packages.
+func wildcard(patterns []string) bool {
+	for _, p := range patterns {
+		if strings.Contains(p, "...") || p == "all" || p == "std" || p == "cmd" {
+			return true
+		}
+	}
+	return len(patterns) > 8
+}
+
+// relevant returns the import paths of the packages the analyzer may find
+// something in: those that import net/http, net or os/signal, or a
+// non-standard package that leads to net/http (a framework); those with a
+// zz_graceful.go or a file that mentions gracefulgen's names; and those
+// with errors, so that the errors are reported. The analyzer returns an
+// empty result for every other package.
+func relevant(pkgs []*packages.Package) []string {
+	reaches := map[*packages.Package]bool{}
+	var reachesHTTP func(p *packages.Package) bool
+	reachesHTTP = func(p *packages.Package) bool {
+		if r, ok := reaches[p]; ok {
+			return r
+		}
+		reaches[p] = false // cycles are errors; do not loop on them
+		r := p.PkgPath == "net/http"
+		for _, imp := range p.Imports {
+			r = r || reachesHTTP(imp)
+		}
+		reaches[p] = r
+		return r
+	}
+	var out []string
+	for _, p := range pkgs {
+		keep := len(p.Errors) > 0
+		for path, imp := range p.Imports {
+			switch {
+			case path == "net/http", path == "net", path == "os/signal":
+				keep = true
+			case strings.Contains(strings.SplitN(path, "/", 2)[0], ".") && reachesHTTP(imp):
+				keep = true
+			}
+		}
+		if !keep {
+			keep = mentionsGraceful(p)
+		}
+		if keep {
+			out = append(out, p.PkgPath)
+		}
+	}
+	return out
+}
+
+// mentionsGraceful reports whether a package's directory holds a
+// zz_graceful.go or one of its files mentions a graceful name (a call of a
+// shim whose zz_graceful.go was deleted).
+func mentionsGraceful(p *packages.Package) bool {
+	files := append(append([]string(nil), p.GoFiles...), p.IgnoredFiles...)
+	for _, f := range files {
+		if isGenFile(f) {
+			return true
+		}
+	}
+	for _, f := range files {
+		if b, err := os.ReadFile(f); err == nil && bytes.Contains(b, []byte("graceful")) {
+			return true
+		}
+	}
+	return false
 }
 
 // list runs packages.Load and turns the failures that happen before any
 // package is seen into messages a user can act on.
-func (l *loader) list(mode packages.LoadMode, overlay map[string][]byte) ([]*packages.Package, error) {
-	patterns := l.opts.Patterns
-	if len(patterns) == 0 {
-		patterns = []string{"."}
-	}
+func (l *loader) list(mode packages.LoadMode, overlay map[string][]byte, patterns []string) ([]*packages.Package, error) {
 	pkgs, err := packages.Load(l.config(mode, overlay), patterns...)
 	if err != nil {
 		msg := err.Error()
