@@ -2,6 +2,7 @@ package graceful
 
 import (
 	"log/slog"
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -10,12 +11,12 @@ import (
 func TestConfigureMergesCallsFromEveryPackage(t *testing.T) {
 	l := slog.Default()
 	got := merge(Config{}, Config{AppHandlesStop: true, DrainTimeout: time.Second, Logger: l})
-	got = merge(got, Config{DrainTimeout: 2 * time.Second, RestartSignal: syscall.SIGUSR2})
+	got = merge(got, Config{DrainTimeout: 2 * time.Second, RestartSignal: os.Interrupt})
 	got = merge(got, Config{})
 	if !got.AppHandlesStop {
 		t.Error("AppHandlesStop set by one package was lost by a later call")
 	}
-	if got.DrainTimeout != 2*time.Second || got.RestartSignal != syscall.SIGUSR2 || got.Logger != l {
+	if got.DrainTimeout != 2*time.Second || got.RestartSignal != os.Interrupt || got.Logger != l {
 		t.Errorf("non-zero fields: last one must win, earlier ones must stay: %+v", got)
 	}
 }

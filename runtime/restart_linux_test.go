@@ -336,3 +336,22 @@ func TestAppHandlingStopGetsServerClosedAfterDrain(t *testing.T) {
 		t.Errorf("want the app's own shutdown, then the runtime's drain, then ErrServerClosed:\n%s", logs)
 	}
 }
+
+func TestHandoverRunsTheAppsOwnShutdownAfterTheDrainStarted(t *testing.T) {
+	s := startServer(t, "TS_APP_STOP=1")
+	h := s.restart()
+	if err := s.wait(); err != nil {
+		t.Errorf("the old generation exited with %v, want status 0", err)
+	}
+	logs := s.log()
+	ready := strings.Index(logs, "graceful: child ready")
+	shutdown := strings.Index(logs, "testserver: app shutdown")
+	drained := strings.Index(logs, fmt.Sprintf("graceful: drained\" pid=%d", h.Old))
+	returned := strings.Index(logs, "serve returned http.ErrServerClosed")
+	if ready < 0 || shutdown < ready || drained < 0 || returned < drained {
+		t.Errorf("want child ready, then the app's shutdown (SIGTERM to itself), then drained, then ErrServerClosed:\n%s", logs)
+	}
+	if got := get(t, s.targets[0], "/pid"); got != strconv.Itoa(h.New) {
+		t.Errorf("served by %s, want %d", got, h.New)
+	}
+}

@@ -109,7 +109,9 @@ func main() {
 			}
 		}()
 	}
+	appStopped := make(chan struct{})
 	if os.Getenv("TS_APP_STOP") == "1" {
+		// The usual shape of a program with its own stop path.
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 		defer stop()
 		go func() {
@@ -118,14 +120,19 @@ func main() {
 			for _, s := range servers {
 				s.Shutdown(context.Background())
 			}
+			close(appStopped)
 		}()
+	} else {
+		close(appStopped)
 	}
 	for range specs {
 		if err := <-done; err != http.ErrServerClosed {
 			log.Fatalf("testserver: serve: %v", err)
 		}
 	}
-	fmt.Fprintln(os.Stderr, "testserver: serve returned http.ErrServerClosed, exiting")
+	fmt.Fprintln(os.Stderr, "testserver: serve returned http.ErrServerClosed")
+	<-appStopped
+	fmt.Fprintln(os.Stderr, "testserver: exiting")
 }
 
 func handlers() *http.ServeMux {
