@@ -50,19 +50,23 @@ func listenInodes(t Target) (map[string]bool, error) {
 		})
 		return inodes, err
 	}
-	_, portStr, err := net.SplitHostPort(t.Address)
+	host, portStr, err := net.SplitHostPort(t.Address)
 	if err != nil {
 		return nil, fmt.Errorf("listener of %s: %w", t.Address, err)
 	}
-	port, err := strconv.Atoi(portStr)
+	port, err := strconv.ParseUint(portStr, 10, 16)
 	if err != nil {
 		return nil, fmt.Errorf("listener of %s: %w", t.Address, err)
 	}
-	want := fmt.Sprintf(":%04X", port)
+	ip := net.ParseIP(host)
 	for _, file := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
 		err := scan(file, func(f []string) {
 			// sl local_address rem_address st ... inode
-			if len(f) >= 10 && f[3] == "0A" && strings.HasSuffix(f[1], want) {
+			if len(f) < 10 || f[3] != "0A" {
+				return
+			}
+			lip, lport, ok := procAddr(f[1])
+			if ok && lport == port && (lip.IsUnspecified() || ip == nil || lip.Equal(ip)) {
 				inodes[f[9]] = true
 			}
 		})
@@ -84,4 +88,28 @@ func scan(file string, line func([]string)) error {
 		line(strings.Fields(s.Text()))
 	}
 	return s.Err()
+}
+
+// procAddr parses a local address of /proc/net/tcp{,6}: the IP as 32-bit
+// words in host (little-endian) order, a colon, the port in hex.
+func procAddr(s string) (net.IP, uint64, bool) {
+	hexIP, hexPort, ok := strings.Cut(s, ":")
+	if !ok || (len(hexIP) != 8 && len(hexIP) != 32) {
+		return nil, 0, false
+	}
+	port, err := strconv.ParseUint(hexPort, 16, 16)
+	if err != nil {
+		return nil, 0, false
+	}
+	ip := make(net.IP, len(hexIP)/2)
+	for w := 0; w < len(hexIP)/8; w++ {
+		word, err := strconv.ParseUint(hexIP[w*8:w*8+8], 16, 32)
+		if err != nil {
+			return nil, 0, false
+		}
+		for b := 0; b < 4; b++ {
+			ip[w*4+b] = byte(word >> (8 * b))
+		}
+	}
+	return ip, port, true
 }
