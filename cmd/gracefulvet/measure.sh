@@ -33,7 +33,7 @@ edit() { # edit N: touch every package of the module
 }
 timed() { # timed LABEL CMD...: print LABEL, wall seconds and CPU seconds of CMD
 	/usr/bin/time -f "$1 %e %U %S" -o "$work/time" "${@:2}" >/dev/null 2>&1 || true
-	awk '{ printf "%-16s wall %7.2fs  cpu %7.2fs\n", $1, $2, $3 + $4 }' "$work/time"
+	tail -n 1 "$work/time" | awk '{ printf "%-16s wall %7.2fs  cpu %7.2fs\n", $1, $2, $3 + $4 }'
 }
 
 {
