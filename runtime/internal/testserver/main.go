@@ -12,6 +12,7 @@
 //	TS_APP_STOP   "1": the app handles SIGTERM itself (AppHandlesStop)
 //	TS_DRAIN, TS_START, TS_READY   runtime timeouts (time.ParseDuration)
 //	TS_FILE       the file served at /file
+//	TS_TIMEOUTS   "1": give plain servers the runtime's default timeouts
 //
 // It prints one line "listen NETWORK BOUND" per listener on standard output.
 package main
@@ -100,6 +101,10 @@ func main() {
 		}
 		fmt.Printf("listen %s %s\n", network, l.Addr())
 		srv := &http.Server{Handler: mux}
+		if os.Getenv("TS_TIMEOUTS") == "1" {
+			// The runtime's default timeouts, for a like-for-like baseline.
+			srv.ReadHeaderTimeout, srv.IdleTimeout = graceful.DefaultReadHeaderTimeout, graceful.DefaultIdleTimeout
+		}
 		servers = append(servers, srv)
 		go func() {
 			if plain {

@@ -11,10 +11,14 @@
 //	restartload -cmd ./server -addr 127.0.0.1:8080 -restarts 100
 //
 // Throughput mode compares the server behind the runtime with the same
-// server on plain net/http, in alternating rounds of the same run, for each
-// path, and prints the ratio of their request rates:
+// server on plain net/http, in the same run, for each path, and prints the
+// ratio of their request rates:
 //
-//	restartload -throughput -cmd ./server -plain-env TS_PLAIN=1 -paths /small,/file
+//	TS_LISTEN=tcp=127.0.0.1:8080 restartload -throughput -cmd ./server -addr 127.0.0.1:8080 \
+//		-plain-env TS_PLAIN=1,TS_LISTEN=tcp=127.0.0.1:8081 -plain-addr 127.0.0.1:8081
+//
+// Both servers run side by side and are loaded in alternating short slices,
+// so that whatever else the machine does weighs on both alike.
 //
 // The servers are started with TS_FILE naming a file of -filesize bytes
 // (what the bundled test server serves at /file).
@@ -46,10 +50,11 @@ func main() {
 		modes       = flag.String("modes", "keepalive,newconn", "client modes: keepalive, newconn")
 		path        = flag.String("path", "/work", "request path in restart mode")
 		throughput  = flag.Bool("throughput", false, "compare throughput with the plain server instead of restarting")
-		plainEnv    = flag.String("plain-env", "TS_PLAIN=1", "environment (K=V,...) that makes -cmd a plain net/http server")
+		plainEnv    = flag.String("plain-env", "TS_PLAIN=1,TS_LISTEN=tcp=127.0.0.1:8081", "environment (K=V,...) that makes -cmd a plain net/http server on -plain-addr")
+		plainAddr   = flag.String("plain-addr", "127.0.0.1:8081", "the TCP address of the plain server")
+		slice       = flag.Duration("slice", 250*time.Millisecond, "length of one throughput slice")
 		paths       = flag.String("paths", "/small,/file", "request paths in throughput mode")
-		duration    = flag.Duration("duration", 2*time.Second, "load time per throughput round")
-		rounds      = flag.Int("rounds", 5, "throughput rounds per variant")
+		duration    = flag.Duration("duration", 10*time.Second, "load time per variant and path in throughput mode")
 		fileSize    = flag.Int("filesize", 1<<20, "size of the file served at /file (TS_FILE)")
 	)
 	flag.Parse()
@@ -70,7 +75,8 @@ func main() {
 	env := []string{"TS_FILE=" + file}
 
 	if *throughput {
-		compare(strings.Fields(*command), env, split(*plainEnv), target, split(*paths), *concurrency, *duration, *rounds, dir)
+		plainTarget := loadtest.Target{Network: "tcp", Address: *plainAddr}
+		compare(strings.Fields(*command), env, split(*plainEnv), target, plainTarget, split(*paths), *concurrency, *duration, *slice, dir)
 		return
 	}
 	restartUnderLoad(strings.Fields(*command), env, target, split(*modes), *restarts, *interval, *concurrency, dir)
@@ -119,42 +125,53 @@ func restartUnderLoad(argv, env []string, target loadtest.Target, modes []string
 	}
 }
 
-func compare(argv, env, plainEnv []string, target loadtest.Target, paths []string, concurrency int, d time.Duration, rounds int, dir string) {
-	fmt.Printf("throughput: %d rounds of %v per variant and path, %d keep-alive clients\n", rounds, d, concurrency)
+// compare starts the plain and the graceful server side by side and loads
+// them in alternating short slices, so that whatever else the machine does
+// weighs on both alike; it prints the request rate of each and their ratio.
+func compare(argv, env, plainEnv []string, target, plainTarget loadtest.Target, paths []string, concurrency int, d, slice time.Duration, dir string) {
+	fmt.Printf("throughput: %v per variant and path in alternating %v slices, %d keep-alive clients\n", d, slice, concurrency)
+	graceful := start(argv, env, filepath.Join(dir, "graceful.log"))
+	defer graceful.stop(target)
+	plain := start(argv, append(append([]string(nil), env...), plainEnv...), filepath.Join(dir, "plain.log"))
+	defer plain.stop(plainTarget)
+	for _, t := range []loadtest.Target{target, plainTarget} {
+		_, err := loadtest.SolePID(t, 0, 30*time.Second)
+		check(err)
+	}
 	for _, path := range paths {
-		target.Path = path
-		rates := map[string][]float64{}
-		for r := 0; r < rounds; r++ {
-			variants := []string{"plain", "graceful"}
-			if r%2 == 1 {
-				variants[0], variants[1] = variants[1], variants[0]
+		target.Path, plainTarget.Path = path, path
+		targets := map[string]loadtest.Target{"graceful": target, "plain": plainTarget}
+		var served = map[string]int64{}
+		var took = map[string]time.Duration{}
+		for _, v := range []string{"graceful", "plain"} { // warm up
+			measure(targets[v], concurrency, slice)
+		}
+		for n := 0; time.Duration(n)*slice < d; n++ {
+			order := []string{"graceful", "plain"}
+			if n%2 == 1 {
+				order[0], order[1] = order[1], order[0]
 			}
-			for _, v := range variants {
-				e := env
-				if v == "plain" {
-					e = append(append([]string(nil), env...), plainEnv...)
-				}
-				srv := start(argv, e, filepath.Join(dir, v+".log"))
-				if _, err := loadtest.SolePID(target, 0, 30*time.Second); err != nil {
-					srv.stop(target)
-					check(err)
-				}
-				warm, cancel := context.WithTimeout(context.Background(), d/4)
-				(&loadtest.Load{Target: target, Mode: loadtest.KeepAlive, Concurrency: concurrency}).Run(warm)
-				cancel()
-				ctx, cancel := context.WithTimeout(context.Background(), d)
-				res := (&loadtest.Load{Target: target, Mode: loadtest.KeepAlive, Concurrency: concurrency}).Run(ctx)
-				cancel()
-				srv.stop(target)
+			for _, v := range order {
+				start := time.Now()
+				res := measure(targets[v], concurrency, slice)
+				took[v] += time.Since(start)
+				served[v] += res.Requests - res.Failed()
 				if res.Failed() > 0 {
 					fmt.Fprintf(os.Stderr, "%s %s: %v\n", v, path, res)
 				}
-				rates[v] = append(rates[v], float64(res.Requests-res.Failed())/d.Seconds())
 			}
 		}
-		plain, graceful := median(rates["plain"]), median(rates["graceful"])
-		fmt.Printf("%-8s plain %9.0f req/s  graceful %9.0f req/s  ratio %.3f\n", path, plain, graceful, graceful/plain)
+		p := float64(served["plain"]) / took["plain"].Seconds()
+		g := float64(served["graceful"]) / took["graceful"].Seconds()
+		fmt.Printf("%-8s plain %9.0f req/s  graceful %9.0f req/s  ratio %.3f\n", path, p, g, g/p)
 	}
+}
+
+// measure loads t with keep-alive clients for d.
+func measure(t loadtest.Target, concurrency int, d time.Duration) loadtest.Result {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	return (&loadtest.Load{Target: t, Mode: loadtest.KeepAlive, Concurrency: concurrency}).Run(ctx)
 }
 
 // server is a started server command.
