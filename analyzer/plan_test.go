@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the .rewritten golden files of 
 var planPackages = []string{
 	"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "iface", "frameworks",
 	"notservers", "testfiles", "httptestpkg", "generated", "converted", "mixed", "collision", "imports",
-	"stop", "shutdown", "nostop", "timeoutshadow",
+	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow",
 }
 
 var (
@@ -255,7 +255,7 @@ func apply(t *testing.T, fset *token.FileSet, name string, edits []analysis.Text
 }
 
 func TestPlanHandlesStop(t *testing.T) {
-	for pkg, want := range map[string]bool{"stop": true, "shutdown": true, "nostop": false, "pkgfunc": false} {
+	for pkg, want := range map[string]bool{"stop": true, "stopctx": true, "shutdown": true, "nostop": false, "pkgfunc": false} {
 		res, _ := plan(t, pkg)
 		if res.HandlesStop != want {
 			t.Errorf("HandlesStop of %s = %v, want %v", pkg, res.HandlesStop, want)

@@ -57,3 +57,12 @@ func closure(srv *http.Server) {
 		_ = srv.ListenAndServe() // want `srv.ListenAndServe starts a server`
 	}()
 }
+
+func parenthesized(srv *http.Server) error {
+	return (srv.ListenAndServe)() // want `srv.ListenAndServe starts a server`
+}
+
+func dereferenced(p **http.Server, e *embeddedValue) error {
+	_ = (*p).ListenAndServe() // want `\(\*p\).ListenAndServe starts a server`
+	return (*e).ListenAndServe() // want `\(\*e\).ListenAndServe starts a server`
+}
