@@ -137,12 +137,12 @@ func (l *load) one(ctx context.Context, client *http.Client) {
 		// send it again: net/http's server sends one GOAWAY, not the
 		// two-step one that would avoid refusing streams in flight. Such
 		// retries are counted, not failed; any other loss fails.
-		attempts := 0
+		var attempts atomic.Int32
 		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
-			GotConn: func(httptrace.GotConnInfo) { attempts++ },
+			GotConn: func(httptrace.GotConnInfo) { attempts.Add(1) },
 		}))
 		defer func() {
-			if attempts > 1 {
+			if attempts.Load() > 1 {
 				l.retried.Add(1)
 			}
 		}()
@@ -179,7 +179,8 @@ func (l *load) fail(kind string, err error) {
 	defer l.mu.Unlock()
 	l.failures[kind]++
 	if _, ok := l.samples[kind]; !ok {
-		l.samples[kind] = err.Error()
+		// The time, to match the programs' log.
+		l.samples[kind] = time.Now().Format("15:04:05.000") + " " + err.Error()
 	}
 }
 
@@ -436,6 +437,7 @@ func (g *group) members() []int {
 			pids = append(pids, pid)
 		}
 	}
+	sort.Ints(pids)
 	return pids
 }
 

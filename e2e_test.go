@@ -84,6 +84,13 @@ const (
 // earlier process exited with status 0 and was reaped, and that the
 // programs' own cleanup ran in each old process. It ends by stopping the
 // last process with SIGTERM.
+//
+//	go test -race -run TestE2E -v .                          # 3 restarts per program
+//	GRACEFUL_SOAK=1 go test -run TestE2E -timeout 60m -v .   # 100 restarts per program
+//
+// One case alone (its generate and build steps run too):
+//
+//	go test -run 'TestE2E//hijack$' -v .
 func TestE2E(t *testing.T) {
 	restarts := 3
 	if *soak || os.Getenv("GRACEFUL_SOAK") == "1" {
@@ -284,12 +291,15 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 			}
 		}
 	}
-	t.Logf("%s: %d requests, %d failed, %d restarts (pids %v)", c.name, requests, failed, len(pids)-1, pids)
+	t.Logf("%s: %d requests, %d failed, %d restarts (pids %s)", c.name, requests, failed, len(pids)-1, pidList(pids))
 	if c.hijack {
 		checkHijacked(t, h)
 	}
 
 	checkServing(t, eps, current)
+	if members := g.members(); !slices.Equal(members, []int{current}) {
+		t.Errorf("processes left in the program's process group: %v, want only the serving %d", members, current)
+	}
 	for _, pid := range old {
 		checkExit(t, g, pid)
 	}
@@ -341,6 +351,14 @@ func checkExit(t *testing.T, g *group, pid int) {
 	if ok && (!ws.Exited() || ws.ExitStatus() != 0) {
 		t.Errorf("process %d ended with %s, want exit status 0", pid, describe(ws))
 	}
+}
+
+// pidList shows pids, or the first and last of a long list.
+func pidList(pids []int) string {
+	if len(pids) > 8 {
+		return fmt.Sprintf("%d, %d, ... %d", pids[0], pids[1], pids[len(pids)-1])
+	}
+	return fmt.Sprint(pids)
 }
 
 func describe(ws syscall.WaitStatus) string {
