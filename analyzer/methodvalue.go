@@ -21,7 +21,7 @@ func (c *checker) methodValueSite(s *Site, r ref, sel *ast.SelectorExpr, selecti
 		s.Reason = "the receiver is not a struct gracefulgen can follow; pass a func literal that calls the method on an *http.Server"
 		return
 	case !pure(sel.X):
-		s.Reason = fmt.Sprintf("the receiver of the method value is evaluated once, here, and a rewrite would evaluate it at each call; assign it to a variable and pass the method value of that variable")
+		s.Reason = "the receiver of the method value is evaluated once, here, and a rewrite would evaluate it at each call; assign it to a variable and pass the method value of that variable"
 		return
 	}
 	params, args := methodValueParams(s.Op, identsIn(sel.X))
