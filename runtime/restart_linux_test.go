@@ -355,3 +355,20 @@ func TestHandoverRunsTheAppsOwnShutdownAfterTheDrainStarted(t *testing.T) {
 		t.Errorf("served by %s, want %d", got, h.New)
 	}
 }
+
+func TestSocketTheNewVersionDropsIsClosedOnceReady(t *testing.T) {
+	s := startServer(t, "TS_LISTEN=tcp=127.0.0.1:0;tcp=127.0.0.2:0", "TS_READY=500ms")
+	s.setControl("first-only")
+	h := s.restart()
+	s.waitExit(h.Old)
+	logs := s.log()
+	if !regexp.MustCompile(`ready timeout.*closed_unused=\[tcp:127.0.0.2:0\]`).MatchString(logs) {
+		t.Errorf("want readiness by ReadyTimeout closing the dropped socket:\n%s", logs)
+	}
+	if got := get(t, s.targets[0], "/pid"); got != strconv.Itoa(h.New) {
+		t.Errorf("kept socket served by %s, want %d", got, h.New)
+	}
+	if pids, _ := loadtest.ListenerPIDs(s.targets[1]); len(pids) != 0 {
+		t.Errorf("the dropped socket %s is still held by %v", s.targets[1].Address, pids)
+	}
+}

@@ -8,7 +8,7 @@
 //	TS_API        "listen" (Listen + ServerServe, default) or "las" (ListenAndServe, first address)
 //	TS_PLAIN      "1": plain net/http, no runtime (the throughput baseline)
 //	TS_CONTROL    a file read at start that tells this generation how to misbehave:
-//	              exit1, panic, hang, slow, reverse, bind=ADDR (also listen on ADDR, fatal on error)
+//	              exit1, panic, hang, slow, reverse, first-only, bind=ADDR (also listen on ADDR, fatal on error)
 //	TS_APP_STOP   "1": the app handles SIGTERM itself (AppHandlesStop)
 //	TS_DRAIN, TS_START, TS_READY   runtime timeouts (time.ParseDuration)
 //	TS_FILE       the file served at /file
@@ -64,6 +64,9 @@ func main() {
 	}
 
 	specs := strings.Split(envOr("TS_LISTEN", "tcp=127.0.0.1:8080"), ";")
+	if control["first-only"] {
+		specs = specs[:1]
+	}
 	if control["reverse"] {
 		sort.Sort(sort.Reverse(sort.StringSlice(specs)))
 	}
