@@ -1,6 +1,10 @@
 package graceful
 
-import "testing"
+import (
+	"os"
+	"strings"
+	"testing"
+)
 
 func TestSocketMatching(t *testing.T) {
 	cases := []struct {
@@ -23,5 +27,26 @@ func TestSocketMatching(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%+v matches %s %s: %v, want %v", c.name, c.network, c.address, got, c.want)
 		}
+	}
+}
+
+func TestProtocolNamingAnotherParentIsIgnored(t *testing.T) {
+	env, err := encodeProtocol(os.Getppid()+1, []socketName{{"tcp", ":8080", "[::]:8080"}}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	in := inherit()
+	if in.isChild() || len(in.sockets) != 0 {
+		t.Errorf("adopted sockets named for parent %d while the parent is %d", os.Getppid()+1, os.Getppid())
+	}
+	if !strings.Contains(in.warning, "parent") {
+		t.Errorf("no warning says why the sockets were ignored: %q", in.warning)
+	}
+	if _, set := os.LookupEnv(envListeners); set {
+		t.Errorf("%s left in the environment", envListeners)
 	}
 }
