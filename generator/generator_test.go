@@ -123,7 +123,7 @@ func diffFiles(t *testing.T, before, after map[string]string) {
 
 func TestGenerateThenAgainChangesNothingAndRevertRestoresBytes(t *testing.T) {
 	useFake(t)
-	for _, name := range []string{"basic", "value"} {
+	for _, name := range []string{"basic", "value", "nested"} {
 		t.Run(name, func(t *testing.T) {
 			dir := module(t, name)
 			opts := defaultOptions(dir)

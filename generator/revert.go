@@ -57,6 +57,7 @@ func revertFile(base string, src []byte, calls []callRecord, imp *importsRecord,
 			notes = append(notes, fmt.Sprintf("%s: the import block changed since it was generated: removed imports added back one by one", base))
 		}
 	}
+	restoredEnd := -1 // end of the last span given back its recorded text
 	for _, o := range occurrences(f, names) {
 		c := callRecord{Shim: o.shim, Form: o.form()}
 		for i := range calls {
@@ -66,8 +67,12 @@ func revertFile(base string, src []byte, calls []callRecord, imp *importsRecord,
 			}
 		}
 		n := o.span(c.Form)
+		if off(n.Pos()) < restoredEnd {
+			continue // nested in a span whose recorded original holds its own
+		}
 		if c.Original != "" && string(src[off(n.Pos()):off(n.End())]) == c.Final {
 			edits = append(edits, edit{off(n.Pos()), off(n.End()), c.Original})
+			restoredEnd = off(n.End())
 			continue
 		}
 		e, err := structural(o, c, shims, src, tf, imports)
