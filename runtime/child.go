@@ -21,9 +21,10 @@ type inheritance struct {
 
 // inheritedSocket is one descriptor from fd 3 onwards.
 type inheritedSocket struct {
-	name    socketName
-	fd      int
-	adopted bool
+	name      socketName
+	fd        int
+	adopted   bool
+	activated bool // passed by a service manager, which owns a unix socket's file
 }
 
 // inherit reads the protocol from the environment, removes it, and marks
@@ -34,6 +35,7 @@ func inherit() *inheritance {
 	pr, ok, err := readProtocol()
 	switch {
 	case !ok:
+		in.activated()
 		return in
 	case err != nil:
 		in.warning = fmt.Sprintf("ignoring inherited sockets: %v", err)
@@ -79,7 +81,7 @@ func (in *inheritance) adopt(network, address string) (net.Listener, *socketName
 			if err != nil {
 				return nil, nil, fmt.Errorf("adopt inherited socket %s (fd %d): %w", s.name, s.fd, err)
 			}
-			if ul, ok := l.(*net.UnixListener); ok {
+			if ul, ok := l.(*net.UnixListener); ok && !s.activated {
 				// Adopted unix listeners do not unlink by default; this
 				// process now owns the file, as if it had bound it.
 				ul.SetUnlinkOnClose(true)

@@ -77,14 +77,14 @@ func (c *child) kill() string {
 // handOver starts the new process with this process's sockets and waits
 // until it is ready. On any failure the new process is killed and reaped and
 // the error says why; the sockets stay with this process.
-func (p *process) handOver(abort <-chan struct{}) error {
+func (p *process) handOver(abort <-chan struct{}) (*child, error) {
 	cfg := p.config()
 	path, err := p.exe.path()
 	if err != nil {
-		return fmt.Errorf("find executable: %w", err)
+		return nil, fmt.Errorf("find executable: %w", err)
 	}
 	if err := checkExecutable(path); err != nil {
-		return err
+		return nil, err
 	}
 
 	var fds []int
@@ -106,23 +106,23 @@ func (p *process) handOver(abort <-chan struct{}) error {
 
 	r, w, err := os.Pipe()
 	if err != nil {
-		return fmt.Errorf("ready pipe: %w", err)
+		return nil, fmt.Errorf("ready pipe: %w", err)
 	}
 	defer r.Close()
 	proto, err := encodeProtocol(os.Getpid(), names, firstInheritedFD+len(fds))
 	if err != nil {
 		w.Close()
-		return err
+		return nil, err
 	}
 	env := append(withoutProtocol(os.Environ()), proto...)
 	pid, err := startProcess(path, p.exe.argv, env, p.exe.dir, append(fds, int(w.Fd())))
 	w.Close()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c, err := watch(pid)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	logEvent("child started", "child", pid, "path", path, "sockets", len(names))
 
@@ -139,17 +139,17 @@ func (p *process) handOver(abort <-chan struct{}) error {
 		case err := <-readyCh:
 			if err == nil {
 				logEvent("child ready", "child", pid)
-				return nil
+				return c, nil
 			}
 			readyCh = nil // the pipe closed: the child is exiting
 		case why := <-c.exited:
-			return fmt.Errorf("child %d exited before it was ready: %s", pid, why)
+			return nil, fmt.Errorf("child %d exited before it was ready: %s", pid, why)
 		case <-timer.C:
 			why := c.kill()
-			return fmt.Errorf("child %d not ready within the start timeout %v, killed (%s)", pid, cfg.StartTimeout, why)
+			return nil, fmt.Errorf("child %d not ready within the start timeout %v, killed (%s)", pid, cfg.StartTimeout, why)
 		case <-abort:
 			c.kill()
-			return errAborted
+			return nil, errAborted
 		}
 	}
 }

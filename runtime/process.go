@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -194,6 +195,7 @@ func (p *process) becomeReady(why string) {
 		}
 	} else {
 		logEvent("ready", "reason", why)
+		sd.ready()
 	}
 	if held {
 		p.requestRestart()
@@ -225,7 +227,8 @@ func (p *process) requestRestart() {
 // drain this one. On failure the process goes back to idle and keeps serving.
 func (p *process) restart(abort, done chan struct{}) {
 	logEvent("restart requested")
-	err := p.handOver(abort)
+	sd.reloading()
+	c, err := p.handOver(abort)
 	p.mu.Lock()
 	handedOver := err == nil && p.phase == phaseRestarting
 	switch {
@@ -237,12 +240,19 @@ func (p *process) restart(abort, done chan struct{}) {
 		p.phase = phaseIdle
 	}
 	p.mu.Unlock()
+	if err == nil && !handedOver {
+		// A stop arrived as the new process became ready: stop means
+		// stop, so it drains too (and is reaped when it exits).
+		c.proc.Signal(syscall.SIGTERM)
+	}
 	close(done)
 	switch {
 	case handedOver:
+		sd.handedOver(c.pid)
 		p.drainAndExit(true)
 	case err != nil && err != errAborted:
 		logFailure("restart failed, still serving", "reason", err)
+		sd.reloadFailed()
 	}
 }
 
@@ -261,6 +271,7 @@ func (p *process) beginStop(exit bool) bool {
 		close(p.abort)
 		done := p.restartDone
 		p.mu.Unlock()
+		sd.stopping()
 		<-done
 		return true
 	}
@@ -268,6 +279,7 @@ func (p *process) beginStop(exit bool) bool {
 	p.exiting = exit
 	close(p.stopping)
 	p.mu.Unlock()
+	sd.stopping()
 	return true
 }
 
