@@ -11,8 +11,13 @@
 //
 //	gracefulvet [-fix] [-tags tag,list] ./...
 //
+// or as a fix tool, which applies the same fixes:
+//
+//	go fix -fixtool=$(command -v gracefulvet) ./...
+//
 // It exits with status 0 when it reports nothing, 3 when it reports (so a CI
-// can keep a converted program converted) and 1 on failure.
+// can keep a converted program converted) and 1 on failure; go vet exits 1
+// when the tool reports.
 //
 // Only the files of the chosen build configuration are analysed: a server
 // started in a file behind a build tag that is not set is not seen. Pass

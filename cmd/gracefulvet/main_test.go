@@ -146,9 +146,7 @@ func TestStandaloneSeesTaggedFilesOnlyWithTags(t *testing.T) {
 	}
 }
 
-func TestStandaloneFixSetsTheTimeout(t *testing.T) {
-	bin := buildTool(t)
-	dir := writeModule(t, map[string]string{"main.go": `package main
+const serverWithoutTimeout = `package main
 
 import "net/http"
 
@@ -156,10 +154,30 @@ func main() {
 	srv := &http.Server{Addr: ":8080"}
 	_ = srv
 }
-`})
+`
+
+func TestStandaloneFixSetsTheTimeout(t *testing.T) {
+	bin := buildTool(t)
+	dir := writeModule(t, map[string]string{"main.go": serverWithoutTimeout})
 	if out, code := run(t, dir, bin, "-fix", "./..."); code == 1 {
 		t.Fatalf("gracefulvet -fix failed: %s", out)
 	}
+	checkFixed(t, bin, dir)
+}
+
+func TestGoFixWithTheFixToolSetsTheTimeout(t *testing.T) {
+	bin := buildTool(t)
+	dir := writeModule(t, map[string]string{"main.go": serverWithoutTimeout})
+	if out, code := run(t, dir, "go", "fix", "-fixtool="+bin, "./..."); code != 0 {
+		t.Fatalf("go fix -fixtool=gracefulvet: exit %d\n%s", code, out)
+	}
+	checkFixed(t, bin, dir)
+}
+
+// checkFixed checks that the program in dir has its timeout, is quiet
+// under gracefulvet, and builds.
+func checkFixed(t *testing.T, bin, dir string) {
+	t.Helper()
 	got, err := os.ReadFile(filepath.Join(dir, "main.go"))
 	if err != nil {
 		t.Fatal(err)
