@@ -72,6 +72,14 @@ func startServer(t *testing.T, env ...string) *server {
 // returns at once.
 func launch(t *testing.T, control string, env ...string) *server {
 	t.Helper()
+	return launchVia(t, nil, control, env...)
+}
+
+// launchVia is launch with the command line made by argv from the server's
+// directory, binary and environment (nil: the binary alone); its last word
+// is the program the restarts run.
+func launchVia(t *testing.T, argv func(dir, bin string, env []string) []string, control string, env ...string) *server {
+	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "server")
 	copyFile(t, serverBinary, bin)
@@ -90,6 +98,10 @@ func launch(t *testing.T, control string, env ...string) *server {
 	s.cmd = exec.Command(bin)
 	s.cmd.Dir = dir
 	s.cmd.Env = append(os.Environ(), append([]string{"TS_CONTROL=" + s.control(), "TS_LISTEN=tcp=127.0.0.1:0"}, env...)...)
+	if argv != nil {
+		words := argv(dir, bin, s.cmd.Env)
+		s.cmd.Path, s.cmd.Args, s.bin = lookPath(t, words[0]), words, words[len(words)-1]
+	}
 	s.cmd.Stdout, s.cmd.Stderr = out, logf
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -97,6 +109,14 @@ func launch(t *testing.T, control string, env ...string) *server {
 	go func() { s.err = s.cmd.Wait(); close(s.done) }()
 	t.Cleanup(s.killAll)
 	return s
+}
+
+func lookPath(t *testing.T, name string) string {
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func copyFile(t *testing.T, from, to string) {

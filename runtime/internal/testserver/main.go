@@ -196,7 +196,7 @@ func listFDs() {
 		fmt.Printf("fd %s %s\n", e.Name(), target)
 	}
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "GRACEFUL_") {
+		if strings.HasPrefix(kv, "GRACEFUL_") || strings.HasPrefix(kv, "LISTEN_") {
 			fmt.Printf("env %s\n", kv)
 		}
 	}

@@ -1,0 +1,78 @@
+package graceful_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+)
+
+// socketActivated runs the server under systemd-socket-activate, which
+// opens the sockets named by listen and starts the server on them.
+func socketActivated(listen ...string) func(dir, bin string, env []string) []string {
+	return func(dir, bin string, env []string) []string {
+		argv := []string{"systemd-socket-activate"}
+		for _, l := range listen {
+			argv = append(argv, "--listen="+l)
+		}
+		for _, kv := range env {
+			if strings.HasPrefix(kv, "TS_") || strings.HasPrefix(kv, "PATH=") {
+				argv = append(argv, "--setenv="+kv)
+			}
+		}
+		return append(argv, bin)
+	}
+}
+
+func TestSocketActivatedServerRestartsUnderLoad(t *testing.T) {
+	tcp := freePort(t)
+	sock := filepath.Join(t.TempDir(), "activated.sock")
+	// The program asks for its sockets in the other order than the service
+	// manager passes them: they are matched by address.
+	s := launchVia(t, socketActivated(tcp, sock), "", "TS_LISTEN=unix="+sock+";tcp="+tcp, "TS_DRAIN=30s")
+	// The service manager starts the program at the first connection.
+	s.waitLog(`Listening on `+regexp.QuoteMeta(sock), 1)
+	first := s.cmd.Process.Pid
+	if got := get(t, loadtest.Target{Network: "tcp", Address: tcp}, "/pid"); got != strconv.Itoa(first) {
+		t.Fatalf("first request served by %s, want %d", got, first)
+	}
+	s.targets = s.waitListening()
+	s.waitLog(`msg="graceful: ready"`, 1)
+	logs := s.log()
+	if n := strings.Count(logs, "adopted inherited socket"); n != 2 {
+		t.Fatalf("%d sockets adopted from the service manager, want 2:\n%s", n, logs)
+	}
+	if out := get(t, s.targets[1], "/spawn"); strings.Contains(out, "socket:") || strings.Contains(out, "env LISTEN_") {
+		t.Errorf("a subprocess of the socket-activated app inherited sockets or variables:\n%s", out)
+	}
+
+	stop := load(s.targets, 2, loadtest.KeepAlive, loadtest.NewConn)
+	pid := first
+	for i := 0; i < 3; i++ {
+		time.Sleep(150 * time.Millisecond)
+		h := s.restart()
+		if h.Old != pid {
+			t.Fatalf("restart %d: old %d, want %d", i, h.Old, pid)
+		}
+		pid = h.New
+	}
+	time.Sleep(150 * time.Millisecond)
+	for _, r := range stop() {
+		if r.Requests == 0 || r.Failed() != 0 {
+			t.Errorf("load across restarts of a socket-activated server: %v", r)
+		}
+	}
+	for _, target := range s.targets {
+		if got := get(t, target, "/pid"); got != strconv.Itoa(pid) {
+			t.Errorf("%s served by %s, want %d", target.Address, got, pid)
+		}
+	}
+	if _, err := os.Stat(sock); err != nil {
+		t.Errorf("the socket file of the service manager is gone: %v", err)
+	}
+}
