@@ -18,7 +18,9 @@
 //		-plain-env TS_PLAIN=1,TS_LISTEN=tcp=127.0.0.1:8081 -plain-addr 127.0.0.1:8081
 //
 // Both servers run side by side and are loaded in alternating short slices,
-// so that whatever else the machine does weighs on both alike.
+// so that whatever else the machine does weighs on both alike. It also
+// prints the CPU time each server spent per request (from /proc), which
+// does not depend on the share of a busy machine each server got.
 //
 // The servers are started with TS_FILE naming a file of -filesize bytes
 // (what the bundled test server serves at /file).
@@ -143,6 +145,8 @@ func compare(argv, env, plainEnv []string, target, plainTarget loadtest.Target, 
 		targets := map[string]loadtest.Target{"graceful": target, "plain": plainTarget}
 		var served = map[string]int64{}
 		var took = map[string]time.Duration{}
+		var cpu = map[string]time.Duration{}
+		pids := map[string]int{"graceful": graceful.cmd.Process.Pid, "plain": plain.cmd.Process.Pid}
 		for _, v := range []string{"graceful", "plain"} { // warm up
 			measure(targets[v], concurrency, slice)
 		}
@@ -152,9 +156,10 @@ func compare(argv, env, plainEnv []string, target, plainTarget loadtest.Target, 
 				order[0], order[1] = order[1], order[0]
 			}
 			for _, v := range order {
-				start := time.Now()
+				start, cpu0 := time.Now(), loadtest.CPUTime(pids[v])
 				res := measure(targets[v], concurrency, slice)
 				took[v] += time.Since(start)
+				cpu[v] += loadtest.CPUTime(pids[v]) - cpu0
 				served[v] += res.Requests - res.Failed()
 				if res.Failed() > 0 {
 					fmt.Fprintf(os.Stderr, "%s %s: %v\n", v, path, res)
@@ -164,6 +169,11 @@ func compare(argv, env, plainEnv []string, target, plainTarget loadtest.Target, 
 		p := float64(served["plain"]) / took["plain"].Seconds()
 		g := float64(served["graceful"]) / took["graceful"].Seconds()
 		fmt.Printf("%-8s plain %9.0f req/s  graceful %9.0f req/s  ratio %.3f\n", path, p, g, g/p)
+		// CPU time per request does not depend on the share of the machine
+		// each server got, so it is the steadier figure on a busy machine.
+		pc := cpu["plain"].Seconds() / float64(served["plain"]) * 1e6
+		gc := cpu["graceful"].Seconds() / float64(served["graceful"]) * 1e6
+		fmt.Printf("%-8s plain %9.1f µs CPU/req graceful %6.1f µs CPU/req  ratio %.3f (plain/graceful)\n", path, pc, gc, pc/gc)
 	}
 }
 
