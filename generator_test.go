@@ -27,10 +27,16 @@ func TestMain(m *testing.M) {
 }
 
 // runtimeDir is the absolute path of the local runtime module, which test
-// modules point at with a replace directive.
+// modules point at with a replace directive. $GRACEFULGEN_TEST_RUNTIME
+// names another copy (e.g. a clean checkout of it while the runtime is
+// being edited).
 func runtimeDir(t testing.TB) string {
 	t.Helper()
-	dir, err := filepath.Abs("runtime")
+	dir := os.Getenv("GRACEFULGEN_TEST_RUNTIME")
+	if dir == "" {
+		dir = "runtime"
+	}
+	dir, err := filepath.Abs(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
