@@ -122,12 +122,19 @@ func (in *inheritance) closeUnadopted() []string {
 	return names
 }
 
-// reportReady writes the readiness byte to the parent, once.
-func (in *inheritance) reportReady() error {
+// takeReadyFD returns the readiness descriptor, or -1 when readiness was
+// reported already.
+func (in *inheritance) takeReadyFD() int {
 	in.mu.Lock()
+	defer in.mu.Unlock()
 	fd := in.readyFD
 	in.readyFD = -1
-	in.mu.Unlock()
+	return fd
+}
+
+// reportReady writes the readiness byte to the parent, once.
+func (in *inheritance) reportReady() error {
+	fd := in.takeReadyFD()
 	if fd < 0 {
 		return nil
 	}

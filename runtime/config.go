@@ -41,6 +41,22 @@ type Config struct {
 	// runtime then never declares readiness on its own, and a new process
 	// that does not call Ready within StartTimeout is a failed restart.
 	ManualReady bool
+	// PIDFile, when set, is a file that always names the serving process
+	// (the supervisor in supervisor mode): written atomically once the
+	// process is ready, rewritten by each new process of a restart, and
+	// removed at a real stop.
+	PIDFile string
+	// StopDelay is how long a process that receives SIGTERM or SIGINT goes
+	// on serving, listeners open, before it drains: time for a load
+	// balancer (a Kubernetes endpoint controller) to stop sending it new
+	// connections. Default 0. A restart's handover is never delayed.
+	StopDelay time.Duration
+	// Supervise runs the process in supervisor mode (automatic when it is
+	// PID 1, and with GRACEFUL_SUPERVISE=1; GRACEFUL_SUPERVISE=0 turns the
+	// automatic mode off): a small parent that holds the sockets and runs
+	// the server as its child. It takes effect at the first Configure or
+	// serving call that asks for it.
+	Supervise bool
 }
 
 // Defaults of Config, applied to zero-valued fields.
@@ -60,7 +76,7 @@ const keepAliveLinger = time.Second
 
 // Configure sets the process-wide configuration and installs the restart and
 // stop signal handlers. It may be called several times (generated code calls
-// it once per package): AppHandlesStop and ManualReady are ORed, every other
+// it once per package): AppHandlesStop, ManualReady and Supervise are ORed, every other
 // non-zero field replaces the value set before.
 func Configure(c Config) {
 	p := theProcess
@@ -97,6 +113,13 @@ func merge(old, c Config) Config {
 	if c.Logger != nil {
 		old.Logger = c.Logger
 	}
+	if c.PIDFile != "" {
+		old.PIDFile = c.PIDFile
+	}
+	if c.StopDelay != 0 {
+		old.StopDelay = c.StopDelay
+	}
+	old.Supervise = old.Supervise || c.Supervise
 	old.AppHandlesStop = old.AppHandlesStop || c.AppHandlesStop
 	old.ManualReady = old.ManualReady || c.ManualReady
 	return old

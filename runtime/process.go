@@ -188,7 +188,7 @@ func (p *process) becomeReady(why string) {
 
 	if p.in.isChild() {
 		unused := p.in.closeUnadopted()
-		if err := p.in.reportReady(); err != nil {
+		if err := p.reportReady(); err != nil {
 			logFailure("ready", "reason", why, "err", err)
 		} else {
 			logEvent("ready", "reason", why, "parent", p.in.parent, "closed_unused", unused)
@@ -197,6 +197,7 @@ func (p *process) becomeReady(why string) {
 		logEvent("ready", "reason", why)
 		sd.ready()
 	}
+	p.pidFileOnReady()
 	if held {
 		p.requestRestart()
 	}
@@ -205,6 +206,9 @@ func (p *process) becomeReady(why string) {
 // requestRestart starts a restart unless one is under way, the process is
 // stopping, or it is not ready yet (then the request is held).
 func (p *process) requestRestart() {
+	if p.forwardRestart() {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch {
@@ -272,6 +276,7 @@ func (p *process) beginStop(exit bool) bool {
 		done := p.restartDone
 		p.mu.Unlock()
 		sd.stopping()
+		p.pidFileOnStop()
 		<-done
 		return true
 	}
@@ -280,6 +285,7 @@ func (p *process) beginStop(exit bool) bool {
 	close(p.stopping)
 	p.mu.Unlock()
 	sd.stopping()
+	p.pidFileOnStop()
 	return true
 }
 

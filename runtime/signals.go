@@ -11,6 +11,9 @@ import (
 // another package) only follow a change of the restart signal.
 func (p *process) start() {
 	p.startOnce.Do(func() {
+		if p.wantsSupervisor() {
+			p.supervise() // returns only where supervisor mode is unavailable
+		}
 		if p.in.warning != "" {
 			logFailure(p.in.warning)
 		}
@@ -58,7 +61,10 @@ func (p *process) handleSignals() {
 		exit := !p.config().AppHandlesStop
 		if p.beginStop(exit) {
 			logEvent("stop requested", "signal", sig.String())
-			go p.drainAndExit(false)
+			go func() {
+				p.delayStop()
+				p.drainAndExit(false)
+			}()
 		}
 	}
 }

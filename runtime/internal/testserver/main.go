@@ -13,6 +13,8 @@
 //	TS_DRAIN, TS_START, TS_READY   runtime timeouts (time.ParseDuration)
 //	TS_FILE       the file served at /file
 //	TS_TIMEOUTS   "1": give plain servers the runtime's default timeouts
+//	TS_STOP_DELAY, TS_READ_HEADER   Config.StopDelay, Config.ReadHeaderTimeout
+//	TS_PIDFILE    Config.PIDFile
 //
 // It prints one line "listen NETWORK BOUND" per listener on standard output.
 package main
@@ -36,6 +38,10 @@ import (
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
 )
 
+// version is set at build time (-ldflags "-X main.version=..."), so that
+// deploy tests can tell two builds apart.
+var version = "dev"
+
 func main() {
 	if os.Getenv("TS_LISTFDS") == "1" {
 		listFDs()
@@ -55,11 +61,14 @@ func main() {
 	plain := os.Getenv("TS_PLAIN") == "1"
 	if !plain {
 		graceful.Configure(graceful.Config{
-			DrainTimeout:   duration("TS_DRAIN"),
-			StartTimeout:   duration("TS_START"),
-			ReadyTimeout:   duration("TS_READY"),
-			AppHandlesStop: os.Getenv("TS_APP_STOP") == "1",
-			Logger:         slog.New(slog.NewTextHandler(os.Stderr, nil)),
+			DrainTimeout:      duration("TS_DRAIN"),
+			StartTimeout:      duration("TS_START"),
+			ReadyTimeout:      duration("TS_READY"),
+			StopDelay:         duration("TS_STOP_DELAY"),
+			PIDFile:           os.Getenv("TS_PIDFILE"),
+			ReadHeaderTimeout: duration("TS_READ_HEADER"),
+			AppHandlesStop:    os.Getenv("TS_APP_STOP") == "1",
+			Logger:            slog.New(slog.NewTextHandler(os.Stderr, nil)),
 		})
 	}
 
@@ -152,6 +161,19 @@ func handlers() *http.ServeMux {
 	})
 	mux.HandleFunc("/pid", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, pid)
+	})
+	mux.HandleFunc("/version", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, version)
+	})
+	mux.HandleFunc("/sleep", func(w http.ResponseWriter, r *http.Request) {
+		d, _ := time.ParseDuration(r.URL.Query().Get("d"))
+		w.WriteHeader(http.StatusOK)
+		w.(http.Flusher).Flush()
+		select {
+		case <-time.After(d):
+			io.WriteString(w, "slept "+pid)
+		case <-r.Context().Done():
+		}
 	})
 	mux.HandleFunc("/small", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "hello, world\n")

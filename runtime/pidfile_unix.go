@@ -1,0 +1,8 @@
+//go:build !windows
+
+package graceful
+
+import "syscall"
+
+// oNoFollow refuses to open a symlink.
+const oNoFollow = syscall.O_NOFOLLOW

@@ -1,0 +1,4 @@
+package graceful
+
+// oNoFollow: O_EXCL already refuses an existing name, symlink or not.
+const oNoFollow = 0

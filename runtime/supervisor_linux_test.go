@@ -1,0 +1,142 @@
+package graceful_test
+
+import (
+	"errors"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+)
+
+// asPID1 runs the server as PID 1 of a new pid namespace, where it becomes a
+// supervisor by itself.
+func asPID1(t *testing.T) func(dir, bin string, env []string) []string {
+	if out, err := exec.Command("unshare", "--pid", "--fork", "true").CombinedOutput(); err != nil {
+		t.Skipf("the kernel refuses a new pid namespace here (unshare --pid --fork: %v: %s)", err, out)
+	}
+	return func(dir, bin string, env []string) []string {
+		return []string{"unshare", "--pid", "--fork", "--kill-child", bin}
+	}
+}
+
+// supervised is a server running as PID 1 of its own pid namespace.
+type supervised struct {
+	*server
+	sup int // the supervisor's pid outside the namespace
+}
+
+func startSupervised(t *testing.T, env ...string) *supervised {
+	t.Helper()
+	s := launchVia(t, asPID1(t), "", env...)
+	s.targets = s.waitListening()
+	s.waitLog(`msg="graceful: child ready"`, 1)
+	kids := children(s.cmd.Process.Pid)
+	if len(kids) != 1 {
+		t.Fatalf("unshare's children: %v, want the supervisor", kids)
+	}
+	sup, _ := strconv.Atoi(strings.Fields(kids[0])[0])
+	t.Cleanup(func() { syscall.Kill(sup, syscall.SIGKILL) }) // the namespace goes with it
+	if !strings.Contains(s.log(), "supervisor mode") || !strings.Contains(s.log(), "pid1=true") {
+		t.Fatalf("PID 1 did not become a supervisor:\n%s", s.log())
+	}
+	return &supervised{server: s, sup: sup}
+}
+
+// serverChildren returns the supervisor's children, and fails on a zombie.
+func (s *supervised) serverChildren() []int {
+	s.t.Helper()
+	var pids []int
+	for _, k := range children(s.sup) {
+		f := strings.Fields(k)
+		if f[len(f)-1] == "Z" {
+			s.t.Errorf("zombie child of the supervisor: %s", k)
+		}
+		pid, _ := strconv.Atoi(f[0])
+		pids = append(pids, pid)
+	}
+	return pids
+}
+
+// lastChild returns the pid (inside the namespace) of the last child the
+// supervisor declared ready.
+func (s *supervised) lastChild() string {
+	m := regexp.MustCompile(`child ready" pid=1 child=(\d+)`).FindAllStringSubmatch(s.log(), -1)
+	if m == nil {
+		s.t.Fatalf("no child ready:\n%s", s.log())
+	}
+	return m[len(m)-1][1]
+}
+
+func TestSupervisorAsPID1RestartsUnderLoad(t *testing.T) {
+	s := startSupervised(t, "TS_DRAIN=30s")
+	stop := load(s.targets, 4, loadtest.KeepAlive, loadtest.NewConn)
+	const n = 3
+	for i := 1; i <= n; i++ {
+		time.Sleep(150 * time.Millisecond)
+		if i == n {
+			// A restart signal sent to the server itself is forwarded to
+			// the supervisor, which runs the restart.
+			s.signal(s.serverChildren()[0], syscall.SIGHUP)
+		} else {
+			s.signal(s.sup, syscall.SIGHUP)
+		}
+		s.waitLog(`msg="graceful: child ready" pid=1 `, i+1)
+	}
+	time.Sleep(150 * time.Millisecond)
+	for _, r := range stop() {
+		if r.Requests == 0 || r.Failed() != 0 {
+			t.Errorf("load across %d restarts under a supervisor: %v", n, r)
+		}
+	}
+	s.waitLog(`former child exited`, n)
+	if !strings.Contains(s.log(), "restart signal forwarded to the supervisor") {
+		t.Errorf("the server's own restart signal was not forwarded:\n%s", s.log())
+	}
+	if kids := s.serverChildren(); len(kids) != 1 {
+		t.Errorf("the supervisor's children after %d restarts: %v, want one server", n, kids)
+	}
+	if got := get(t, s.targets[0], "/pid"); got != s.lastChild() {
+		t.Errorf("served by %s, want the last child %s", got, s.lastChild())
+	}
+
+	s.signal(s.sup, syscall.SIGTERM)
+	if err := s.wait(); err != nil {
+		t.Errorf("stop: %v, want status 0\n%s", err, s.log())
+	}
+	if !strings.Contains(s.log(), "supervisor exits with its status") {
+		t.Errorf("the supervisor did not say why it exits:\n%s", s.log())
+	}
+}
+
+func TestSupervisorPassesTheServersExitStatusThrough(t *testing.T) {
+	s := startSupervised(t)
+	s.signal(s.serverChildren()[0], syscall.SIGKILL)
+	var exit *exec.ExitError
+	if err := s.wait(); !errors.As(err, &exit) || exit.ExitCode() != 128+int(syscall.SIGKILL) {
+		t.Errorf("exit after the server was killed: %v, want status %d\n%s", err, 128+int(syscall.SIGKILL), s.log())
+	}
+}
+
+func TestSupervisorKeepsServingWhenTheNewChildFails(t *testing.T) {
+	s := startSupervised(t, "TS_START=1s")
+	before := s.lastChild()
+	s.setControl("hang")
+	s.signal(s.sup, syscall.SIGHUP)
+	s.waitLog(`restart failed, still serving.*not ready within the start timeout 1s`, 1)
+	if got := get(t, s.targets[0], "/pid"); got != before {
+		t.Errorf("served by %s after the failed restart, want %s", got, before)
+	}
+	s.waitLog(`reaped|restart failed`, 1)
+	deadline := time.Now().Add(waitFor)
+	for len(s.serverChildren()) != 1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if kids := s.serverChildren(); len(kids) != 1 {
+		t.Errorf("the supervisor's children after a failed restart: %v, want one server", kids)
+	}
+}

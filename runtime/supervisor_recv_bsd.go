@@ -1,0 +1,6 @@
+//go:build darwin || freebsd
+
+package graceful
+
+// recvFlags: received descriptors are marked close-on-exec after receipt.
+const recvFlags = 0

@@ -1,0 +1,379 @@
+//go:build linux || darwin || freebsd
+
+package graceful
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// supervisor is the state of a process in supervisor mode.
+type supervisor struct {
+	cfg      Config
+	exe      executable
+	held     []int // listening sockets of the serving child, close-on-exec copies
+	names    []socketName
+	current  int            // pid of the serving child, 0 before the first is ready
+	next     *startingChild // the child being started, nil when none
+	retired  map[int]bool   // old children draining
+	stopping bool           // a stop signal was forwarded
+	sigs     chan os.Signal
+	readyCh  chan readyReport
+}
+
+// startingChild is a child that is not ready yet.
+type startingChild struct {
+	pid   int
+	timer *time.Timer
+}
+
+// readyReport is what a child's readiness socket carried: its sockets, or
+// an error when it closed without a report.
+type readyReport struct {
+	pid   int
+	fds   []int
+	names []socketName
+	err   error
+}
+
+// supervise runs this process as a supervisor; it never returns.
+func (p *process) supervise() {
+	s := &supervisor{
+		cfg:     p.config(),
+		exe:     p.exe,
+		retired: map[int]bool{},
+		sigs:    make(chan os.Signal, 32),
+		readyCh: make(chan readyReport, 1),
+	}
+	signal.Notify(s.sigs, s.cfg.RestartSignal, syscall.SIGTERM, os.Interrupt, syscall.SIGCHLD)
+	logEvent("supervisor mode: this process keeps the sockets and runs the server as its child", "pid1", os.Getpid() == 1, "restart", s.cfg.RestartSignal.String())
+	if err := s.start(); err != nil {
+		logFailure("supervisor: cannot start the server", "err", err)
+		os.Exit(1)
+	}
+	s.loop()
+}
+
+// loop acts on signals, readiness reports and timeouts until the serving
+// child exits.
+func (s *supervisor) loop() {
+	var timeout <-chan time.Time
+	for {
+		if s.next != nil {
+			timeout = s.next.timer.C
+		} else {
+			timeout = nil
+		}
+		select {
+		case sig := <-s.sigs:
+			switch {
+			case sig == syscall.SIGCHLD:
+				s.reap()
+			case sig == s.cfg.RestartSignal:
+				s.restart()
+			default:
+				s.stop(sig)
+			}
+		case r := <-s.readyCh:
+			s.ready(r)
+		case <-timeout:
+			pid := s.next.pid
+			syscall.Kill(pid, syscall.SIGKILL)
+			s.retired[pid] = true
+			logFailure("restart failed, still serving", "reason", fmt.Sprintf("child %d not ready within the start timeout %v, killed", pid, s.cfg.StartTimeout))
+			s.abandon()
+			sd.reloadFailed()
+		}
+	}
+}
+
+// start starts a child with the sockets held, and a socket on which it
+// reports readiness and sends its own sockets back.
+func (s *supervisor) start() error {
+	path, err := s.exe.path()
+	if err != nil {
+		return fmt.Errorf("find executable: %w", err)
+	}
+	if err := checkExecutable(path); err != nil {
+		return err
+	}
+	pair, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		return fmt.Errorf("readiness socket: %w", err)
+	}
+	syscall.CloseOnExec(pair[0])
+	syscall.CloseOnExec(pair[1])
+	proto, err := encodeProtocol(os.Getpid(), s.names, firstInheritedFD+len(s.held))
+	if err != nil {
+		syscall.Close(pair[0])
+		syscall.Close(pair[1])
+		return err
+	}
+	env := append(withoutProtocol(os.Environ()), proto...)
+	env = append(env, envSupervisor+"="+strconv.Itoa(os.Getpid()))
+	pid, err := startProcess(path, s.exe.argv, env, s.exe.dir, append(append([]int(nil), s.held...), pair[1]))
+	syscall.Close(pair[1])
+	if err != nil {
+		syscall.Close(pair[0])
+		return err
+	}
+	s.next = &startingChild{pid: pid, timer: time.NewTimer(s.cfg.StartTimeout)}
+	logEvent("child started", "child", pid, "path", path, "sockets", len(s.held))
+	go func() { s.readyCh <- receiveReport(pid, pair[0]) }()
+	return nil
+}
+
+// restart starts a new child unless one is starting already.
+func (s *supervisor) restart() {
+	switch {
+	case s.stopping:
+		logEvent("restart ignored: the process is stopping")
+		return
+	case s.next != nil:
+		logEvent("restart ignored: a restart is already under way")
+		return
+	case s.current == 0:
+		logEvent("restart ignored: no child serves yet")
+		return
+	}
+	logEvent("restart requested")
+	sd.reloading()
+	if err := s.start(); err != nil {
+		logFailure("restart failed, still serving", "reason", err)
+		sd.reloadFailed()
+	}
+}
+
+// ready takes the sockets of a child that is ready, makes it the serving
+// child, and retires the one before it.
+func (s *supervisor) ready(r readyReport) {
+	if s.next == nil || r.pid != s.next.pid {
+		closeAll(r.fds)
+		return
+	}
+	if r.err != nil {
+		// It closed its readiness socket without a report: it is exiting,
+		// and reap says why.
+		return
+	}
+	s.next.timer.Stop()
+	s.next = nil
+	closeAll(s.held)
+	s.held, s.names = r.fds, r.names
+	old := s.current
+	s.current = r.pid
+	logEvent("child ready", "child", r.pid, "sockets", len(s.held))
+	if old == 0 {
+		sd.ready()
+		writePIDFile(s.cfg.PIDFile, os.Getpid())
+		return
+	}
+	sd.ready()
+	s.retired[old] = true
+	if err := syscall.Kill(old, syscall.SIGTERM); err != nil {
+		logFailure("supervisor: retire old child", "child", old, "err", err)
+	}
+	logEvent("old child retired", "child", old)
+}
+
+// abandon forgets the child being started after it was killed or exited.
+func (s *supervisor) abandon() {
+	s.next.timer.Stop()
+	s.next = nil
+}
+
+// stop forwards a stop signal to every child; the supervisor exits when the
+// serving child does.
+func (s *supervisor) stop(sig os.Signal) {
+	if !s.stopping {
+		s.stopping = true
+		sd.stopping()
+		removePIDFile(s.cfg.PIDFile, os.Getpid())
+	}
+	target := s.current
+	switch {
+	case target == 0 && s.next == nil:
+		os.Exit(0)
+	case target == 0:
+		target = s.next.pid // the first child, still starting, stops too
+	case s.next != nil:
+		syscall.Kill(s.next.pid, syscall.SIGKILL)
+	}
+	logEvent("stop requested, forwarded to the server", "signal", sig.String(), "child", target)
+	syscall.Kill(target, sig.(syscall.Signal))
+}
+
+// reap collects every child that exited, whoever it is: as PID 1 the
+// supervisor inherits orphans and must not leave zombies.
+func (s *supervisor) reap() {
+	for {
+		var ws syscall.WaitStatus
+		pid, err := syscall.Wait4(-1, &ws, syscall.WNOHANG, nil)
+		if err == syscall.EINTR {
+			continue
+		}
+		if pid <= 0 || err != nil {
+			return
+		}
+		s.exited(pid, ws)
+	}
+}
+
+// exited acts on the end of a child.
+func (s *supervisor) exited(pid int, ws syscall.WaitStatus) {
+	why := describeStatus(ws)
+	switch {
+	case s.next != nil && pid == s.next.pid:
+		s.abandon()
+		if s.current == 0 {
+			logFailure("supervisor: the server exited before it was ready", "child", pid, "status", why)
+			os.Exit(exitCode(ws))
+		}
+		logFailure("restart failed, still serving", "reason", fmt.Sprintf("child %d exited before it was ready: %s", pid, why))
+		sd.reloadFailed()
+	case pid == s.current:
+		logEvent("server exited, supervisor exits with its status", "child", pid, "status", why)
+		closeAll(s.held)
+		if s.next != nil {
+			syscall.Kill(s.next.pid, syscall.SIGKILL)
+		}
+		os.Exit(exitCode(ws))
+	case s.retired[pid]:
+		delete(s.retired, pid)
+		logEvent("former child exited", "child", pid, "status", why)
+	default:
+		logEvent("reaped orphan", "pid", pid, "status", why)
+	}
+}
+
+func describeStatus(ws syscall.WaitStatus) string {
+	switch {
+	case ws.Exited():
+		return "exit status " + strconv.Itoa(ws.ExitStatus())
+	case ws.Signaled():
+		return "signal: " + ws.Signal().String()
+	}
+	return fmt.Sprintf("status %#x", uint32(ws))
+}
+
+// exitCode is the status a shell would report for ws.
+func exitCode(ws syscall.WaitStatus) int {
+	if ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ws.ExitStatus()
+}
+
+func closeAll(fds []int) {
+	for _, fd := range fds {
+		syscall.Close(fd)
+	}
+}
+
+// receiveReport reads a child's readiness report until the child closes
+// the socket: "R", the JSON names of its sockets, and the sockets
+// themselves as SCM_RIGHTS.
+func receiveReport(pid, fd int) readyReport {
+	defer syscall.Close(fd)
+	r := readyReport{pid: pid}
+	var data []byte
+	buf, oob := make([]byte, 64<<10), make([]byte, syscall.CmsgSpace(4*256))
+	for {
+		n, oobn, _, _, err := syscall.Recvmsg(fd, buf, oob, recvFlags)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			r.err = err
+			break
+		}
+		if oobn > 0 {
+			msgs, _ := syscall.ParseSocketControlMessage(oob[:oobn])
+			for _, m := range msgs {
+				fds, _ := syscall.ParseUnixRights(&m)
+				for _, f := range fds {
+					syscall.CloseOnExec(f)
+				}
+				r.fds = append(r.fds, fds...)
+			}
+		}
+		if n == 0 {
+			break
+		}
+		data = append(data, buf[:n]...)
+	}
+	if len(data) == 0 || data[0] != 'R' {
+		if r.err == nil {
+			r.err = errors.New("closed without a readiness report")
+		}
+		return r
+	}
+	if err := json.Unmarshal(data[1:], &r.names); err != nil || len(r.names) != len(r.fds) {
+		r.err = fmt.Errorf("bad readiness report (%d names, %d sockets): %v", len(r.names), len(r.fds), err)
+		closeAll(r.fds)
+		r.fds = nil
+		return r
+	}
+	r.err = nil
+	return r
+}
+
+// reportToSupervisor tells the supervisor that this child is ready and
+// sends it copies of every listening socket, so that it can start the next
+// child with them. The socket files of unix listeners now outlive this
+// process, which the supervisor retires with SIGTERM.
+func (p *process) reportToSupervisor() error {
+	fd := p.in.takeReadyFD()
+	if fd < 0 {
+		return nil
+	}
+	defer syscall.Close(fd)
+	var fds []int
+	defer func() { closeAll(fds) }()
+	var names []socketName
+	for _, l := range p.openListeners() {
+		dup, err := dupListener(l)
+		if err != nil {
+			logFailure("socket not handed to the supervisor", "socket", l.name.String(), "err", err)
+			continue
+		}
+		l.keepSocketFile()
+		fds = append(fds, dup)
+		names = append(names, l.name)
+	}
+	js, err := json.Marshal(names)
+	if err != nil {
+		return fmt.Errorf("encode sockets for the supervisor: %w", err)
+	}
+	var rights []byte
+	if len(fds) > 0 {
+		rights = syscall.UnixRights(fds...)
+	}
+	if err := syscall.Sendmsg(fd, append([]byte{'R'}, js...), rights, nil, 0); err != nil {
+		return fmt.Errorf("report readiness to the supervisor: %w", err)
+	}
+	return nil
+}
+
+// forwardRestart hands a restart signal of a supervised child to its
+// supervisor, which runs restarts. It reports whether it did.
+func (p *process) forwardRestart() bool {
+	if supervisorPID == 0 {
+		return false
+	}
+	p.mu.Lock()
+	sig, _ := p.restartSig.(syscall.Signal)
+	p.mu.Unlock()
+	if err := syscall.Kill(supervisorPID, sig); err != nil {
+		logFailure("restart signal not forwarded to the supervisor", "supervisor", supervisorPID, "err", err)
+	} else {
+		logEvent("restart signal forwarded to the supervisor", "supervisor", supervisorPID)
+	}
+	return true
+}
