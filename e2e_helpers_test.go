@@ -102,10 +102,11 @@ type load struct {
 	failures map[string]int    // by kind
 	samples  map[string]string // one error per kind
 	pids     map[string]int    // answers per serving pid
+	versions map[string]int    // answers per version of the program
 }
 
 func newLoad(ep endpoint, mode string) *load {
-	return &load{ep: ep, mode: mode, failures: map[string]int{}, samples: map[string]string{}, pids: map[string]int{}}
+	return &load{ep: ep, mode: mode, failures: map[string]int{}, samples: map[string]string{}, pids: map[string]int{}, versions: map[string]int{}}
 }
 
 // run loads with conc concurrent clients until ctx is done.
@@ -169,6 +170,7 @@ func (l *load) one(ctx context.Context, client *http.Client) {
 		l.requests.Add(1)
 		l.mu.Lock()
 		l.pids[resp.Header.Get("X-Pid")]++
+		l.versions[resp.Header.Get("X-Version")]++
 		l.mu.Unlock()
 	}
 }
@@ -684,4 +686,16 @@ func writeCertificate(t *testing.T, dir string) (certFile, keyFile string, clien
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
 	return certFile, keyFile, &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+}
+
+// copyFile copies an executable.
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -36,6 +36,7 @@ type e2eCase struct {
 	tls     bool                      // it serves HTTPS with the test's certificate
 	cleanup bool                      // it appends "cleanup PID" to E2E_MARKER once stopped
 	hijack  bool                      // it serves long-lived /push and /echo connections
+	deploy  bool                      // a new build replaces its binary before the first restart
 }
 
 // e2eSetup is what the test prepared for one run of a program.
@@ -66,6 +67,8 @@ var e2eCases = []e2eCase{
 	// /echo connections know nothing of shutdowns: the old process closes
 	// them at its drain deadline, shortened here to keep the test short.
 	{name: "hijack", hijack: true, gen: []string{"-drain=2s"}},
+	// A deploy: a build of version v2 is renamed over the running binary.
+	{name: "deploy", deploy: true},
 }
 
 // Load and restart settings. Each mode of each endpoint gets e2eClients
@@ -160,11 +163,17 @@ func buildE2E(t *testing.T) map[string]string {
 				building <- struct{}{}
 				defer func() { <-building }()
 				bin := filepath.Join(root, "bin", c.name)
-				cmd := exec.Command("go", "build", "-o", bin, "./"+c.name)
-				cmd.Dir, cmd.Env = root, testEnv()
-				if out, err := cmd.CombinedOutput(); err != nil {
-					t.Errorf("%s: go build: %v\n%s", c.name, err, out)
-					return
+				builds := [][]string{{"-o", bin}}
+				if c.deploy {
+					builds = append(builds, []string{"-o", bin + ".v2", "-ldflags=-X=example.com/e2e/internal/work.Version=v2"})
+				}
+				for _, flags := range builds {
+					cmd := exec.Command("go", append(append([]string{"build"}, flags...), "./"+c.name)...)
+					cmd.Dir, cmd.Env = root, testEnv()
+					if out, err := cmd.CombinedOutput(); err != nil {
+						t.Errorf("%s: go build %s: %v\n%s", c.name, strings.Join(flags, " "), err, out)
+						return
+					}
 				}
 				mu.Lock()
 				bins[c.name] = bin
@@ -205,6 +214,14 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 		args = c.args(s)
 	}
 	env := []string{"E2E_ADDR=" + s.app.address, "E2E_ADMIN_ADDR=" + s.admin.address, "E2E_MARKER=" + s.marker, "E2E_CERT=" + s.cert, "E2E_KEY=" + s.key}
+	version := "v1"
+	if c.deploy {
+		// The program runs from a copy that the new build replaces.
+		exe := filepath.Join(dir, c.name)
+		copyFile(t, bin, exe)
+		copyFile(t, bin+".v2", exe+".v2")
+		bin, version = exe, "v2"
+	}
 	logFile := filepath.Join(dir, "log")
 	g := startGroup(t, bin, args, env, logFile)
 	t.Cleanup(func() {
@@ -255,6 +272,12 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 	pids := []int{first}
 	for i := range restarts {
 		time.Sleep(e2eInterval)
+		if c.deploy && i == 0 {
+			// As an operator deploys: rename, never write over a running binary.
+			if err := os.Rename(bin+".v2", bin); err != nil {
+				t.Fatal(err)
+			}
+		}
 		next, err := g.restart(eps, pids[len(pids)-1])
 		if err != nil {
 			t.Errorf("restart %d: %v", i+1, err)
@@ -285,6 +308,9 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 		if l.requests.Load() == 0 {
 			t.Errorf("%s %s: no request was made", l.ep.name, l.mode)
 		}
+		if c.deploy && restarts > 0 && (l.versions["v1"] == 0 || l.versions["v2"] == 0) {
+			t.Errorf("%s %s: answers by version %v, want both v1 (before the deploy) and v2", l.ep.name, l.mode, l.versions)
+		}
 		for pid := range l.pids {
 			if n, err := strconv.Atoi(pid); err != nil || !slices.Contains(pids, n) {
 				t.Errorf("%s %s: %d requests answered by pid %q, not one of the generations %v", l.ep.name, l.mode, l.pids[pid], pid, pids)
@@ -296,7 +322,10 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 		checkHijacked(t, h)
 	}
 
-	checkServing(t, eps, current)
+	if restarts == 0 {
+		version = "v1"
+	}
+	checkServing(t, eps, current, version)
 	if members := g.members(); !slices.Equal(members, []int{current}) {
 		t.Errorf("processes left in the program's process group: %v, want only the serving %d", members, current)
 	}
@@ -321,8 +350,8 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 }
 
 // checkServing checks that pid alone holds the listening socket of every
-// endpoint and is the one that answers there.
-func checkServing(t *testing.T, eps []endpoint, pid int) {
+// endpoint and is the one that answers there, with version.
+func checkServing(t *testing.T, eps []endpoint, pid int, version string) {
 	t.Helper()
 	for _, ep := range eps {
 		if got, err := holders(ep); err != nil || !slices.Equal(got, []int{pid}) {
@@ -335,8 +364,9 @@ func checkServing(t *testing.T, eps []endpoint, pid int) {
 			continue
 		}
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Pid") != strconv.Itoa(pid) {
-			t.Errorf("%s: answered %s by pid %s, want 200 OK by %d", ep.name, resp.Status, resp.Header.Get("X-Pid"), pid)
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Pid") != strconv.Itoa(pid) || resp.Header.Get("X-Version") != version {
+			t.Errorf("%s: answered %s by pid %s version %s, want 200 OK by %d version %s",
+				ep.name, resp.Status, resp.Header.Get("X-Pid"), resp.Header.Get("X-Version"), pid, version)
 		}
 	}
 }
