@@ -36,7 +36,9 @@ func (p *process) drainAndExit(handover bool) {
 //     be reusing right then: measured, it loses requests.)
 //  3. after a handover, send SIGTERM to this process, so that an app that
 //     handles SIGTERM runs its own shutdown path (harmless now);
-//  4. run the shutdown hooks and http.Server.Shutdown on every server;
+//  4. run the shutdown hooks; when the app handles its own stop, wait for it
+//     to call Shutdown on its servers (it got the signal); then
+//     http.Server.Shutdown on every server;
 //  5. wait for the connections still tracked (hijacked ones), and at the
 //     deadline close the servers and every tracked connection.
 //
@@ -73,9 +75,17 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 	}
 	p.mu.Lock()
 	hooks := append([]func(){}, p.hooks...)
+	appStops := p.cfg.AppHandlesStop
 	p.mu.Unlock()
 	for _, h := range hooks {
 		go h()
+	}
+	if appStops {
+		// Let the app run its own shutdown first: the serving functions
+		// return only after it did (or appStopGrace passed without it).
+		if !appShutdowns.wait(ctx.Done(), servers, appStopGrace) {
+			logEvent("the app did not shut its servers down; the runtime does", "waited", appStopGrace)
+		}
 	}
 	shutdownAll(ctx, servers)
 
@@ -96,6 +106,10 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 	logEvent("drained", "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
+
+// appStopGrace bounds how long a drain waits for an app that handles its own
+// stop to call Shutdown on its servers after the stop signal.
+const appStopGrace = 5 * time.Second
 
 // shutdownAll runs http.Server.Shutdown on every server at once.
 func shutdownAll(ctx context.Context, servers []*http.Server) {

@@ -3,6 +3,7 @@ package graceful
 import (
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -58,6 +59,7 @@ func (p *process) enterServe(srv *http.Server) bool {
 	if _, ok := srv.Handler.(drainHandler); !ok {
 		srv.Handler = drainHandler{h: srv.Handler, p: p}
 	}
+	appShutdowns.watch(srv)
 	p.servers[srv]++
 	p.loops.add()
 	return true
@@ -132,4 +134,57 @@ func (d drainHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h = http.DefaultServeMux
 	}
 	h.ServeHTTP(w, r)
+}
+
+// appShutdowns records which servers have been shut down (Server.Shutdown)
+// since the drain began. An app that handles its own stop shuts its servers
+// down when its signal arrives; the drain waits for that before it ends, so
+// that the serving functions never return before the app asked them to, as
+// with net/http. (Returning first would send a program that selects on "Serve
+// returned" and "signal received" down its error path.)
+var appShutdowns = &shutdownWatch{}
+
+// shutdownWatch hooks Server.Shutdown of every served server, once.
+type shutdownWatch struct {
+	mu   sync.Mutex
+	shut map[*http.Server]chan struct{} // closed when Shutdown was called
+}
+
+// watch registers a shutdown hook on srv unless it has one already.
+func (w *shutdownWatch) watch(srv *http.Server) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.shut == nil {
+		w.shut = map[*http.Server]chan struct{}{}
+	}
+	if _, ok := w.shut[srv]; ok {
+		return
+	}
+	c := make(chan struct{})
+	w.shut[srv] = c
+	var once sync.Once
+	srv.RegisterOnShutdown(func() { once.Do(func() { close(c) }) })
+}
+
+// wait returns when every server in servers has been shut down, or when
+// timeout has passed, or ctx ends; it reports whether all were shut down.
+func (w *shutdownWatch) wait(done <-chan struct{}, servers []*http.Server, timeout time.Duration) bool {
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	for _, s := range servers {
+		w.mu.Lock()
+		c := w.shut[s]
+		w.mu.Unlock()
+		if c == nil {
+			continue
+		}
+		select {
+		case <-c:
+		case <-t.C:
+			return false
+		case <-done:
+			return false
+		}
+	}
+	return true
 }
