@@ -117,8 +117,12 @@ func assertNonBlocking(t *testing.T, target loadtest.Target, pid int) {
 func failedRestart(t *testing.T, s *server, reason string, undo func()) {
 	t.Helper()
 	pid := s.serving()
+	fds := settle(t, pid)
 	s.signal(pid, syscall.SIGHUP)
 	logs := s.waitLog(`restart failed, still serving`, 1)
+	if got := settle(t, pid); got != fds {
+		t.Errorf("descriptors of the old process: %d before the failed restart, %d after", fds, got)
+	}
 	if !regexp.MustCompile(`restart failed, still serving.*` + reason).MatchString(logs) {
 		t.Errorf("the failure log does not say %q:\n%s", reason, logs)
 	}
@@ -242,9 +246,9 @@ func TestRestartSignalBurstRunsOneRestart(t *testing.T) {
 	s := startServer(t, "TS_API=las", "TS_LISTEN=tcp="+freePort(t))
 	s.setControl("slow")
 	pid := s.serving()
-	for i := 0; i < 5; i++ {
+	for i := 0; i < 20; i++ { // a burst, all within the new process's slow start
 		s.signal(pid, syscall.SIGHUP)
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
 	nw, err := loadtest.SolePID(s.targets[0], pid, waitFor)
 	if err != nil {
