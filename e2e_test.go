@@ -52,6 +52,7 @@ var e2eCases = []e2eCase{
 	{name: "dotimport"},
 	{name: "ownsignals", cleanup: true},
 	{name: "notifycontext", cleanup: true},
+	{name: "notifyselect", cleanup: true},
 	{name: "listenserve"},
 	{name: "listenconfig"},
 	{name: "valuereceiver"},
