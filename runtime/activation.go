@@ -31,9 +31,7 @@ func readActivation() (a activation, ok bool, err error) {
 	pid, havePID := os.LookupEnv(envListenPID)
 	fds, haveFDs := os.LookupEnv(envListenFDs)
 	names := os.Getenv(envListenFDNames)
-	for _, k := range []string{envListenPID, envListenFDs, envListenFDNames} {
-		os.Unsetenv(k)
-	}
+	clearActivation()
 	if !havePID && !haveFDs {
 		return a, false, nil
 	}
@@ -81,5 +79,12 @@ func (in *inheritance) activated() {
 			name.Address = a.names[i]
 		}
 		in.sockets = append(in.sockets, inheritedSocket{name: name, fd: fd, activated: true})
+	}
+}
+
+// clearActivation removes the socket-activation variables.
+func clearActivation() {
+	for _, k := range []string{envListenPID, envListenFDs, envListenFDNames} {
+		os.Unsetenv(k)
 	}
 }

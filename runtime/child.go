@@ -32,6 +32,7 @@ type inheritedSocket struct {
 // initialisation, before any program code can start a subprocess.
 func inherit() *inheritance {
 	in := &inheritance{readyFD: -1}
+	defer clearActivation() // sockets activated for a restarted process were its parent's
 	pr, ok, err := readProtocol()
 	switch {
 	case !ok:

@@ -103,6 +103,9 @@ func TestSupervisorAsPID1RestartsUnderLoad(t *testing.T) {
 	if got := get(t, s.targets[0], "/pid"); got != s.lastChild() {
 		t.Errorf("served by %s, want the last child %s", got, s.lastChild())
 	}
+	if leaks := inheritedFDs(t, s.server); len(leaks) != 0 {
+		t.Errorf("a subprocess of the supervised server inherited: %v", leaks)
+	}
 
 	s.signal(s.sup, syscall.SIGTERM)
 	if err := s.wait(); err != nil {
