@@ -105,15 +105,123 @@
 //
 // # Platforms
 //
-// Restarts work on Linux, macOS and FreeBSD. Elsewhere (Windows) the same
-// code compiles and degrades to graceful stop only, which it says once at
-// start-up.
+// Restarts, socket activation and supervisor mode work on Linux, macOS and
+// FreeBSD (the systemd protocol only matters on Linux). Elsewhere
+// (Windows) the same code compiles and degrades to graceful stop only,
+// which it says once at start-up.
 //
 // # Deploying
 //
 // Replace the binary by renaming a new file over it (cp over a running
-// binary fails with ETXTBSY), or switch a symlink; programs started with
-// "go run" cannot restart, as their binary is gone. Under systemd, the
-// process that serves changes pid on every restart (systemd notification,
-// pid files and a supervisor mode for PID 1 are not built yet).
+// binary fails with ETXTBSY), or switch a symlink to a new release
+// directory: the restart runs whatever the path names at that moment.
+// Programs started with "go run" cannot restart, as their binary is gone.
+// A restart keeps the environment of the first process: configuration that
+// must change on restart belongs in files read at start.
+//
+// # Pid file
+//
+// With Config.PIDFile set, the file always names the serving process: the
+// first process writes it once ready, each new process of a restart
+// rewrites it once ready (before its predecessor drains), and a real stop
+// removes it if it still names the stopping process. It is written to a
+// new file beside it (created with O_EXCL and O_NOFOLLOW, so no planted
+// symlink is followed), made mode 0644 whatever the umask, synced, and
+// renamed over the path, which replaces a symlink planted there rather
+// than writing through it. In supervisor mode it names the supervisor.
+//
+// # systemd
+//
+// With NOTIFY_SOCKET set (Type=notify), the runtime tells systemd which
+// process is the service's main process and what state it is in:
+//
+//   - the first process sends READY=1 once it is ready;
+//   - on a restart, the old process sends RELOADING=1 with MONOTONIC_USEC=
+//     when it starts the new one, then MAINPID=<new pid> and READY=1 once
+//     the new one is ready; systemd accepts MAINPID= from the old process
+//     under the default NotifyAccess=main because it is still the main
+//     process when it sends it. A failed restart sends READY=1 (the old
+//     process serves on) with a STATUS= line;
+//   - only a real stop sends STOPPING=1. The old process draining after a
+//     handover sends nothing: STOPPING=1 from it would tell systemd that
+//     the whole service is stopping.
+//
+// NOTIFY_SOCKET is never removed from the environment, as every new process
+// needs it; a socket in the abstract namespace ("@name") works too. The
+// new process does not speak until it is the main process. A unit for a
+// program converted by gracefulgen (runtime/examples/systemd has it as a
+// file, with the socket-activated variant):
+//
+//	[Service]
+//	Type=notify
+//	# NotifyAccess=main (the default) is enough.
+//	ExecStart=/srv/app/current/app -addr :8080
+//	ExecReload=/bin/kill -HUP $MAINPID
+//	# Stop only the main process, which drains; not the whole cgroup at once.
+//	KillMode=mixed
+//	KillSignal=SIGTERM
+//	# Longer than DrainTimeout (and StopDelay), so that systemd does not
+//	# SIGKILL a process that is still finishing requests.
+//	TimeoutStopSec=45
+//	Restart=on-failure
+//
+// Type=notify-reload (systemd 253 and later) also works, with
+// ReloadSignal=SIGHUP in place of ExecReload. KillMode=mixed sends SIGTERM
+// to the main process only and SIGKILL to what is left at the end; do not
+// use KillMode=process with a restart under way, which would leave the
+// new process alone in the cgroup. journald before systemd 244 may not
+// attribute the lines of the new process to the unit.
+//
+// # Socket activation
+//
+// Sockets passed by systemd socket activation (LISTEN_FDS, LISTEN_PID,
+// LISTEN_FDNAMES: a .socket unit, or systemd-socket-activate) are adopted
+// by Listen and the drop-ins that listen: each by the address it is bound
+// to (or the name LISTEN_FDNAMES gives it), whatever the order, exactly as
+// sockets inherited from a restart are; they are then handed over on
+// every restart like any other. The variables are read and removed at
+// start, the descriptors are close-on-exec, and variables meant for another
+// process (LISTEN_PID is not this process) are ignored, with a log line.
+// The file of a unix socket passed by systemd is never removed by the
+// runtime: it belongs to the .socket unit.
+//
+// # Containers: supervisor mode
+//
+// When PID 1 exits, the kernel kills every process of its pid namespace, so
+// a container's entrypoint cannot hand over and exit. A process that is
+// PID 1 therefore runs in supervisor mode (so does one with
+// Config.Supervise or GRACEFUL_SUPERVISE=1; GRACEFUL_SUPERVISE=0 turns the
+// automatic mode off). It never runs the program's servers: it starts the
+// program as its child, with the same protocol as a restart, and once the
+// child is ready receives copies of its listening sockets (SCM_RIGHTS) and
+// keeps them. On the restart signal (sent to the supervisor, or to the
+// server, which forwards it) it starts a new child with those sockets and,
+// once that one is ready, sends the old one SIGTERM, on which it drains as
+// on a stop. A new child that fails is killed and reaped, and the old one
+// serves on. The supervisor forwards SIGTERM and SIGINT to the server,
+// reaps every process that ends up its child (orphans included, as an init
+// must), and exits with the server's exit status (128+n if signal n killed
+// it). Under systemd the supervisor is the main process and sends the
+// notifications. A unix socket's file is kept when an old child stops, as
+// it belongs to the next one.
+//
+// # Kubernetes-style stops
+//
+// Config.StopDelay keeps a process that receives SIGTERM or SIGINT serving,
+// listeners open, for that long before it drains, so that a load balancer
+// that learns of the stop at the same time as the process (Kubernetes
+// removes a terminating pod from its endpoints while it sends SIGTERM)
+// stops sending it connections first. Keep terminationGracePeriodSeconds
+// above StopDelay plus DrainTimeout. A restart's handover is not delayed.
+// A program that handles its own stop (AppHandlesStop) decides itself when
+// to shut its servers down.
+//
+// # Security
+//
+// The protocol variables are honoured only by the direct child of the
+// process that set them: a process whose GRACEFUL_PARENT_PID (or
+// GRACEFUL_SUPERVISOR) is not its actual parent ignores them and logs why.
+// They are removed from the environment at start, and every inherited or
+// adopted descriptor, the readiness channel included, is close-on-exec:
+// programs the app starts inherit neither sockets nor variables.
 package graceful
