@@ -2,6 +2,7 @@ package graceful_test
 
 import (
 	"errors"
+	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -142,4 +143,31 @@ func TestSupervisorKeepsServingWhenTheNewChildFails(t *testing.T) {
 	if kids := s.serverChildren(); len(kids) != 1 {
 		t.Errorf("the supervisor's children after a failed restart: %v, want one server", kids)
 	}
+}
+
+func TestSupervisorReapsOrphans(t *testing.T) {
+	s := startSupervised(t)
+	orphan := strings.TrimSpace(get(t, s.targets[0], "/orphan"))
+	s.waitLog(`reaped orphan" pid=1 pid=`+orphan+` `, 1)
+	if kids := s.serverChildren(); len(kids) != 1 {
+		t.Errorf("the supervisor's children: %v, want the server alone", kids)
+	}
+}
+
+func TestSupervisorSpeaksForTheServiceToSystemd(t *testing.T) {
+	socket := "@graceful-test-supervisor-" + strconv.Itoa(os.Getpid())
+	ns := listenNotify(t, socket)
+	s := startSupervised(t, "NOTIFY_SOCKET="+socket)
+	ns.expect(t, s.sup, "READY=1\n")
+	s.signal(s.sup, syscall.SIGHUP)
+	ns.expect(t, s.sup, "RELOADING=1\n")
+	ns.expect(t, s.sup, "READY=1\n")
+	s.waitLog(`former child exited`, 1)
+	ns.none(t, "from a retired child")
+	s.signal(s.sup, syscall.SIGTERM)
+	ns.expect(t, s.sup, "STOPPING=1\n")
+	if err := s.wait(); err != nil {
+		t.Errorf("stop: %v", err)
+	}
+	ns.none(t, "after the stop")
 }

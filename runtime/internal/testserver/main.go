@@ -175,6 +175,15 @@ func handlers() *http.ServeMux {
 		case <-r.Context().Done():
 		}
 	})
+	mux.HandleFunc("/orphan", func(w http.ResponseWriter, r *http.Request) {
+		// The shell exits at once; its background child becomes an orphan.
+		out, err := exec.Command("sh", "-c", "sleep 0.2 & echo $!").Output()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Write(out)
+	})
 	mux.HandleFunc("/small", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "hello, world\n")
 	})
