@@ -202,7 +202,8 @@
 // reaps every process that ends up its child (orphans included, as an init
 // must), and exits with the server's exit status (128+n if signal n killed
 // it). Under systemd the supervisor is the main process and sends the
-// notifications. A unix socket's file is kept when an old child stops, as
+// notifications. Behind tini or dumb-init, which exit when their one child
+// exits, set GRACEFUL_SUPERVISE=1 (or run the program as PID 1 itself). A unix socket's file is kept when an old child stops, as
 // it belongs to the next one.
 //
 // # Kubernetes-style stops

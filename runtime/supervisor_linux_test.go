@@ -63,6 +63,23 @@ func (s *supervised) serverChildren() []int {
 	return pids
 }
 
+// serving returns the pid, outside the namespace, of the child the
+// supervisor declared ready last.
+func (s *supervised) serving() int {
+	s.t.Helper()
+	want := s.lastChild()
+	for _, pid := range s.serverChildren() {
+		b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+		for _, line := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(line); len(f) == 3 && f[0] == "NSpid:" && f[2] == want {
+				return pid
+			}
+		}
+	}
+	s.t.Fatalf("the serving child %s is not among the supervisor's children", want)
+	return 0
+}
+
 // lastChild returns the pid (inside the namespace) of the last child the
 // supervisor declared ready.
 func (s *supervised) lastChild() string {
@@ -82,7 +99,7 @@ func TestSupervisorAsPID1RestartsUnderLoad(t *testing.T) {
 		if i == n {
 			// A restart signal sent to the server itself is forwarded to
 			// the supervisor, which runs the restart.
-			s.signal(s.serverChildren()[0], syscall.SIGHUP)
+			s.signal(s.serving(), syscall.SIGHUP)
 		} else {
 			s.signal(s.sup, syscall.SIGHUP)
 		}
@@ -119,7 +136,7 @@ func TestSupervisorAsPID1RestartsUnderLoad(t *testing.T) {
 
 func TestSupervisorPassesTheServersExitStatusThrough(t *testing.T) {
 	s := startSupervised(t)
-	s.signal(s.serverChildren()[0], syscall.SIGKILL)
+	s.signal(s.serving(), syscall.SIGKILL)
 	var exit *exec.ExitError
 	if err := s.wait(); !errors.As(err, &exit) || exit.ExitCode() != 128+int(syscall.SIGKILL) {
 		t.Errorf("exit after the server was killed: %v, want status %d\n%s", err, 128+int(syscall.SIGKILL), s.log())

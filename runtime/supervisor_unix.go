@@ -15,16 +15,17 @@ import (
 
 // supervisor is the state of a process in supervisor mode.
 type supervisor struct {
-	cfg      Config
-	exe      executable
-	held     []int // listening sockets of the serving child, close-on-exec copies
-	names    []socketName
-	current  int            // pid of the serving child, 0 before the first is ready
-	next     *startingChild // the child being started, nil when none
-	retired  map[int]bool   // old children draining
-	stopping bool           // a stop signal was forwarded
-	sigs     chan os.Signal
-	readyCh  chan readyReport
+	cfg         Config
+	exe         executable
+	held        []int // listening sockets of the serving child, close-on-exec copies
+	names       []socketName
+	current     int            // pid of the serving child, 0 before the first is ready
+	next        *startingChild // the child being started, nil when none
+	retired     map[int]bool   // old children draining
+	stopping    bool           // a stop signal was forwarded
+	restartHeld bool           // a restart signal arrived before the first child was ready
+	sigs        chan os.Signal
+	readyCh     chan readyReport
 }
 
 // startingChild is a child that is not ready yet.
@@ -139,7 +140,8 @@ func (s *supervisor) restart() {
 		logEvent("restart ignored: a restart is already under way")
 		return
 	case s.current == 0:
-		logEvent("restart ignored: no child serves yet")
+		s.restartHeld = true
+		logEvent("restart held until the server is ready")
 		return
 	}
 	logEvent("restart requested")
@@ -172,6 +174,10 @@ func (s *supervisor) ready(r readyReport) {
 	if old == 0 {
 		sd.ready()
 		writePIDFile(s.cfg.PIDFile, os.Getpid())
+		if s.restartHeld {
+			s.restartHeld = false
+			s.restart()
+		}
 		return
 	}
 	sd.ready()
@@ -364,8 +370,8 @@ func (p *process) reportToSupervisor() error {
 // forwardRestart hands a restart signal of a supervised child to its
 // supervisor, which runs restarts. It reports whether it did.
 func (p *process) forwardRestart() bool {
-	if supervisorPID == 0 {
-		return false
+	if supervisorPID == 0 || p.draining() {
+		return false // a retired child draining has no say in restarts
 	}
 	p.mu.Lock()
 	sig, _ := p.restartSig.(syscall.Signal)
