@@ -24,7 +24,8 @@ type inheritedSocket struct {
 	name      socketName
 	fd        int
 	adopted   bool
-	activated bool // passed by a service manager, which owns a unix socket's file
+	activated bool   // passed by a service manager, which owns a unix socket's file
+	spare     string // a spare name of its socket file (unixname.go), or ""
 }
 
 // inherit reads the protocol from the environment, removes it, and marks
@@ -55,6 +56,7 @@ func inherit() *inheritance {
 		setCloseOnExec(fd)
 		in.sockets = append(in.sockets, inheritedSocket{name: name, fd: fd})
 	}
+	in.keepUnixNames()
 	return in
 }
 
@@ -78,6 +80,7 @@ func (in *inheritance) adopt(network, address string) (net.Listener, *socketName
 				continue
 			}
 			s.adopted = true
+			s.restoreUnixName()
 			l, err := listenerFromFD(s.fd, s.name.String())
 			if err != nil {
 				return nil, nil, fmt.Errorf("adopt inherited socket %s (fd %d): %w", s.name, s.fd, err)
@@ -116,6 +119,7 @@ func (in *inheritance) closeUnadopted() []string {
 		s := &in.sockets[i]
 		if !s.adopted {
 			s.adopted = true
+			s.dropSpare()
 			closeFD(s.fd)
 			names = append(names, s.name.String())
 		}

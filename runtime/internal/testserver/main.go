@@ -8,7 +8,8 @@
 //	TS_API        "listen" (Listen + ServerServe, default) or "las" (ListenAndServe, first address)
 //	TS_PLAIN      "1": plain net/http, no runtime (the throughput baseline)
 //	TS_CONTROL    a file read at start that tells this generation how to misbehave:
-//	              exit1, panic, hang, slow, reverse, first-only, bind=ADDR (also listen on ADDR, fatal on error)
+//	              exit1, panic, hang, slow, reverse, first-only, bind=ADDR (also listen on ADDR, fatal on error),
+//	              remove-socket (remove a unix socket's file before listening)
 //	TS_APP_STOP   "1": the app handles SIGTERM itself (AppHandlesStop)
 //	TS_DRAIN, TS_START, TS_READY   runtime timeouts (time.ParseDuration)
 //	TS_FILE       the file served at /file
@@ -100,6 +101,9 @@ func main() {
 			servers = append(servers, srv)
 			go func() { done <- graceful.ServerListenAndServe(srv) }()
 			continue
+		}
+		if network == "unix" && control["remove-socket"] {
+			os.Remove(addr) // the usual removal of a stale socket file
 		}
 		var l net.Listener
 		var err error
