@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -100,4 +101,15 @@ func processesRunning(t *testing.T, dir string) []string {
 		}
 	}
 	return out
+}
+
+func TestFreeAddrIsBelowTheEphemeralRange(t *testing.T) {
+	addr, err := freeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := strings.Cut(addr, ":")
+	if n, _ := strconv.Atoi(port); n < 20000 || n >= ephemeralLow() {
+		t.Errorf("port %s is not in [20000, %d): clients' own ports could take it", port, ephemeralLow())
+	}
 }

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
+	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gracefulgen/gracefulgen/bench/internal/load"
@@ -288,12 +291,37 @@ func leftOver(tr *proc.Tracker, serving generation, obs *observer) int {
 	return n
 }
 
-// freeAddr returns a loopback address with a port free right now.
+// freeAddr returns a loopback address whose port is free right now and
+// lies below the kernel's ephemeral port range. A port inside that range can
+// be taken, while the server is down, by a client's own outgoing connection
+// (a loopback connect to a port nobody listens on may even connect to
+// itself), and the restarted server then fails to bind.
 func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("find a free loopback port: %w", err)
+	lo, hi := 20000, ephemeralLow()-1
+	for i := 0; i < 100 && hi > lo; i++ {
+		addr := "127.0.0.1:" + strconv.Itoa(lo+rand.IntN(hi-lo))
+		if l, err := net.Listen("tcp", addr); err == nil {
+			l.Close()
+			return addr, nil
+		}
 	}
-	defer l.Close()
-	return "127.0.0.1:" + strconv.Itoa(l.Addr().(*net.TCPAddr).Port), nil
+	return "", fmt.Errorf("find a free loopback port between %d and %d: none of 100 tries was free", lo, hi)
+}
+
+// ephemeralLow is the first port of the kernel's ephemeral range (32768
+// when it cannot be read).
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 32768
+	}
+	n, err := strconv.Atoi(f[0])
+	if err != nil {
+		return 32768
+	}
+	return n
 }
