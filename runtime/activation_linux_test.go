@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ func socketActivated(listen ...string) func(dir, bin string, env []string) []str
 			argv = append(argv, "--listen="+l)
 		}
 		for _, kv := range env {
-			if strings.HasPrefix(kv, "TS_") || strings.HasPrefix(kv, "PATH=") {
+			if strings.HasPrefix(kv, "TS_") || strings.HasPrefix(kv, "GRACEFUL_") || strings.HasPrefix(kv, "PATH=") {
 				argv = append(argv, "--setenv="+kv)
 			}
 		}
@@ -74,5 +75,25 @@ func TestSocketActivatedServerRestartsUnderLoad(t *testing.T) {
 	}
 	if _, err := os.Stat(sock); err != nil {
 		t.Errorf("the socket file of the service manager is gone: %v", err)
+	}
+}
+
+func TestSocketActivatedSupervisorPassesTheSocketsOn(t *testing.T) {
+	tcp := freePort(t)
+	s := launchVia(t, socketActivated(tcp), "", "TS_LISTEN=tcp="+tcp, "GRACEFUL_SUPERVISE=1")
+	s.waitLog(`Listening on `+regexp.QuoteMeta(tcp), 1)
+	first := get(t, loadtest.Target{Network: "tcp", Address: tcp}, "/pid")
+	if first == strconv.Itoa(s.cmd.Process.Pid) {
+		t.Fatalf("served by the supervisor itself:\n%s", s.log())
+	}
+	s.targets = s.waitListening()
+	s.waitLog(`child ready" pid=`+strconv.Itoa(s.cmd.Process.Pid), 1)
+	s.signal(s.cmd.Process.Pid, syscall.SIGHUP)
+	s.waitLog(`former child exited`, 1)
+	if got := get(t, s.targets[0], "/pid"); got == first {
+		t.Errorf("still served by %s after the restart", got)
+	}
+	if n := strings.Count(s.log(), "adopted inherited socket"); n != 2 {
+		t.Errorf("%d adoptions of the activated socket by the two children, want 2:\n%s", n, s.log())
 	}
 }

@@ -82,7 +82,11 @@
 //     every server and every connection.
 //
 // A unix socket handed over is not unlinked by the old process: its file
-// belongs to the new one. SIGTERM and SIGINT drain the same way. Then the
+// belongs to the new one. A new process that removes the socket file
+// before it listens (the usual removal of a stale file) gets it back: at
+// start the runtime links the inherited socket file to a spare name beside
+// it, and links it back to its path when Listen adopts the socket; only
+// connections made between the removal and Listen fail. SIGTERM and SIGINT drain the same way. Then the
 // runtime exits with status 0, unless the program handles its own stop
 // (AppHandlesStop): the serving functions then return http.ErrServerClosed,
 // but never before the drain has ended, and the program decides. Shutdown
@@ -183,7 +187,8 @@
 // start, the descriptors are close-on-exec, and variables meant for another
 // process (LISTEN_PID is not this process) are ignored, with a log line.
 // The file of a unix socket passed by systemd is never removed by the
-// runtime: it belongs to the .socket unit.
+// runtime: it belongs to the .socket unit. In supervisor mode the
+// supervisor keeps the activated sockets and passes them to its children.
 //
 // # Containers: supervisor mode
 //

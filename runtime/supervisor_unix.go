@@ -52,6 +52,10 @@ func (p *process) supervise() {
 		sigs:    make(chan os.Signal, 32),
 		readyCh: make(chan readyReport, 1),
 	}
+	for _, sk := range p.in.sockets { // passed by socket activation: the first child's
+		s.held = append(s.held, sk.fd)
+		s.names = append(s.names, sk.name)
+	}
 	signal.Notify(s.sigs, s.cfg.RestartSignal, syscall.SIGTERM, os.Interrupt, syscall.SIGCHLD)
 	logEvent("supervisor mode: this process keeps the sockets and runs the server as its child", "pid1", os.Getpid() == 1, "restart", s.cfg.RestartSignal.String())
 	if err := s.start(); err != nil {
