@@ -27,6 +27,7 @@ type RunResult struct {
 	FDGrowth   int  // descriptors of the final serving process minus those of the first
 	FDKnown    bool // both descriptor counts could be read
 	PeakRSS    int64
+	Retried    int // baseline only: starts that died at once and were started again
 	Notes      []string
 }
 
@@ -111,6 +112,15 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 			break
 		}
 		next, down := waitNewGeneration(tr, obs, known, o.HandoverTimeout)
+		for tries := 0; down && row.StopStart && tries < 3; tries++ {
+			// The new process died at start (seen: "bind: address already
+			// in use" under load); start it again, as a supervisor would.
+			res.Retried++
+			if leader, err = tr.Start(bin, args, log, pid1); err != nil {
+				break
+			}
+			next, down = waitNewGeneration(tr, obs, known, o.HandoverTimeout)
+		}
 		if down {
 			res.wentDown(i, tr, nil)
 			break

@@ -96,6 +96,9 @@ func (rr RowReport) lines(restarts int) [][]string {
 		if rr.BuildNote != "" {
 			notes = append([]string{rr.BuildNote}, notes...)
 		}
+		if run.Retried > 0 {
+			notes = append(notes, fmt.Sprintf("%d starts died at once (bind: address already in use, in the server log) and were started again, as a supervisor would", run.Retried))
+		}
 		if run.NotRetired > 0 {
 			notes = append(notes, fmt.Sprintf("old generation still alive %d times after the handover", run.NotRetired))
 		}
