@@ -54,7 +54,7 @@ func TestSocketActivatedServerRestartsUnderLoad(t *testing.T) {
 
 	stop := load(s.targets, 2, loadtest.KeepAlive, loadtest.NewConn)
 	pid := first
-	for i := 0; i < 3; i++ {
+	for i := 0; i < restarts(); i++ {
 		time.Sleep(150 * time.Millisecond)
 		h := s.restart()
 		if h.Old != pid {
@@ -64,6 +64,7 @@ func TestSocketActivatedServerRestartsUnderLoad(t *testing.T) {
 	}
 	time.Sleep(150 * time.Millisecond)
 	for _, r := range stop() {
+		t.Logf("%v", r)
 		if r.Requests == 0 || r.Failed() != 0 {
 			t.Errorf("load across restarts of a socket-activated server: %v", r)
 		}

@@ -2,10 +2,15 @@ package graceful_test
 
 import (
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 )
+
+// protocolVariable matches the variables of the restart protocol, the
+// supervisor and socket activation.
+var protocolVariable = regexp.MustCompile(`^(GRACEFUL_(PARENT_PID|LISTENERS|READY_FD|SUPERVISOR|SUPERVISE)|LISTEN_(PID|FDS|FDNAMES))=`)
 
 // inheritedFDs returns the descriptors from 3 on that a subprocess of the
 // app inherited and that are sockets or pipes, and its protocol variables.
@@ -27,7 +32,7 @@ func inheritedFDs(t *testing.T, s *server) []string {
 			if n, _ := strconv.Atoi(f[1]); n >= 3 && !outside[f[2]] && (strings.HasPrefix(f[2], "socket:") || strings.HasPrefix(f[2], "pipe:")) {
 				leaks = append(leaks, line)
 			}
-		case len(f) >= 2 && f[0] == "env":
+		case len(f) >= 2 && f[0] == "env" && protocolVariable.MatchString(f[1]):
 			leaks = append(leaks, line)
 		}
 	}

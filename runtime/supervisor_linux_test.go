@@ -93,7 +93,7 @@ func (s *supervised) lastChild() string {
 func TestSupervisorAsPID1RestartsUnderLoad(t *testing.T) {
 	s := startSupervised(t, "TS_DRAIN=30s")
 	stop := load(s.targets, 4, loadtest.KeepAlive, loadtest.NewConn)
-	const n = 3
+	n := restarts()
 	for i := 1; i <= n; i++ {
 		time.Sleep(150 * time.Millisecond)
 		if i == n {
@@ -107,6 +107,7 @@ func TestSupervisorAsPID1RestartsUnderLoad(t *testing.T) {
 	}
 	time.Sleep(150 * time.Millisecond)
 	for _, r := range stop() {
+		t.Logf("%v", r)
 		if r.Requests == 0 || r.Failed() != 0 {
 			t.Errorf("load across %d restarts under a supervisor: %v", n, r)
 		}
