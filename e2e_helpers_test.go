@@ -403,44 +403,43 @@ func startGroup(t *testing.T, bin string, args, env []string, logFile string) *g
 }
 
 // kill sends SIGKILL, by pid, to every process of the group still there
-// (the generations keep the first process's group) and to every pid that
-// served, then reaps them.
+// (the generations keep the first process's group; a pid that served and
+// is gone may have been reused by another process, which is left alone),
+// then reaps them.
 func (g *group) kill() {
 	pids := g.members()
-	g.mu.Lock()
-	for pid := range g.seen {
-		pids = append(pids, pid)
-	}
-	g.mu.Unlock()
 	for _, pid := range pids {
-		if alive(pid) {
-			syscall.Kill(pid, syscall.SIGKILL)
-		}
+		syscall.Kill(pid, syscall.SIGKILL)
 	}
 	for _, pid := range pids {
 		g.waitGone(pid, 5*time.Second)
 	}
 }
 
-// members returns the pids of the live processes of the group.
+// members returns the pids of the processes of the group.
 func (g *group) members() []int {
 	var pids []int
 	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	for _, dir := range dirs {
-		b, err := os.ReadFile(dir + "/stat")
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid pgrp ...
-		s := string(b)
-		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(fields) > 2 && fields[2] == strconv.Itoa(g.first.Process.Pid) {
-			pid, _ := strconv.Atoi(filepath.Base(dir))
+		pid, _ := strconv.Atoi(filepath.Base(dir))
+		if g.member(pid) {
 			pids = append(pids, pid)
 		}
 	}
 	sort.Ints(pids)
 	return pids
+}
+
+// member reports whether pid exists and is in the group.
+func (g *group) member(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// pid (comm) state ppid pgrp ...
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	return len(fields) > 2 && fields[2] == strconv.Itoa(g.first.Process.Pid)
 }
 
 // holders returns the pids of the processes holding ep's listening socket.
@@ -567,8 +566,8 @@ func (g *group) restart(eps []endpoint, old int) (int, error) {
 	return g.server(eps, old)
 }
 
-// waitGone waits up to d for pid to be gone from /proc, reaping it if it is
-// the test's child, and reports whether it is gone.
+// waitGone waits up to d for pid to be gone from the group, reaping it if
+// it is the test's child, and reports whether it is gone.
 func (g *group) waitGone(pid int, d time.Duration) bool {
 	deadline := time.Now().Add(d)
 	for {
@@ -589,7 +588,7 @@ func (g *group) waitGone(pid int, d time.Duration) bool {
 				g.status[pid] = ws
 				g.mu.Unlock()
 			}
-			if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); os.IsNotExist(err) {
+			if !g.member(pid) { // gone, or its pid reused by an unrelated process
 				return true
 			}
 		}

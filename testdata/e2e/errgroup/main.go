@@ -37,8 +37,8 @@ func (g *group) Wait() error {
 }
 
 func main() {
-	app := &http.Server{Addr: os.Getenv("E2E_ADDR"), Handler: work.Handler(), ReadHeaderTimeout: time.Second}
-	metrics := &http.Server{Addr: os.Getenv("E2E_ADMIN_ADDR"), Handler: work.Handler(), ReadHeaderTimeout: time.Second}
+	app := &http.Server{Addr: os.Getenv("E2E_ADDR"), Handler: work.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	metrics := &http.Server{Addr: os.Getenv("E2E_ADMIN_ADDR"), Handler: work.Handler(), ReadHeaderTimeout: 5 * time.Second}
 	var g group
 	g.Go(app.ListenAndServe)
 	g.Go(metrics.ListenAndServe)

@@ -14,11 +14,11 @@ import (
 func main() {
 	admin := http.NewServeMux()
 	admin.Handle("/", work.Handler()) // health, metrics, pprof...
-	adminSrv := &http.Server{Addr: os.Getenv("E2E_ADMIN_ADDR"), Handler: admin, ReadHeaderTimeout: time.Second}
+	adminSrv := &http.Server{Addr: os.Getenv("E2E_ADMIN_ADDR"), Handler: admin, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		log.Fatal(adminSrv.ListenAndServe())
 	}()
 
-	app := &http.Server{Addr: os.Getenv("E2E_ADDR"), Handler: work.Handler(), ReadHeaderTimeout: time.Second}
+	app := &http.Server{Addr: os.Getenv("E2E_ADDR"), Handler: work.Handler(), ReadHeaderTimeout: 5 * time.Second}
 	log.Fatal(app.ListenAndServe())
 }
