@@ -43,6 +43,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&opts.Config.StartTimeout, "start-timeout", def.StartTimeout, "how long a new process may take to become ready before it is killed and the old one keeps serving")
 	fs.DurationVar(&opts.Config.ReadHeaderTimeout, "read-header-timeout", def.ReadHeaderTimeout, "ReadHeaderTimeout given to servers that set none (0: leave it to the runtime's default)")
 	fs.DurationVar(&opts.Config.IdleTimeout, "idle-timeout", def.IdleTimeout, "IdleTimeout given to servers that set none (0: leave it to the runtime's default)")
+	fs.StringVar(&opts.Config.PIDFile, "pid-file", "", "file the runtime keeps naming the serving process (written atomically); empty: none")
+	fs.DurationVar(&opts.Config.StopDelay, "stop-delay", 0, "on SIGTERM/SIGINT, keep accepting this long before draining, so a load balancer stops sending first (Kubernetes)")
+	fs.BoolVar(&opts.Config.Supervise, "supervise", false, "always run under a small supervisor parent that keeps the sockets (automatic when the program is PID 1)")
 	fs.StringVar(&opts.HandlesStop, "handles-stop", HandlesStopAuto, "whether the program runs its own SIGTERM/SIGINT shutdown: auto (detected in the packages of the run), yes or no")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)

@@ -17,6 +17,12 @@ type Config struct {
 	ReadHeaderTimeout time.Duration
 	IdleTimeout       time.Duration
 	AppHandlesStop    bool
+
+	// Deployment settings, written only when set, so that the files of
+	// programs that do not use them stay as they were.
+	PIDFile   string        // a file that always names the serving process
+	StopDelay time.Duration // serve on for this long after SIGTERM before draining
+	Supervise bool          // run a supervisor parent even when not PID 1
 }
 
 // Signals lists the restart signals gracefulgen accepts. All of them are
@@ -38,6 +44,15 @@ func configure(c Config) *jen.Statement {
 		jen.Id("ReadHeaderTimeout").Op(":").Add(duration(c.ReadHeaderTimeout)),
 		jen.Id("IdleTimeout").Op(":").Add(duration(c.IdleTimeout)),
 		jen.Id("AppHandlesStop").Op(":").Lit(c.AppHandlesStop),
+	}
+	if c.PIDFile != "" {
+		fields = append(fields, jen.Id("PIDFile").Op(":").Lit(c.PIDFile))
+	}
+	if c.StopDelay != 0 {
+		fields = append(fields, jen.Id("StopDelay").Op(":").Add(duration(c.StopDelay)))
+	}
+	if c.Supervise {
+		fields = append(fields, jen.Id("Supervise").Op(":").Lit(true))
 	}
 	literal := jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}
 	comment := "init configures the restart runtime before main runs, so that a restart signal arriving early is handled."

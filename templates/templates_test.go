@@ -38,6 +38,9 @@ func TestRenderMatchesGolden(t *testing.T) {
 	cases := map[string]File{
 		"all_shims": {PkgPath: "example.com/app", PkgName: "main", Config: defaults, Shims: allShims,
 			Record: []string{"gracefulgen:revert v1", "gracefulgen:file \"main.go\""}},
+		"deployment": {PkgPath: "example.com/app", PkgName: "main", Shims: allShims[:1],
+			Config: Config{RestartSignal: "SIGHUP", DrainTimeout: 30 * time.Second, StartTimeout: time.Minute,
+				PIDFile: "/run/app.pid", StopDelay: 5 * time.Second, Supervise: true}},
 		"handles_stop": {PkgPath: "example.com/app/server", PkgName: "server",
 			Config: Config{RestartSignal: "SIGUSR2", DrainTimeout: 5 * time.Second, StartTimeout: 90 * time.Second, AppHandlesStop: true},
 			Shims:  allShims[1:2]},
