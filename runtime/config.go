@@ -74,6 +74,14 @@ const (
 // "Connection: close" instead of being cut while a client sends on them.
 const keepAliveLinger = time.Second
 
+// maxKeepAliveLinger bounds how long the linger goes on after keepAliveLinger
+// while connections remain open. A connection that sat idle through the
+// first second is the one a client's pool hands out next; closing it from
+// the server side races the client's next request on it (a POST is then
+// lost), so the drain waits for it to carry that request, answered with
+// "Connection: close", or for the client to close it.
+const maxKeepAliveLinger = 4 * time.Second
+
 // Configure sets the process-wide configuration and installs the restart and
 // stop signal handlers. It may be called several times (generated code calls
 // it once per package): AppHandlesStop, ManualReady and Supervise are ORed, every other

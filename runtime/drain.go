@@ -29,8 +29,9 @@ func (p *process) drainAndExit(handover bool) {
 //
 //  1. close the listeners and wait for every Serve loop to return, so that
 //     no connection is accepted and then dropped by a shutting-down server;
-//  2. keep serving the open connections for a moment, answering every
-//     request with "Connection: close", so that busy keep-alive connections
+//  2. keep serving the open connections for a moment (keepAliveLinger, then
+//     while connections remain, up to maxKeepAliveLinger more), answering
+//     every request with "Connection: close", so that keep-alive connections
 //     end cleanly. (Server.SetKeepAlivesEnabled(false) would do the same but
 //     also closes the connections idle at that instant, which a client may
 //     be reusing right then: measured, it loses requests.)
@@ -67,6 +68,22 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 	case <-ctx.Done():
 		linger.Stop()
 	}
+	// Go on lingering while connections remain, so that idle keep-alive
+	// connections are ended by their client or by a "Connection: close"
+	// answer rather than closed under a request (see maxKeepAliveLinger).
+	// Half the drain time left at most: the shutdown hooks (telling hijacked
+	// connections to end) need the rest.
+	extra := maxKeepAliveLinger
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline)/2 < extra {
+		extra = time.Until(deadline) / 2
+	}
+	more := time.NewTimer(extra)
+	select {
+	case <-p.conns.idle():
+	case <-more.C:
+	case <-ctx.Done():
+	}
+	more.Stop()
 
 	if handover {
 		if err := terminateSelf(); err != nil {
@@ -95,10 +112,12 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 	}
 	var err error
 	if ctx.Err() != nil {
+		// Count before Server.Close, which closes the plain connections too.
+		n := p.conns.count()
 		for _, s := range servers {
 			s.Close()
 		}
-		n := p.conns.closeAll()
+		p.conns.closeAll()
 		err = fmt.Errorf("drain deadline passed, %d connections closed: %w", n, ctx.Err())
 		logFailure("drained", "took", time.Since(start).Round(time.Millisecond), "closed", n)
 		return err

@@ -73,7 +73,14 @@ func TestTLSServesOverGracefulListener(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Counted while the request is served, when its connection is surely
+	// open: after the response the client may already have closed it.
+	tracked := make(chan int, 1)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case tracked <- p.conns.count():
+		default:
+		}
 		io.WriteString(w, r.Proto)
 	}))
 	srv.Listener = p.register(ln, socketName{"tcp", "127.0.0.1:0", ln.Addr().String()}, false)
@@ -87,7 +94,7 @@ func TestTLSServesOverGracefulListener(t *testing.T) {
 	if resp.TLS == nil {
 		t.Error("response not over TLS")
 	}
-	if p.conns.count() != 1 {
-		t.Errorf("tracked %d connections, want the one TLS connection", p.conns.count())
+	if n := <-tracked; n != 1 {
+		t.Errorf("tracked %d connections while serving, want the one TLS connection", n)
 	}
 }
