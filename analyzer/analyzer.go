@@ -20,10 +20,6 @@ var Analyzer = &analysis.Analyzer{
 	Run:        run,
 }
 
-// RuntimePath is the import path of the runtime package that generated
-// shims call.
-const RuntimePath = "github.com/gracefulgen/gracefulgen/runtime"
-
 func run(pass *analysis.Pass) (any, error) {
 	if !mayStartServers(pass.Pkg) {
 		return &Result{}, nil

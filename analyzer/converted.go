@@ -53,24 +53,42 @@ func (c *checker) recordGeneratedDecl(decl ast.Decl) {
 	}
 }
 
-// shimTarget returns the target of the sites that call fd, if fd has the
-// shape of a generated shim: `return graceful.F(...)` and nothing else.
+// shimTarget returns the form of the sites that call fd, if fd has the
+// shape of a generated shim: `return graceful.F(...)` and nothing else, or
+// for a form with a longer body (BodyH2C), statements that call the form's
+// runtime function and end in a return.
 func (c *checker) shimTarget(fd *ast.FuncDecl) (target, bool) {
-	if fd.Body == nil || len(fd.Body.List) != 1 {
-		return target{}, false
+	if fd.Body == nil || len(fd.Body.List) == 0 {
+		return nil, false
 	}
-	ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
-	if !ok || len(ret.Results) != 1 {
-		return target{}, false
+	if _, ok := fd.Body.List[len(fd.Body.List)-1].(*ast.ReturnStmt); !ok {
+		return nil, false
 	}
-	call, ok := ast.Unparen(ret.Results[0]).(*ast.CallExpr)
-	if !ok {
-		return target{}, false
+	var form *Form
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || form != nil {
+			return form == nil
+		}
+		callee := typeutil.StaticCallee(c.info, call)
+		if callee == nil || callee.Pkg() == nil || callee.Pkg().Path() != RuntimePath {
+			return true
+		}
+		form, _ = formOfRuntime(callee.Name())
+		return false
+	})
+	if form == nil {
+		return nil, false
 	}
-	callee := typeutil.StaticCallee(c.info, call)
-	if callee == nil || callee.Pkg() == nil || callee.Pkg().Path() != RuntimePath {
-		return target{}, false
+	if form.Body == BodyReturn {
+		ret := fd.Body.List[0].(*ast.ReturnStmt)
+		if len(fd.Body.List) != 1 || len(ret.Results) != 1 {
+			return nil, false
+		}
+		if call, ok := ast.Unparen(ret.Results[0]).(*ast.CallExpr); !ok || typeutil.StaticCallee(c.info, call) == nil ||
+			typeutil.StaticCallee(c.info, call).Name() != form.Runtime {
+			return nil, false
+		}
 	}
-	t, ok := runtimeTargets[callee.Name()]
-	return t, ok
+	return form, true
 }

@@ -90,12 +90,12 @@ func (c *checker) listenSite(call *ast.CallExpr, serve *Site, file *ast.File) {
 	t, _ := classify(fn)
 	fun := ast.Unparen(call.Fun)
 	var s *Site
-	if t.kind == KindFunc {
+	if t.Kind == KindFunc {
 		s = c.renameSite(fun, fn, t, file)
 	} else {
 		sel := fun.(*ast.SelectorExpr)
 		s = &Site{
-			Pos: sel.Pos(), End: sel.End(), Kind: KindMethod, Op: OpListen, ListenConfig: true,
+			Pos: sel.Pos(), End: sel.End(), Kind: KindMethod, Op: t.Op, ListenConfig: true, Form: t,
 			Original: c.text(sel), plan: sitePlan{file: file, key: t},
 		}
 		c.methodCallSite(s, call, sel, c.info.Selections[sel])
@@ -190,11 +190,11 @@ func (f *follower) variable(v *types.Var) (o origin) {
 // it is given (tls.NewListener, netutil.LimitListener, a conversion).
 func (f *follower) call(call *ast.CallExpr) (o origin) {
 	if fn, ok := typeutil.Callee(f.c.info, call).(*types.Func); ok {
-		if t, ok := f.c.shimDecls[fn]; ok && t.op == OpListen {
+		if t, ok := f.c.shimDecls[fn]; ok && t.Listens {
 			return o // already converted
 		}
-		if t, ok := classify(fn); ok && t.op == OpListen {
-			if t.kind == KindMethod && !isMethodCall(f.c.info, call) {
+		if t, ok := classify(fn); ok && t.Listens {
+			if t.Kind == KindMethod && !isMethodCall(f.c.info, call) {
 				return origin{unknown: true} // a method expression: (*net.ListenConfig).Listen(lc, ...)
 			}
 			o.listens = append(o.listens, call)

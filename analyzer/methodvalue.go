@@ -24,8 +24,8 @@ func (c *checker) methodValueSite(s *Site, r ref, sel *ast.SelectorExpr, selecti
 		s.Reason = "the receiver of the method value is evaluated once, here, and a rewrite would evaluate it at each call; assign it to a variable and pass the method value of that variable"
 		return
 	}
-	params, args := methodValueParams(s.Op, identsIn(sel.X))
-	if s.Op == OpServe || s.Op == OpServeTLS {
+	params, args := methodValueParams(s.Form, identsIn(sel.X))
+	if strings.Contains(params, "LISTENER") {
 		qual, pn, ok := c.qualifier(r.file, sel.Pos(), "net")
 		if !ok {
 			s.Reason = fmt.Sprintf("the func literal that replaces it would need net.Listener, and this file does not import net; pass func(l net.Listener) error { return %s(l) } instead", s.Original)
@@ -48,26 +48,37 @@ func (c *checker) methodValueSite(s *Site, r ref, sel *ast.SelectorExpr, selecti
 }
 
 // methodValueParams returns the parameter list and the argument list of
-// the func literal that replaces a method value of op, with names that do
-// not collide with the identifiers of the receiver expression. The type of
-// a listener parameter is written LISTENER, for the caller to qualify.
-func methodValueParams(op Op, taken map[string]bool) (params, args string) {
+// the func literal that replaces a method value of form, with names that do
+// not collide with the identifiers of the receiver expression: the
+// parameters of the form's shim after the receiver. The type of a listener
+// parameter is written LISTENER, for the caller to qualify.
+func methodValueParams(form *Form, taken map[string]bool) (params, args string) {
 	name := func(n string) string {
 		for taken[n] {
 			n = "graceful" + strings.ToUpper(n[:1]) + n[1:]
 		}
 		return n
 	}
-	l, cert, key := name("l"), name("certFile"), name("keyFile")
-	switch op {
-	case OpListenAndServeTLS:
-		return cert + ", " + key + " string", cert + ", " + key
-	case OpServe:
-		return l + " LISTENER", l
-	case OpServeTLS:
-		return l + " LISTENER, " + cert + ", " + key + " string", l + ", " + cert + ", " + key
+	var names []string
+	for i, p := range form.Params[1:] {
+		n := name(p.Name)
+		names = append(names, n)
+		params += n
+		last := i+2 == len(form.Params)
+		if !last && form.Params[i+2].Type == p.Type {
+			params += ", "
+			continue
+		}
+		typ := p.Type.Name
+		if p.Type == listenerType {
+			typ = "LISTENER"
+		}
+		params += " " + typ
+		if !last {
+			params += ", "
+		}
 	}
-	return "", ""
+	return params, strings.Join(names, ", ")
 }
 
 // identsIn returns the names of the identifiers in e.

@@ -6,8 +6,8 @@ import (
 	"golang.org/x/tools/go/analysis"
 )
 
-// Op names the net/http or net operation a site performs. Together with Kind
-// it selects both the runtime function a shim calls and the shim's signature.
+// Op names the operation a site performs: the callee's name. The site's
+// Form says which function or method it is exactly.
 type Op string
 
 // The operations the analyzer recognises.
@@ -17,6 +17,9 @@ const (
 	OpServe             Op = "Serve"             // http.Serve / (*http.Server).Serve
 	OpServeTLS          Op = "ServeTLS"          // http.ServeTLS / (*http.Server).ServeTLS
 	OpListen            Op = "Listen"            // net.Listen / (*net.ListenConfig).Listen
+	OpListenTCP         Op = "ListenTCP"         // net.ListenTCP
+	OpListenUnix        Op = "ListenUnix"        // net.ListenUnix
+	OpNewHandler        Op = "NewHandler"        // h2c.NewHandler
 )
 
 // Kind says which form of call a site is, and so how it is rewritten.
@@ -68,6 +71,9 @@ type Site struct {
 	// ListenConfig is true when the site's receiver is a *net.ListenConfig
 	// (KindMethod, OpListen) rather than an *http.Server.
 	ListenConfig bool
+	// Form is the start form the site calls (nil for a NotRewritable site
+	// of no form: a framework start, a listener of unknown origin).
+	Form *Form
 	// MethodValue is true when the site is a method value passed as an
 	// argument (g.Go(srv.ListenAndServe)); its Edits replace it with a
 	// function literal calling the shim.
@@ -84,6 +90,7 @@ type Shim struct {
 	// ListenConfig is true for the KindMethod/OpListen shim, whose receiver is
 	// a *net.ListenConfig rather than an *http.Server.
 	ListenConfig bool
+	Form         *Form       // the form of the sites the shim serves
 	Sites        []token.Pos // the sites served, in source order (for comments)
 }
 

@@ -73,7 +73,7 @@ func (c *checker) interestingNames() map[string]bool {
 		"Shutdown": true, "Notify": true, "NotifyContext": true,
 		"ReadHeaderTimeout": true, "ReadTimeout": true, "new": true, "Server": true,
 	}
-	for name := range serverOps {
+	for _, name := range formNames() {
 		names[name] = true
 	}
 	for _, name := range frameworkNames() {
@@ -109,9 +109,9 @@ func (c *checker) visitFunc(r ref, fn *types.Func) {
 	}
 	if t, ok := classify(fn); ok {
 		switch {
-		case t.op == OpListen:
+		case t.Listens:
 			// A listener is a site only when it feeds a Serve: see followListener.
-		case t.kind == KindFunc:
+		case t.Kind == KindFunc:
 			c.funcSite(r, fn, t)
 		default:
 			c.methodSite(r, fn, t)
@@ -130,14 +130,14 @@ func (c *checker) visitFunc(r ref, fn *types.Func) {
 func (c *checker) convertedSite(r ref, fn *types.Func, t target) {
 	s := c.addSite(&Site{
 		Pos: r.expr.Pos(), End: r.expr.End(),
-		Kind: t.kind, Op: t.op, Status: Converted, Shim: fn.Name(),
-		Original: c.text(r.expr), ListenConfig: t.listenConfig,
+		Kind: t.Kind, Op: t.Op, Status: Converted, Shim: fn.Name(), Form: t,
+		Original: c.text(r.expr), ListenConfig: t.Recv == "ListenConfig",
 		plan: sitePlan{file: r.file, key: t},
 	})
 	if r.call == nil {
 		return
 	}
-	if t.kind == KindMethod && len(r.call.Args) > 0 {
+	if t.Kind == KindMethod && t.isHTTP() && len(r.call.Args) > 0 {
 		c.timeouts.converted[holderObj(c.info, r.call.Args[0])] = true
 	}
 	if i := t.listenerArg(true); t.isServe() && i < len(r.call.Args) && i < fn.Signature().Params().Len() {
@@ -162,7 +162,7 @@ func (c *checker) funcSite(r ref, fn *types.Func, t target) {
 func (c *checker) renameSite(expr ast.Expr, fn *types.Func, t target, file *ast.File) *Site {
 	s := &Site{
 		Pos: expr.Pos(), End: expr.End(),
-		Kind: KindFunc, Op: t.op, Status: Rewritable, Original: c.text(expr),
+		Kind: KindFunc, Op: t.Op, Status: Rewritable, Original: c.text(expr), Form: t,
 		plan: sitePlan{file: file, key: t, edit: rename(expr)},
 	}
 	if sel, ok := expr.(*ast.SelectorExpr); ok {
@@ -188,7 +188,7 @@ func (c *checker) methodSite(r ref, fn *types.Func, t target) {
 		return
 	}
 	s := &Site{
-		Pos: sel.Pos(), End: sel.End(), Kind: KindMethod, Op: t.op,
+		Pos: sel.Pos(), End: sel.End(), Kind: KindMethod, Op: t.Op, Form: t,
 		Original: c.text(sel), plan: sitePlan{file: r.file, key: t},
 	}
 	switch {
@@ -242,7 +242,7 @@ func (c *checker) frameworkSite(r ref, f frameworkStart) {
 // *http.Server satisfies: it may start a server nobody can rewrite. Such
 // calls are reported only if the package refers to http.Server at all.
 func (c *checker) visitInterfaceCall(r ref, fn *types.Func) {
-	op, ok := serverOps[fn.Name()]
+	op, ok := httpOp(fn.Name())
 	recv := fn.Signature().Recv()
 	if !ok || r.call == nil || recv == nil || c.serverType == nil {
 		return

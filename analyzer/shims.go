@@ -30,7 +30,7 @@ func (c *checker) nameShims() {
 		}
 		name, ok := names[s.plan.key]
 		if !ok {
-			name = c.freshName(s.plan.key.shimBase(), taken)
+			name = c.freshName(s.plan.key.Shim, taken)
 			names[s.plan.key] = name
 			taken[name] = true
 		}
@@ -44,7 +44,7 @@ func (c *checker) nameShims() {
 		}
 		sh := byName[s.Shim]
 		if sh == nil {
-			sh = &Shim{Name: s.Shim, Kind: s.Kind, Op: s.Op, ListenConfig: s.ListenConfig}
+			sh = &Shim{Name: s.Shim, Kind: s.Kind, Op: s.Op, ListenConfig: s.ListenConfig, Form: s.Form}
 			byName[s.Shim] = sh
 			c.res.Shims = append(c.res.Shims, sh)
 		}

@@ -61,7 +61,7 @@ func (c *checker) funcCallFix(r ref) (analysis.SuggestedFix, bool) {
 		args[i] = c.text(a)
 	}
 	var fields, method string
-	switch op := serverOps[calleeIdent(call).Name]; {
+	switch op, _ := httpOp(calleeIdent(call).Name); {
 	case op == OpListenAndServe && len(args) == 2:
 		fields, method = "Addr: "+args[0]+", Handler: "+args[1], "ListenAndServe()"
 	case op == OpListenAndServeTLS && len(args) == 4:

@@ -31,7 +31,7 @@
 // Calls to shims whose zz_graceful.go was deleted are type errors
 // ("undefined: gracefulServe"), so the analyzer cannot see those packages. When
 // every error of a package is such an undefined name, and the name has the
-// form of a shim name (graceful[Server|ListenConfig]<Op>[N]), the generator
+// form of a shim name (the shim name of one of analyzer.Forms, possibly numbered), the generator
 // loads the package again with a provisional zz_graceful.go declaring those
 // shims, and proceeds: the file is recreated. The revert record of those calls
 // is lost with the file, so -revert later rebuilds them by structure.

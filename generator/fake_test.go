@@ -34,7 +34,8 @@ func fakeResult(pkg *packages.Package) *analyzer.Result {
 	addShim := func(name string, kind analyzer.Kind, op analyzer.Op, pos token.Pos) {
 		s := shims[name]
 		if s == nil {
-			s = &analyzer.Shim{Name: name, Kind: kind, Op: op}
+			form, _ := analyzer.FormOfShim(name)
+			s = &analyzer.Shim{Name: name, Kind: kind, Op: op, Form: form}
 			shims[name] = s
 		}
 		s.Sites = append(s.Sites, pos)
@@ -63,8 +64,8 @@ func fakeResult(pkg *packages.Package) *analyzer.Result {
 				if id, ok := n.Fun.(*ast.Ident); ok {
 					if fn, ok := pkg.TypesInfo.Uses[id].(*types.Func); ok && isGenFile(pkg.Fset.Position(fn.Pos()).Filename) {
 						s, _ := shimFromName(id.Name)
-						res.Sites = append(res.Sites, &analyzer.Site{Pos: n.Pos(), Kind: s.Kind, Op: s.Op, Status: analyzer.Converted, Shim: id.Name})
-						addShim(id.Name, s.Kind, s.Op, n.Pos())
+						res.Sites = append(res.Sites, &analyzer.Site{Pos: n.Pos(), Kind: s.Form.Kind, Op: s.Form.Op, Status: analyzer.Converted, Shim: id.Name})
+						addShim(id.Name, s.Form.Kind, s.Form.Op, n.Pos())
 					}
 					return true
 				}

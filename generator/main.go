@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
+	"github.com/gracefulgen/gracefulgen/runtime/defaults"
 	"github.com/gracefulgen/gracefulgen/templates"
 )
 
@@ -15,15 +15,15 @@ import (
 func DefaultConfig() templates.Config {
 	return templates.Config{
 		RestartSignal:     "SIGHUP",
-		DrainTimeout:      30 * time.Second,
-		StartTimeout:      60 * time.Second,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		DrainTimeout:      defaults.DrainTimeout,
+		StartTimeout:      defaults.StartTimeout,
+		ReadHeaderTimeout: defaults.ReadHeaderTimeout,
+		IdleTimeout:       defaults.IdleTimeout,
 	}
 }
 
 // Main parses the command line of gracefulgen (args without the program
-// name) and runs the  It returns the exit code. The command and
+// name) and runs it. It returns the exit code. The command and
 // the tests that run it as a program share it.
 func Main(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gracefulgen", flag.ContinueOnError)

@@ -67,7 +67,7 @@ func (p *planner) planPackage(pkg *packages.Package, res *analyzer.Result) (*pkg
 
 	shims := map[string]templates.Shim{}
 	for _, s := range res.Shims {
-		shims[s.Name] = templates.Shim{Name: s.Name, Kind: s.Kind, Op: s.Op, ListenConfig: s.ListenConfig}
+		shims[s.Name] = templates.Shim{Name: s.Name, Form: s.Form}
 	}
 
 	newRec := &record{}

@@ -106,13 +106,9 @@ func structural(o occurrence, c callRecord, shims map[string]templates.Shim, src
 	callee := originalCallee(c)
 	call := o.call
 	fun := ast.Node(o.ident)
-	if s.Kind == analyzer.KindFunc {
+	if s.Form.Kind == analyzer.KindFunc {
 		if callee == "" {
-			path := "net/http"
-			if s.Op == analyzer.OpListen {
-				path = "net"
-			}
-			callee = imports.need(path, "") + "." + string(s.Op)
+			callee = imports.need(s.Form.Pkg, "") + "." + string(s.Form.Op)
 		}
 		return edit{off(fun.Pos()), off(fun.End()), callee}, nil
 	}
@@ -124,7 +120,7 @@ func structural(o occurrence, c callRecord, shims map[string]templates.Shim, src
 		if u, ok := recv.(*ast.UnaryExpr); ok && u.Op == token.AND {
 			recv = u.X
 		}
-		callee = text(recv) + "." + string(s.Op)
+		callee = text(recv) + "." + string(s.Form.Op)
 	}
 	if c.Form == formValue && o.wrapper != nil && len(call.Args) == 1 {
 		return edit{off(o.wrapper.Pos()), off(o.wrapper.End()), callee}, nil

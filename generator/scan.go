@@ -2,7 +2,6 @@ package generator
 
 import (
 	"go/ast"
-	"regexp"
 
 	"github.com/gracefulgen/gracefulgen/analyzer"
 	"github.com/gracefulgen/gracefulgen/templates"
@@ -90,32 +89,14 @@ func (o occurrence) form() string {
 	return formCall
 }
 
-// shimName matches the names the analyzer gives shims: graceful, then Server
-// or ListenConfig for methods, then the operation, then an optional number
-// added to avoid a collision.
-var shimName = regexp.MustCompile(`^graceful(Server|ListenConfig)?(ListenAndServeTLS|ListenAndServe|ServeTLS|Serve|Listen)[0-9]*$`)
-
-// shimFromName returns the shim a name stands for, when the name has the
-// form of a shim name and the combination exists.
+// shimFromName returns the shim a name stands for: the shim name of one of
+// the analyzer's start forms, possibly numbered to avoid a collision.
 func shimFromName(name string) (templates.Shim, bool) {
-	m := shimName.FindStringSubmatch(name)
-	if m == nil {
+	f, ok := analyzer.FormOfShim(name)
+	if !ok {
 		return templates.Shim{}, false
 	}
-	s := templates.Shim{Name: name, Kind: analyzer.KindFunc, Op: analyzer.Op(m[2])}
-	switch m[1] {
-	case "Server":
-		s.Kind = analyzer.KindMethod
-		if s.Op == analyzer.OpListen {
-			return templates.Shim{}, false
-		}
-	case "ListenConfig":
-		s.Kind, s.ListenConfig = analyzer.KindMethod, true
-		if s.Op != analyzer.OpListen {
-			return templates.Shim{}, false
-		}
-	}
-	return s, true
+	return templates.Shim{Name: name, Form: f}, true
 }
 
 // kindWord is the word a record uses for a kind.

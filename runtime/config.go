@@ -5,6 +5,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/gracefulgen/gracefulgen/runtime/defaults"
 )
 
 // Config is the process-wide configuration of the runtime. Generated code
@@ -59,13 +61,14 @@ type Config struct {
 	Supervise bool
 }
 
-// Defaults of Config, applied to zero-valued fields.
+// Defaults of Config, applied to zero-valued fields. They live in package
+// defaults, which the gracefulgen command reads too.
 const (
-	DefaultDrainTimeout      = 30 * time.Second
-	DefaultStartTimeout      = 60 * time.Second
-	DefaultReadHeaderTimeout = 10 * time.Second
-	DefaultIdleTimeout       = 120 * time.Second
-	DefaultReadyTimeout      = 5 * time.Second
+	DefaultDrainTimeout      = defaults.DrainTimeout
+	DefaultStartTimeout      = defaults.StartTimeout
+	DefaultReadHeaderTimeout = defaults.ReadHeaderTimeout
+	DefaultIdleTimeout       = defaults.IdleTimeout
+	DefaultReadyTimeout      = defaults.ReadyTimeout
 )
 
 // keepAliveLinger is how long a draining process keeps answering requests on

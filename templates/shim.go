@@ -10,107 +10,60 @@ import (
 
 // Shim describes one package-local function of zz_graceful.go.
 type Shim struct {
-	Name         string
-	Kind         analyzer.Kind
-	Op           analyzer.Op
-	ListenConfig bool // receiver is *net.ListenConfig (Kind method, Op Listen)
+	Name string
+	Form *analyzer.Form // the start form whose sites the shim serves
 
 	// Serves names the sites the shim serves, e.g. "main.go:12:13 (http.ListenAndServe)".
 	Serves []string
 }
 
-// param is one parameter of a shim: a name and its type.
-type param struct {
-	name string
-	typ  *jen.Statement
-}
-
-func str(name string) param { return param{name, jen.String()} }
-func handler() param        { return param{"handler", jen.Qual("net/http", "Handler")} }
-func listener() param       { return param{"l", jen.Qual("net", "Listener")} }
-func server() param         { return param{"srv", jen.Op("*").Qual("net/http", "Server")} }
-func certKey() []param      { return []param{str("certFile"), str("keyFile")} }
-
-// join concatenates groups of parameters.
-func join(groups ...[]param) []param {
-	var out []param
-	for _, g := range groups {
-		out = append(out, g...)
+// typeOf renders a type of the forms' table.
+func typeOf(t analyzer.Type) *jen.Statement {
+	s := jen.Null()
+	if t.Ptr {
+		s = jen.Op("*")
 	}
-	return out
-}
-
-// signature is the shape of one kind of shim: its parameters, the runtime
-// function it calls, and whether it returns a listener.
-type signature struct {
-	params   []param
-	runtime  string
-	listener bool
-}
-
-// signatureOf returns the signature of s, following COMMON.md's table.
-func signatureOf(s Shim) (signature, error) {
-	switch {
-	case s.Kind == analyzer.KindFunc:
-		switch s.Op {
-		case analyzer.OpListenAndServe:
-			return signature{join([]param{str("addr"), handler()}), "ListenAndServe", false}, nil
-		case analyzer.OpListenAndServeTLS:
-			return signature{join([]param{str("addr")}, certKey(), []param{handler()}), "ListenAndServeTLS", false}, nil
-		case analyzer.OpServe:
-			return signature{join([]param{listener(), handler()}), "Serve", false}, nil
-		case analyzer.OpServeTLS:
-			return signature{join([]param{listener(), handler()}, certKey()), "ServeTLS", false}, nil
-		case analyzer.OpListen:
-			return signature{join([]param{str("network"), str("address")}), "Listen", true}, nil
-		}
-	case s.Kind == analyzer.KindMethod && s.ListenConfig:
-		if s.Op == analyzer.OpListen {
-			return signature{join([]param{
-				{"lc", jen.Op("*").Qual("net", "ListenConfig")},
-				{"ctx", jen.Qual("context", "Context")},
-				str("network"), str("address"),
-			}), "ListenConfig", true}, nil
-		}
-	case s.Kind == analyzer.KindMethod:
-		switch s.Op {
-		case analyzer.OpListenAndServe:
-			return signature{join([]param{server()}), "ServerListenAndServe", false}, nil
-		case analyzer.OpListenAndServeTLS:
-			return signature{join([]param{server()}, certKey()), "ServerListenAndServeTLS", false}, nil
-		case analyzer.OpServe:
-			return signature{join([]param{server(), listener()}), "ServerServe", false}, nil
-		case analyzer.OpServeTLS:
-			return signature{join([]param{server(), listener()}, certKey()), "ServerServeTLS", false}, nil
-		}
+	if t.Path == "" {
+		return s.Id(t.Name)
 	}
-	return signature{}, fmt.Errorf("shim %s: no template for kind %d, op %q (listen config %v)", s.Name, s.Kind, s.Op, s.ListenConfig)
+	return s.Qual(t.Path, t.Name)
 }
 
-// shim builds the declaration of s:
+// shim builds the declaration of s from its form:
 //
 //	// gracefulListenAndServe serves main.go:12:13 (http.ListenAndServe).
 //	func gracefulListenAndServe(addr string, handler http.Handler) error {
 //		return graceful.ListenAndServe(addr, handler)
 //	}
 func shim(s Shim) (*jen.Statement, error) {
-	sig, err := signatureOf(s)
-	if err != nil {
-		return nil, err
+	f := s.Form
+	if f == nil {
+		return nil, fmt.Errorf("shim %s: no start form", s.Name)
 	}
 	var params, args []jen.Code
-	for _, p := range sig.params {
-		params = append(params, jen.Id(p.name).Add(p.typ))
-		args = append(args, jen.Id(p.name))
+	for _, p := range f.Params {
+		params = append(params, jen.Id(p.Name).Add(typeOf(p.Type)))
+		args = append(args, jen.Id(p.Name))
 	}
-	results := jen.Error()
-	if sig.listener {
-		results = jen.Parens(jen.List(jen.Qual("net", "Listener"), jen.Error()))
+	var results []jen.Code
+	for _, t := range f.Results {
+		results = append(results, typeOf(t))
+	}
+	result := jen.Add(results[0])
+	if len(results) > 1 {
+		result = jen.Parens(jen.List(results...))
+	}
+	var body []jen.Code
+	switch f.Body {
+	case analyzer.BodyReturn:
+		body = []jen.Code{jen.Return(jen.Qual(RuntimePath, f.Runtime).Call(args...))}
+	case analyzer.BodyH2C:
+		body = h2cBody(f)
+	default:
+		return nil, fmt.Errorf("shim %s: no template for body %d of %s", s.Name, f.Body, f)
 	}
 	return jen.Comment(comment(s)).Line().
-		Func().Id(s.Name).Params(params...).Add(results).Block(
-		jen.Return(jen.Qual(RuntimePath, sig.runtime).Call(args...)),
-	), nil
+		Func().Id(s.Name).Params(params...).Add(result).Block(body...), nil
 }
 
 // comment is the doc comment of a shim, naming the sites it serves. It
@@ -132,4 +85,31 @@ func comment(s Shim) string {
 		c += "\n//   - " + site + sep
 	}
 	return c
+}
+
+// h2cBody is the body of the h2c.NewHandler shim (analyzer.BodyH2C). x/net's
+// HTTP/2 server tracks its connections, and sends each a GOAWAY when the
+// http.Server it was configured on shuts down, only once ConfigureServer
+// registered it on one; an h2c handler's connections are hijacked, so the
+// server that serves them never sees them. The shim configures s on a
+// private server that is never served and shuts that server down when the
+// runtime drains, then returns the handler the call would have:
+//
+//	hs := &http.Server{}
+//	if err := http2.ConfigureServer(hs, s); err == nil {
+//		graceful.OnShutdown(func() { hs.Shutdown(context.Background()) })
+//	}
+//	return h2c.NewHandler(h, s)
+func h2cBody(f *analyzer.Form) []jen.Code {
+	h, s := jen.Id(f.Params[0].Name), jen.Id(f.Params[1].Name)
+	http2 := f.Params[1].Type.Path
+	return []jen.Code{
+		jen.Id("hs").Op(":=").Op("&").Qual("net/http", "Server").Values(),
+		jen.If(jen.Err().Op(":=").Qual(http2, "ConfigureServer").Call(jen.Id("hs"), s), jen.Err().Op("==").Nil()).Block(
+			jen.Qual(RuntimePath, f.Runtime).Call(jen.Func().Params().Block(
+				jen.Id("hs").Dot("Shutdown").Call(jen.Qual("context", "Background").Call()),
+			)),
+		),
+		jen.Return(jen.Qual(f.Pkg, string(f.Op)).Call(h, s)),
+	}
 }

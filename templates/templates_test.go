@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,16 +23,25 @@ var defaults = Config{
 
 // allShims has one shim of every kind, so that one golden file shows every template.
 var allShims = []Shim{
-	{Name: "gracefulListen", Kind: analyzer.KindFunc, Op: analyzer.OpListen, Serves: []string{"main.go:10:8 (net.Listen)"}},
-	{Name: "gracefulListenAndServe", Kind: analyzer.KindFunc, Op: analyzer.OpListenAndServe, Serves: []string{"main.go:12:13 (http.ListenAndServe)", "b.go:3:2 (nethttp.ListenAndServe)"}},
-	{Name: "gracefulListenAndServeTLS", Kind: analyzer.KindFunc, Op: analyzer.OpListenAndServeTLS},
-	{Name: "gracefulServe", Kind: analyzer.KindFunc, Op: analyzer.OpServe},
-	{Name: "gracefulServeTLS", Kind: analyzer.KindFunc, Op: analyzer.OpServeTLS},
-	{Name: "gracefulListenConfigListen", Kind: analyzer.KindMethod, Op: analyzer.OpListen, ListenConfig: true},
-	{Name: "gracefulServerListenAndServe", Kind: analyzer.KindMethod, Op: analyzer.OpListenAndServe},
-	{Name: "gracefulServerListenAndServeTLS", Kind: analyzer.KindMethod, Op: analyzer.OpListenAndServeTLS},
-	{Name: "gracefulServerServe", Kind: analyzer.KindMethod, Op: analyzer.OpServe},
-	{Name: "gracefulServerServeTLS", Kind: analyzer.KindMethod, Op: analyzer.OpServeTLS},
+	{Name: "gracefulListen", Form: formOf("gracefulListen"), Serves: []string{"main.go:10:8 (net.Listen)"}},
+	{Name: "gracefulListenAndServe", Form: formOf("gracefulListenAndServe"), Serves: []string{"main.go:12:13 (http.ListenAndServe)", "b.go:3:2 (nethttp.ListenAndServe)"}},
+	{Name: "gracefulListenAndServeTLS", Form: formOf("gracefulListenAndServeTLS")},
+	{Name: "gracefulServe", Form: formOf("gracefulServe")},
+	{Name: "gracefulServeTLS", Form: formOf("gracefulServeTLS")},
+	{Name: "gracefulListenConfigListen", Form: formOf("gracefulListenConfigListen")},
+	{Name: "gracefulServerListenAndServe", Form: formOf("gracefulServerListenAndServe")},
+	{Name: "gracefulServerListenAndServeTLS", Form: formOf("gracefulServerListenAndServeTLS")},
+	{Name: "gracefulServerServe", Form: formOf("gracefulServerServe")},
+	{Name: "gracefulServerServeTLS", Form: formOf("gracefulServerServeTLS")},
+}
+
+// formOf returns the start form of the shim called name.
+func formOf(name string) *analyzer.Form {
+	f, ok := analyzer.FormOfShim(name)
+	if !ok {
+		panic("no start form has the shim name " + name)
+	}
+	return f
 }
 
 func TestRenderMatchesGolden(t *testing.T) {
@@ -88,11 +98,27 @@ func TestRenderStartsWithGeneratedHeaderLine(t *testing.T) {
 	}
 }
 
-func TestRenderRejectsUnknownShimKind(t *testing.T) {
-	_, err := Render(File{PkgPath: "p", PkgName: "p", Config: defaults,
-		Shims: []Shim{{Name: "gracefulX", Kind: analyzer.KindMethod, Op: analyzer.OpListen}}})
-	if err == nil {
-		t.Fatal("Render accepted a method Listen shim whose receiver is not a ListenConfig")
+func TestRenderRejectsShimWithoutForm(t *testing.T) {
+	for _, f := range []*analyzer.Form{nil, {Kind: analyzer.KindFunc, Op: "X", Results: []analyzer.Type{{Name: "error"}}, Body: -1}} {
+		_, err := Render(File{PkgPath: "p", PkgName: "p", Config: defaults, Shims: []Shim{{Name: "gracefulX", Form: f}}})
+		if err == nil || !strings.Contains(err.Error(), "gracefulX") {
+			t.Errorf("Render of a shim with form %v: err = %v, want an error naming the shim", f, err)
+		}
+	}
+}
+
+// TestEveryFormRenders renders one shim of every start form: each parses
+// as Go, and the shim calls its runtime function.
+func TestEveryFormRenders(t *testing.T) {
+	for _, f := range analyzer.Forms {
+		src, err := Render(File{PkgPath: "p", PkgName: "p", Config: defaults, Shims: []Shim{{Name: f.Shim, Form: f}}})
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if !strings.Contains(string(src), "func "+f.Shim+"(") || !strings.Contains(string(src), "graceful."+f.Runtime+"(") {
+			t.Errorf("%s: the shim %s does not call graceful.%s:\n%s", f, f.Shim, f.Runtime, src)
+		}
 	}
 }
 

@@ -1,0 +1,212 @@
+package analyzer
+
+import (
+	"go/types"
+	"strings"
+)
+
+// RuntimePath is the import path of the runtime package that generated
+// shims call. The templates and the generator use this one constant.
+const RuntimePath = "github.com/gracefulgen/gracefulgen/runtime"
+
+// Type is a type written in a shim's signature: a predeclared type (Path
+// empty: string, error) or a named type of a package, possibly a pointer.
+type Type struct {
+	Path string // import path of the package declaring it, "" for a predeclared type
+	Name string
+	Ptr  bool
+}
+
+// Param is one parameter of a shim.
+type Param struct {
+	Name string
+	Type Type
+}
+
+// Body says what a shim's body does beyond returning the runtime call.
+type Body int
+
+// The shim bodies.
+const (
+	// BodyReturn is `return graceful.<Runtime>(params...)`.
+	BodyReturn Body = iota
+	// BodyH2C is the h2c handler shim: it registers the x/net HTTP/2
+	// server on a private http.Server that is never served, so that
+	// graceful.OnShutdown can send GOAWAY to its connections, and returns
+	// h2c.NewHandler(h, s).
+	BodyH2C
+)
+
+// Form is one call the analyzer recognises and rewrites to a package-local
+// shim: a net/http server start, a listener, or a server of another
+// protocol. Forms lists every one of them; adding a form is one entry there
+// (plus its tests), which the analyzer, the templates and the generator all
+// read.
+type Form struct {
+	Kind Kind
+	Op   Op     // the callee's name; Kind and Op say how a site is rewritten
+	Pkg  string // import path of the callee's package
+	Recv string // receiver type name of a method (its pointer receiver), "" for a function
+
+	Shim    string  // the shim's name when nothing collides with it
+	Runtime string  // the runtime function the shim calls
+	Params  []Param // the shim's parameters; for a method the receiver comes first
+	Results []Type  // the shim's results, the callee's
+	Body    Body
+
+	// Listens is set for a form that opens a listening socket (net.Listen
+	// and its kin) rather than serving one.
+	Listens bool
+
+	// Listener is the index among the shim's parameters of the listener
+	// the call serves, or -1: the analyzer traces that listener to the
+	// call that opened it.
+	Listener int
+}
+
+// String names the form as Go documentation does: http.ListenAndServe,
+// (*http.Server).Serve.
+func (f *Form) String() string {
+	if f.Recv == "" {
+		return shortPkg(f.Pkg) + "." + string(f.Op)
+	}
+	return "(*" + shortPkg(f.Pkg) + "." + f.Recv + ")." + string(f.Op)
+}
+
+// RuntimeArgs lists the shim parameters, in order, that the runtime call
+// takes: all of them.
+func (f *Form) RuntimeArgs() []string {
+	var out []string
+	for _, p := range f.Params {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// Types used by the table.
+var (
+	stringType   = Type{Name: "string"}
+	errorType    = Type{Name: "error"}
+	handlerType  = Type{Path: "net/http", Name: "Handler"}
+	listenerType = Type{Path: "net", Name: "Listener"}
+	serverType   = Type{Path: "net/http", Name: "Server", Ptr: true}
+)
+
+func p(name string, t Type) Param { return Param{name, t} }
+func str(names ...string) []Param {
+	var out []Param
+	for _, n := range names {
+		out = append(out, p(n, stringType))
+	}
+	return out
+}
+func params(groups ...[]Param) []Param {
+	var out []Param
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// Import paths of the protocols other than HTTP/1 that forms name.
+const (
+	grpcPath  = "google.golang.org/grpc"
+	http2Path = "golang.org/x/net/http2"
+	h2cPath   = "golang.org/x/net/http2/h2c"
+)
+
+// Forms is the table of start forms, in the order the generated file
+// declares nothing by: lookups go through it.
+var Forms = []*Form{
+	// net/http's package functions.
+	{Kind: KindFunc, Op: OpListenAndServe, Pkg: "net/http", Shim: "gracefulListenAndServe", Runtime: "ListenAndServe",
+		Params: params(str("addr"), []Param{p("handler", handlerType)}), Results: []Type{errorType}, Listener: -1},
+	{Kind: KindFunc, Op: OpListenAndServeTLS, Pkg: "net/http", Shim: "gracefulListenAndServeTLS", Runtime: "ListenAndServeTLS",
+		Params: params(str("addr", "certFile", "keyFile"), []Param{p("handler", handlerType)}), Results: []Type{errorType}, Listener: -1},
+	{Kind: KindFunc, Op: OpServe, Pkg: "net/http", Shim: "gracefulServe", Runtime: "Serve",
+		Params: []Param{p("l", listenerType), p("handler", handlerType)}, Results: []Type{errorType}, Listener: 0},
+	{Kind: KindFunc, Op: OpServeTLS, Pkg: "net/http", Shim: "gracefulServeTLS", Runtime: "ServeTLS",
+		Params: params([]Param{p("l", listenerType), p("handler", handlerType)}, str("certFile", "keyFile")), Results: []Type{errorType}, Listener: 0},
+
+	// The methods of *http.Server.
+	{Kind: KindMethod, Op: OpListenAndServe, Pkg: "net/http", Recv: "Server", Shim: "gracefulServerListenAndServe", Runtime: "ServerListenAndServe",
+		Params: []Param{p("srv", serverType)}, Results: []Type{errorType}, Listener: -1},
+	{Kind: KindMethod, Op: OpListenAndServeTLS, Pkg: "net/http", Recv: "Server", Shim: "gracefulServerListenAndServeTLS", Runtime: "ServerListenAndServeTLS",
+		Params: params([]Param{p("srv", serverType)}, str("certFile", "keyFile")), Results: []Type{errorType}, Listener: -1},
+	{Kind: KindMethod, Op: OpServe, Pkg: "net/http", Recv: "Server", Shim: "gracefulServerServe", Runtime: "ServerServe",
+		Params: []Param{p("srv", serverType), p("l", listenerType)}, Results: []Type{errorType}, Listener: 1},
+	{Kind: KindMethod, Op: OpServeTLS, Pkg: "net/http", Recv: "Server", Shim: "gracefulServerServeTLS", Runtime: "ServerServeTLS",
+		Params: params([]Param{p("srv", serverType), p("l", listenerType)}, str("certFile", "keyFile")), Results: []Type{errorType}, Listener: 1},
+
+	// Listeners: every socket a restart hands over.
+	{Kind: KindFunc, Op: OpListen, Pkg: "net", Shim: "gracefulListen", Runtime: "Listen", Listens: true,
+		Params: str("network", "address"), Results: []Type{listenerType, errorType}, Listener: -1},
+	{Kind: KindMethod, Op: OpListen, Pkg: "net", Recv: "ListenConfig", Shim: "gracefulListenConfigListen", Runtime: "ListenConfig", Listens: true,
+		Params: params([]Param{p("lc", Type{Path: "net", Name: "ListenConfig", Ptr: true}), p("ctx", Type{Path: "context", Name: "Context"})}, str("network", "address")),
+		Results: []Type{listenerType, errorType}, Listener: -1},
+}
+
+// FormOf returns the form fn is, by package path, receiver and name.
+func FormOf(fn *types.Func) (*Form, bool) {
+	if fn.Pkg() == nil {
+		return nil, false
+	}
+	path, recv := fn.Pkg().Path(), receiverName(fn)
+	for _, f := range Forms {
+		if f.Pkg == path && f.Recv == recv && string(f.Op) == fn.Name() {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// FormOfShim returns the form of a shim by its name: the form's Shim name,
+// possibly followed by a number that avoided a collision.
+func FormOfShim(name string) (*Form, bool) {
+	base := strings.TrimRight(name, "0123456789")
+	if base != name && strings.HasPrefix(name[len(base):], "0") {
+		return nil, false
+	}
+	for _, f := range Forms {
+		if f.Shim == base {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// formOfRuntime returns the form whose shim calls the runtime function name.
+func formOfRuntime(name string) (*Form, bool) {
+	for _, f := range Forms {
+		if f.Runtime == name {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// formNames returns the names of every form's callee, for the scan's
+// quick name filter.
+func formNames() []string {
+	var out []string
+	for _, f := range Forms {
+		out = append(out, string(f.Op))
+	}
+	return out
+}
+
+// isServe reports whether f serves a listener it is given.
+func (f *Form) isServe() bool { return f.Listener >= 0 }
+
+// isHTTP reports whether f is one of net/http's server starts.
+func (f *Form) isHTTP() bool { return f.Pkg == "net/http" }
+
+// listenerArg is the index of the listener among the arguments of a call
+// of f, counting the receiver of a shim call as its first argument when
+// shimCall is set.
+func (f *Form) listenerArg(shimCall bool) int {
+	if !shimCall && f.Kind == KindMethod {
+		return f.Listener - 1
+	}
+	return f.Listener
+}
