@@ -142,7 +142,7 @@ var Forms = []*Form{
 	{Kind: KindFunc, Op: OpListen, Pkg: "net", Shim: "gracefulListen", Runtime: "Listen", Listens: true,
 		Params: str("network", "address"), Results: []Type{listenerType, errorType}, Listener: -1},
 	{Kind: KindMethod, Op: OpListen, Pkg: "net", Recv: "ListenConfig", Shim: "gracefulListenConfigListen", Runtime: "ListenConfig", Listens: true,
-		Params: params([]Param{p("lc", Type{Path: "net", Name: "ListenConfig", Ptr: true}), p("ctx", Type{Path: "context", Name: "Context"})}, str("network", "address")),
+		Params:  params([]Param{p("lc", Type{Path: "net", Name: "ListenConfig", Ptr: true}), p("ctx", Type{Path: "context", Name: "Context"})}, str("network", "address")),
 		Results: []Type{listenerType, errorType}, Listener: -1},
 }
 
