@@ -18,7 +18,9 @@ type checker struct {
 
 	shimDecls    map[*types.Func]target // shims declared in generated files
 	shimDeclObjs map[types.Object]bool  // every package-level object of those files
-	listenSites  map[*ast.CallExpr]*Site
+	listenSites  map[*ast.CallExpr]*Site // nil for a short-lived listener
+	funcDecls    map[*types.Func]*ast.FuncDecl
+	following    map[*types.Func]bool // functions whose returned listeners are being followed
 	serverType   *types.Named // net/http.Server, if the package imports net/http
 
 	timeouts    timeoutState
@@ -35,6 +37,7 @@ func newChecker(pass *analysis.Pass) *checker {
 		shimDecls:    make(map[*types.Func]target),
 		shimDeclObjs: make(map[types.Object]bool),
 		listenSites:  make(map[*ast.CallExpr]*Site),
+		following:    make(map[*types.Func]bool),
 		sources:      make(map[*token.File][]byte),
 	}
 	c.timeouts.init()
@@ -56,7 +59,7 @@ func mayStartServers(pkg *types.Package) bool {
 	}
 	for _, imp := range pkg.Imports() {
 		switch path := imp.Path(); {
-		case path == "net/http", path == "net", path == "os/signal", isFrameworkPath(path):
+		case path == "net/http", path == "net", path == "os/signal", isFrameworkPath(path), isFormPath(path):
 			return true
 		}
 	}

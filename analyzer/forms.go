@@ -144,6 +144,19 @@ var Forms = []*Form{
 	{Kind: KindMethod, Op: OpListen, Pkg: "net", Recv: "ListenConfig", Shim: "gracefulListenConfigListen", Runtime: "ListenConfig", Listens: true,
 		Params:  params([]Param{p("lc", Type{Path: "net", Name: "ListenConfig", Ptr: true}), p("ctx", Type{Path: "context", Name: "Context"})}, str("network", "address")),
 		Results: []Type{listenerType, errorType}, Listener: -1},
+	{Kind: KindFunc, Op: OpListenTCP, Pkg: "net", Shim: "gracefulListenTCP", Runtime: "ListenTCP", Listens: true,
+		Params:  []Param{p("network", stringType), p("laddr", Type{Path: "net", Name: "TCPAddr", Ptr: true})},
+		Results: []Type{{Path: "net", Name: "TCPListener", Ptr: true}, errorType}, Listener: -1},
+	{Kind: KindFunc, Op: OpListenUnix, Pkg: "net", Shim: "gracefulListenUnix", Runtime: "ListenUnix", Listens: true,
+		Params:  []Param{p("network", stringType), p("laddr", Type{Path: "net", Name: "UnixAddr", Ptr: true})},
+		Results: []Type{{Path: "net", Name: "UnixListener", Ptr: true}, errorType}, Listener: -1},
+
+	// Servers of other protocols.
+	{Kind: KindMethod, Op: OpServe, Pkg: grpcPath, Recv: "Server", Shim: "gracefulGRPCServerServe", Runtime: "ServeStopper",
+		Params: []Param{p("s", Type{Path: grpcPath, Name: "Server", Ptr: true}), p("l", listenerType)}, Results: []Type{errorType}, Listener: 1},
+	{Kind: KindFunc, Op: OpNewHandler, Pkg: h2cPath, Shim: "gracefulH2CNewHandler", Runtime: "OnShutdown", Body: BodyH2C,
+		Params:  []Param{p("h", handlerType), p("s", Type{Path: http2Path, Name: "Server", Ptr: true})},
+		Results: []Type{handlerType}, Listener: -1},
 }
 
 // FormOf returns the form fn is, by package path, receiver and name.
@@ -173,6 +186,16 @@ func FormOfShim(name string) (*Form, bool) {
 		}
 	}
 	return nil, false
+}
+
+// isFormPath reports whether path is the package of a form.
+func isFormPath(path string) bool {
+	for _, f := range Forms {
+		if f.Pkg == path {
+			return true
+		}
+	}
+	return false
 }
 
 // formOfRuntime returns the form whose shim calls the runtime function name.

@@ -3,9 +3,12 @@ package analyzer
 import (
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
+	"net"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -17,13 +20,12 @@ var inMemoryPackages = []string{
 	"google.golang.org/grpc/test/bufconn",
 	"github.com/valyala/fasthttp/fasthttputil",
 	"github.com/akutz/memconn",
+	"tailscale.com/tsnet",
 }
 
 // otherListens are the functions that open a socket themselves, which the
 // runtime cannot hand over, with the remedy for each.
 var otherListens = map[[2]string]string{
-	{"net", "ListenTCP"}:     `open it with net.Listen("tcp", addr) instead`,
-	{"net", "ListenUnix"}:    `open it with net.Listen("unix", path) instead`,
 	{"net", "FileListener"}:  "open it with net.Listen instead (the runtime adopts systemd's sockets itself)",
 	{"crypto/tls", "Listen"}: "open it with net.Listen and wrap it with tls.NewListener instead",
 }
@@ -61,10 +63,16 @@ func (c *checker) followListener(r ref, arg ast.Expr, serve *Site, listenerType 
 	}
 	o := f.origin(arg)
 	for _, call := range o.listens {
-		c.listenSite(call, serve, r.file)
+		c.listenSite(call, serve.Original, c.fileOf(call.Pos()))
 	}
 	var reason string
 	switch {
+	case o.noSocket != "" && serve.Status == Rewritable:
+		// One message, at the start: a rewrite would hand over nothing,
+		// and "converted" beside "not restartable" would contradict it.
+		serve.Status, serve.plan.edit = NotRewritable, nil
+		serve.Reason = fmt.Sprintf("it serves %s, which comes from %s and has no operating-system socket to hand to a new process; serve a listener made by net.Listen to restart with zero downtime (a multiplexer's own listener from net.Listen is handed over, the listeners it makes are not)", c.text(arg), o.noSocket)
+		return
 	case o.other != "":
 		reason = fmt.Sprintf("the listener served by %s comes from %s, which opens a socket a restart cannot inherit; %s", serve.Original, o.other, o.remedy)
 	case o.noSocket != "":
@@ -80,14 +88,44 @@ func (c *checker) followListener(r ref, arg ast.Expr, serve *Site, listenerType 
 	})
 }
 
-// listenSite records a net.Listen or ListenConfig.Listen call that feeds
-// serve, once.
-func (c *checker) listenSite(call *ast.CallExpr, serve *Site, file *ast.File) {
-	if _, ok := c.listenSites[call]; ok {
+// listenRef records a reference to a listener form (net.Listen and its
+// kin) anywhere in the package: every socket the program opens must be
+// handed over at a restart, whoever serves it, or the new process cannot
+// bind it.
+func (c *checker) listenRef(r ref, fn *types.Func, t target) {
+	site := func(reason string) {
+		c.addSite(&Site{Pos: r.expr.Pos(), End: r.expr.End(), Kind: t.Kind, Op: t.Op, Form: t, Status: NotRewritable,
+			Original: c.text(r.expr), Reason: reason, plan: sitePlan{file: r.file}})
+	}
+	switch {
+	case r.call != nil && t.Kind == KindMethod && !isMethodCall(c.info, r.call):
+		site(fmt.Sprintf("a method expression cannot be rewritten, and the socket it opens would not be handed over at a restart; call lc.%s(...) on the %s instead", t.Op, t.Recv))
+	case r.call != nil:
+		c.listenSite(r.call, "", r.file)
+	case t.Kind == KindFunc:
+		// net.Listen used as a value: the shim has its signature.
+		c.addSite(c.renameSite(r.expr, fn, t, r.file))
+	default:
+		site(fmt.Sprintf("a method value stored for later cannot be rewritten, and the socket it opens would not be handed over at a restart; call %s(...) where the value is used", c.text(r.expr)))
+	}
+}
+
+// listenSite records a listener call, once; servedBy names the Serve it
+// feeds, when one was traced to it. A short-lived listener (loopback port
+// 0) is not a service and is left alone.
+func (c *checker) listenSite(call *ast.CallExpr, servedBy string, file *ast.File) {
+	if s, ok := c.listenSites[call]; ok {
+		if s != nil && s.plan.servedBy == "" {
+			s.plan.servedBy = servedBy
+		}
 		return
 	}
 	fn := typeutil.Callee(c.info, call).(*types.Func)
 	t, _ := classify(fn)
+	if c.shortLived(call, t) {
+		c.listenSites[call] = nil
+		return
+	}
 	fun := ast.Unparen(call.Fun)
 	var s *Site
 	if t.Kind == KindFunc {
@@ -95,13 +133,46 @@ func (c *checker) listenSite(call *ast.CallExpr, serve *Site, file *ast.File) {
 	} else {
 		sel := fun.(*ast.SelectorExpr)
 		s = &Site{
-			Pos: sel.Pos(), End: sel.End(), Kind: KindMethod, Op: t.Op, ListenConfig: true, Form: t,
+			Pos: sel.Pos(), End: sel.End(), Kind: KindMethod, Op: t.Op, ListenConfig: t.Recv == "ListenConfig", Form: t,
 			Original: c.text(sel), plan: sitePlan{file: file, key: t},
 		}
 		c.methodCallSite(s, call, sel, c.info.Selections[sel])
 	}
-	s.plan.servedBy = serve.Original
+	s.plan.servedBy = servedBy
 	c.listenSites[call] = c.addSite(s)
+}
+
+// shortLived reports whether call opens a listener that is not a service:
+// a constant address on a loopback interface with port 0, which only the
+// process itself can learn and reach (an OAuth callback, a test helper).
+func (c *checker) shortLived(call *ast.CallExpr, t target) bool {
+	i := slices.IndexFunc(t.Params, func(p Param) bool { return p.Name == "address" })
+	if t.Kind == KindMethod {
+		i-- // the receiver is not among the call's arguments
+	}
+	if i < 0 || i >= len(call.Args) {
+		return false
+	}
+	v := c.info.Types[call.Args[i]].Value
+	if v == nil || v.Kind() != constant.String {
+		return false
+	}
+	host, port, err := net.SplitHostPort(constant.StringVal(v))
+	if err != nil || port != "0" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
+}
+
+// fileOf returns the file of the package that holds pos.
+func (c *checker) fileOf(pos token.Pos) *ast.File {
+	for _, f := range c.pass.Files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			return f
+		}
+	}
+	return nil
 }
 
 // follower traces listener values within one function declaration.
@@ -115,8 +186,11 @@ type follower struct {
 func (f *follower) origin(e ast.Expr) origin {
 	switch e := ast.Unparen(e).(type) {
 	case *ast.Ident:
-		if v, ok := f.c.info.Uses[e].(*types.Var); ok {
-			return f.variable(v)
+		switch obj := f.c.info.Uses[e].(type) {
+		case *types.Var:
+			return f.variable(obj)
+		case *types.Nil:
+			return origin{} // no listener: the error path of a helper
 		}
 	case *ast.CallExpr:
 		return f.call(e)
@@ -217,8 +291,108 @@ func (f *follower) call(call *ast.CallExpr) (o origin) {
 			o.add(f.origin(arg))
 		}
 	}
-	o.unknown = o.unknown || !wrapped
+	if wrapped {
+		return o
+	}
+	fn, _ := typeutil.Callee(f.c.info, call).(*types.Func)
+	switch {
+	case fn == nil:
+	case f.c.funcDecl(fn) != nil:
+		return f.c.returned(fn, f.iface)
+	case f.c.inModule(fn.Pkg()):
+		// A helper of another package of the module: the listeners it
+		// opens are converted in that package, which the generator checks
+		// is converted too.
+		f.c.res.ListenersFrom = appendUnique(f.c.res.ListenersFrom, fn.Pkg().Path())
+		return o
+	}
+	o.unknown = true
 	return o
+}
+
+// returned follows the listeners that fn, a function of this package,
+// returns: a helper that opens the listener (and picks unix or tcp) and
+// returns it.
+func (c *checker) returned(fn *types.Func, iface *types.Interface) (o origin) {
+	if c.following[fn] {
+		return o // recursion: the other returns decide
+	}
+	c.following[fn] = true
+	defer delete(c.following, fn)
+	decl := c.funcDecl(fn)
+	results := fn.Signature().Results()
+	index := -1
+	for i := range results.Len() {
+		if iface != nil && types.Implements(results.At(i).Type(), iface) {
+			index = i
+			break
+		}
+	}
+	if index < 0 || decl.Body == nil {
+		return origin{unknown: true}
+	}
+	f := &follower{c: c, body: decl, iface: iface, seen: make(map[*types.Var]bool)}
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			switch {
+			case len(n.Results) == results.Len():
+				o.add(f.origin(n.Results[index]))
+			case len(n.Results) == 1:
+				o.add(f.origin(n.Results[0])) // return helper()
+			default:
+				o.add(f.named(results.At(index))) // a bare return of named results
+			}
+		}
+		return true
+	})
+	return o
+}
+
+// named follows a named result.
+func (f *follower) named(v *types.Var) origin {
+	if v.Name() == "" {
+		return origin{unknown: true}
+	}
+	o := f.variable(v)
+	o.unknown = false // a named result is defined by the signature: its assignments decide
+	return o
+}
+
+// funcDecl returns the declaration of fn among the package's files, or nil.
+func (c *checker) funcDecl(fn *types.Func) *ast.FuncDecl {
+	if c.funcDecls == nil {
+		c.funcDecls = make(map[*types.Func]*ast.FuncDecl)
+		for _, file := range c.pass.Files {
+			for _, d := range file.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok {
+					if obj, ok := c.info.Defs[fd.Name].(*types.Func); ok {
+						c.funcDecls[obj] = fd
+					}
+				}
+			}
+		}
+	}
+	return c.funcDecls[fn.Origin()]
+}
+
+// inModule reports whether pkg is another package of the module being
+// analysed.
+func (c *checker) inModule(pkg *types.Package) bool {
+	m := c.pass.Module
+	if pkg == nil || m == nil || m.Path == "" || pkg == c.pass.Pkg {
+		return false
+	}
+	return pkg.Path() == m.Path || strings.HasPrefix(pkg.Path(), m.Path+"/")
+}
+
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }
 
 // literal follows a listener built as a composite literal: a wrapper of

@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the .rewritten golden files of 
 var planPackages = []string{
 	"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "iface", "frameworks",
 	"notservers", "testfiles", "httptestpkg", "generated", "converted", "mixed", "collision", "imports",
-	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow",
+	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow", "protocols",
 }
 
 var (
@@ -111,20 +111,25 @@ func TestPlanSites(t *testing.T) {
 				"61:19 func Listen not-rewritable l",
 				"67:9 method Serve rewritable srv.Serve gracefulServerServe",
 				"67:19 func Listen not-rewritable h.l",
-				"78:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"78:19 func Listen not-rewritable httpL",
-				"90:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"90:19 func Listen not-rewritable l",
-				"104:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"104:19 func Listen not-rewritable l",
-				"109:6 method Serve rewritable srv.Serve gracefulServerServe",
-				"109:16 func Listen not-rewritable l",
-				"118:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"118:19 func Listen not-rewritable l",
-				"126:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"126:19 func Listen not-rewritable l",
+				"71:12 func Listen rewritable net.Listen gracefulListen",
+				"78:9 method Serve not-rewritable srv.Serve",
+				"90:9 method Serve not-rewritable srv.Serve",
+				"96:9 func Listen rewritable net.Listen gracefulListen",
+				"110:9 method Serve rewritable srv.Serve gracefulServerServe",
+				"119:9 method Serve rewritable srv.Serve gracefulServerServe",
+				"125:10 func Listen rewritable net.Listen gracefulListen",
+				"127:14 func Listen rewritable net.Listen gracefulListen",
+				"135:12 method Listen not-rewritable (*net.ListenConfig).Listen",
+				"139:9 method Serve rewritable srv.Serve gracefulServerServe",
+				"139:19 func Listen not-rewritable l",
+				"144:6 method Serve rewritable srv.Serve gracefulServerServe",
+				"144:16 func Listen not-rewritable l",
+				"149:12 func ListenTCP rewritable net.ListenTCP gracefulListenTCP",
+				"153:9 method Serve rewritable srv.Serve gracefulServerServe",
+				"161:9 method Serve rewritable srv.Serve gracefulServerServe",
+				"161:19 func Listen not-rewritable l",
 			},
-			shims: []string{"gracefulListen func Listen", "gracefulListenConfigListen method Listen listenconfig", "gracefulServerServe method Serve", "gracefulServerServeTLS method ServeTLS"},
+			shims: []string{"gracefulListen func Listen", "gracefulListenConfigListen method Listen listenconfig", "gracefulListenTCP func ListenTCP", "gracefulServerServe method Serve", "gracefulServerServeTLS method ServeTLS"},
 		},
 		{
 			pkg: "converted",
@@ -187,7 +192,7 @@ func TestPlanSites(t *testing.T) {
 // ImportEdits to the sources and compares the result with the
 // .rewritten golden file beside each source.
 func TestPlanEdits(t *testing.T) {
-	for _, pkg := range []string{"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "collision", "imports"} {
+	for _, pkg := range []string{"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "collision", "imports", "protocols"} {
 		t.Run(pkg, func(t *testing.T) {
 			res, fset := plan(t, pkg)
 			edits := make(map[string][]analysis.TextEdit)

@@ -27,8 +27,12 @@ func (c *checker) reportSites() {
 
 func restartMessage(s *Site) string {
 	switch {
-	case s.Op == OpListen:
+	case s.Form != nil && s.Form.Listens && s.plan.servedBy != "":
 		return fmt.Sprintf("%s opens the listener of %s, which a restart does not inherit yet: run gracefulgen to make it restartable", s.Original, s.plan.servedBy)
+	case s.Form != nil && s.Form.Listens:
+		return fmt.Sprintf("%s opens a listening socket that a restart does not inherit yet (the new process could not bind it): run gracefulgen to make it restartable", s.Original)
+	case s.Form != nil && s.Form.Body == BodyH2C:
+		return fmt.Sprintf("%s serves h2c connections that a restart cuts (no GOAWAY): run gracefulgen to make it restartable", s.Original)
 	case s.MethodValue:
 		return fmt.Sprintf("method value %s starts a server that is not restartable: run gracefulgen to make it restartable", s.Original)
 	default:

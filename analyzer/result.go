@@ -103,6 +103,11 @@ type Result struct {
 	// a file would leave unused.
 	ImportEdits []analysis.TextEdit
 
+	// ListenersFrom lists the other packages of the module whose functions
+	// return listeners that this package serves: their listeners are
+	// converted there, so the generator makes sure they are converted.
+	ListenersFrom []string
+
 	// HandlesStop is true when the package handles SIGTERM/SIGINT itself
 	// (signal.Notify / signal.NotifyContext naming syscall.SIGTERM,
 	// syscall.SIGINT or os.Interrupt, or no signal at all, which relays

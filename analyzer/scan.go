@@ -110,7 +110,7 @@ func (c *checker) visitFunc(r ref, fn *types.Func) {
 	if t, ok := classify(fn); ok {
 		switch {
 		case t.Listens:
-			// A listener is a site only when it feeds a Serve: see followListener.
+			c.listenRef(r, fn, t)
 		case t.Kind == KindFunc:
 			c.funcSite(r, fn, t)
 		default:
@@ -151,7 +151,9 @@ func (c *checker) funcSite(r ref, fn *types.Func, t target) {
 	if r.call == nil {
 		return
 	}
-	c.timeouts.funcCalls = append(c.timeouts.funcCalls, r)
+	if t.isHTTP() {
+		c.timeouts.funcCalls = append(c.timeouts.funcCalls, r)
+	}
 	if t.isServe() && len(r.call.Args) > 0 {
 		c.followListener(r, r.call.Args[0], s, fn.Signature().Params().At(0).Type())
 	}

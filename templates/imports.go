@@ -5,8 +5,12 @@ import (
 	"strconv"
 )
 
-// importOrder lists every package generated code may import.
-var importOrder = []string{"context", "net", "net/http", "syscall", "time", RuntimePath}
+// importOrder lists every package generated code may import. Jennifer
+// writes only those the file uses: the protocols' packages (gRPC, x/net)
+// only where a shim of theirs is declared, that is in a package that
+// imports them already.
+var importOrder = []string{"context", "net", "net/http", "syscall", "time", RuntimePath,
+	"golang.org/x/net/http2", "golang.org/x/net/http2/h2c", "google.golang.org/grpc"}
 
 // defaultName is the name a path is imported under when nothing collides.
 func defaultName(p string) string {

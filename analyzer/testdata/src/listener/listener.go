@@ -68,14 +68,14 @@ func field(h *holder) error {
 }
 
 func multiplexed() error {
-	l, err := net.Listen("tcp", ":8080")
+	l, err := net.Listen("tcp", ":8080") // want `net.Listen opens a listening socket that a restart does not inherit yet`
 	if err != nil {
 		return err
 	}
 	m := cmux.New(l)
 	httpL := m.Match(cmux.HTTP1Fast())
 	go m.Serve()
-	return srv.Serve(httpL) // want `srv.Serve starts a server` `httpL is not restartable: the listener comes from cmux.Match, which has no operating-system socket`
+	return srv.Serve(httpL) // want `^srv.Serve is not restartable: it serves httpL, which comes from cmux.Match and has no operating-system socket to hand to a new process`
 }
 
 // chanListener is an in-process listener.
@@ -87,17 +87,52 @@ func (c *chanListener) Addr() net.Addr            { return nil }
 
 func inProcess() error {
 	l := &chanListener{conns: make(chan net.Conn)}
-	return srv.Serve(l) // want `srv.Serve starts a server` `l is not restartable: the listener comes from a chanListener literal, which has no operating-system socket`
+	return srv.Serve(l) // want `^srv.Serve is not restartable: it serves l, which comes from a chanListener literal and has no operating-system socket`
 }
 
-// notServed: a listener that reaches no Serve is not a site.
+// notServed: a listener that reaches no Serve in this function is a site
+// too: whoever serves it, a restart must hand its socket over.
 func notServed() (net.Listener, error) {
-	return net.Listen("tcp", ":9090")
+	return net.Listen("tcp", ":9090") // want `net.Listen opens a listening socket that a restart does not inherit yet`
+}
+
+// shortLived: a loopback listener on port 0 is not a service.
+func shortLived() error {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	l2, err := net.Listen("tcp", "localhost:0")
+	if err != nil {
+		return err
+	}
+	defer l2.Close()
+	return srv.Serve(l) // want `srv.Serve starts a server`
+}
+
+// fromHelper serves a listener that a helper of this package opens.
+func fromHelper(network string) error {
+	l, err := listenOn(network)
+	if err != nil {
+		return err
+	}
+	return srv.Serve(l) // want `srv.Serve starts a server`
+}
+
+// listenOn picks unix or tcp and returns the listener.
+func listenOn(network string) (l net.Listener, err error) {
+	if network == "unix" {
+		return net.Listen("unix", "/run/app.sock") // want `net.Listen opens the listener of srv.Serve`
+	}
+	if l, err = net.Listen("tcp", ":8081"); err != nil { // want `net.Listen opens the listener of srv.Serve`
+		return nil, err
+	}
+	return
 }
 
 func listenConfigExpression(ctx context.Context) error {
 	var lc net.ListenConfig
-	l, err := (*net.ListenConfig).Listen(&lc, ctx, "tcp", ":8080")
+	l, err := (*net.ListenConfig).Listen(&lc, ctx, "tcp", ":8080") // want `a method expression cannot be rewritten, and the socket it opens would not be handed over`
 	if err != nil {
 		return err
 	}
@@ -111,11 +146,11 @@ func ranged(ls []net.Listener) {
 }
 
 func listenTCP() error {
-	l, err := net.ListenTCP("tcp", nil)
+	l, err := net.ListenTCP("tcp", nil) // want `net.ListenTCP opens the listener of srv.Serve`
 	if err != nil {
 		return err
 	}
-	return srv.Serve(l) // want `srv.Serve starts a server` `l is not restartable: the listener served by srv.Serve comes from net.ListenTCP, which opens a socket a restart cannot inherit; open it with net.Listen\("tcp", addr\) instead`
+	return srv.Serve(l) // want `srv.Serve starts a server`
 }
 
 func tlsListen(cfg *tls.Config) error {

@@ -4,7 +4,6 @@ import (
 	"net"
 
 	"github.com/valyala/fasthttp"
-	"google.golang.org/grpc"
 
 	"notservers/http"
 )
@@ -20,8 +19,10 @@ func main() {
 	_ = s.ListenAndServe()
 	_ = http.ListenAndServe(":8080", nil)
 	_ = (&http.Server{}).ListenAndServe()
-	l, _ := net.Listen("tcp", ":9090")
-	_ = grpc.NewServer().Serve(l)
+}
+
+func serve(l net.Listener) {
+	var s server
 	_ = s.Serve(l)
 	_ = fasthttp.ListenAndServe(":8081", nil)
 	fs := &fasthttp.Server{}
