@@ -16,12 +16,12 @@ type checker struct {
 	info *types.Info
 	res  Result
 
-	shimDecls    map[*types.Func]target // shims declared in generated files
-	shimDeclObjs map[types.Object]bool  // every package-level object of those files
+	shimDecls    map[*types.Func]target  // shims declared in generated files
+	shimDeclObjs map[types.Object]bool   // every package-level object of those files
 	listenSites  map[*ast.CallExpr]*Site // nil for a short-lived listener
 	funcDecls    map[*types.Func]*ast.FuncDecl
 	following    map[*types.Func]bool // functions whose returned listeners are being followed
-	serverType   *types.Named // net/http.Server, if the package imports net/http
+	serverType   *types.Named         // net/http.Server, if the package imports net/http
 
 	timeouts    timeoutState
 	ifaceCalls  []*Site // calls through interfaces, kept if the package names http.Server
