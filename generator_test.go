@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/gotooltest"
@@ -195,8 +196,13 @@ func convertCase(t *testing.T, root, name string) {
 		t.Parallel()
 		dir := filepath.Join(root, name)
 		code, out := gen(dir, generator.Write, false)
-		if code != generator.ExitOK {
-			t.Fatalf("gracefulgen exit code %d:\n%s", code, out)
+		// A program with starts left behind says so, and exits 3.
+		want := generator.ExitOK
+		if strings.Contains(out, ": not converted: ") {
+			want = generator.ExitIncomplete
+		}
+		if code != want {
+			t.Fatalf("gracefulgen exit code %d, want %d:\n%s", code, want, out)
 		}
 		got := readTree(t, dir, "")
 		if out != "" {
@@ -209,7 +215,7 @@ func convertCase(t *testing.T, root, name string) {
 		}
 		compareTree(t, "output", got, readTree(t, wantDir, ""))
 
-		if code, out := gen(dir, generator.Check, false); code != generator.ExitOK {
+		if code, out := gen(dir, generator.Check, false); code != want {
 			t.Errorf("a second run would change files (exit %d):\n%s", code, out)
 		}
 	})

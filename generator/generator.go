@@ -28,6 +28,11 @@ const (
 	ExitOK      = 0 // nothing to do, or everything written
 	ExitChanges = 1 // -check or -diff: something would change
 	ExitError   = 2 // errors: nothing was written
+	// ExitIncomplete: everything that could be converted was (or, with
+	// -check and -diff, is), but server starts or listeners are left
+	// behind, each named with its position and reason: the program cannot
+	// restart with zero downtime yet.
+	ExitIncomplete = 3
 )
 
 // HandlesStop values of Options.HandlesStop.
@@ -94,6 +99,7 @@ type run struct {
 	notes   []string // shown whatever happens
 	errors  []string // positioned errors, shown before the summary error
 	modDirs []string // module directories that receive a zz_graceful.go
+	left    int      // server starts and listeners left behind, each named in notes
 }
 
 // compute works out every change of the run without writing anything.
@@ -153,6 +159,7 @@ func (r *run) plan(pkgs []*packages.Package, results map[*packages.Package]*anal
 			continue
 		}
 		r.notes = append(r.notes, plan.notes...)
+		r.left += plan.left
 		changes = append(changes, plan.changes...)
 		for _, c := range plan.changes {
 			if isGenFile(c.Path) && c.New != nil && pkg.Module != nil && !mods[pkg.Module.Dir] {
@@ -164,12 +171,47 @@ func (r *run) plan(pkgs []*packages.Package, results map[*packages.Package]*anal
 	if len(r.errors) > 0 {
 		return nil, fmt.Errorf("%d error(s); nothing was written", len(r.errors))
 	}
+	r.checkListenersFrom(pkgs, results)
 	sort.Slice(changes, func(i, j int) bool { return changes[i].Path < changes[j].Path })
 	return changes, nil
 }
 
-// finish writes, diffs or lists the changes and returns the exit code.
+// checkListenersFrom names the packages outside the run whose functions
+// return listeners that a package of the run serves: the sockets those
+// functions open are converted only when gracefulgen converts their
+// package too.
+func (r *run) checkListenersFrom(pkgs []*packages.Package, results map[*packages.Package]*analyzer.Result) {
+	inRun := map[string]bool{}
+	for _, pkg := range pkgs {
+		inRun[pkg.PkgPath] = true
+	}
+	for _, pkg := range pkgs {
+		res := results[pkg]
+		if res == nil {
+			continue
+		}
+		for _, from := range res.ListenersFrom {
+			if !inRun[from] {
+				r.notes = append(r.notes, fmt.Sprintf("%s: not converted: it serves listeners that functions of %s open, and this run does not convert that package; run gracefulgen on it too (e.g. gracefulgen ./... at the module root)", pkg.PkgPath, from))
+				r.left++
+			}
+		}
+	}
+}
+
+// finish writes, diffs or lists the changes and returns the exit code:
+// ExitIncomplete where it would be ExitOK but starts are left behind.
 func (r *run) finish(changes []change) int {
+	code := r.finishChanges(changes)
+	if code == ExitOK && r.left > 0 && !r.opts.Revert {
+		fmt.Fprintf(r.opts.Stderr, "gracefulgen: %d server start(s) or listener(s) left behind, listed above: the program cannot restart with zero downtime until they are changed as said\n", r.left)
+		return ExitIncomplete
+	}
+	return code
+}
+
+// finishChanges writes, diffs or lists the changes and returns the exit code.
+func (r *run) finishChanges(changes []change) int {
 	rel := r.planner.rel
 	switch r.opts.Mode {
 	case Check:

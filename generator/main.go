@@ -88,7 +88,9 @@ The module must require that runtime: go get ` + templates.RuntimePath + `
 A second run changes nothing; -revert puts the program back as it was. Sites
 that cannot be converted safely are listed with their position and the reason.
 
-Exit codes: 0 success, 1 -check/-diff found changes, 2 errors (nothing written).
+Exit codes: 0 success, 1 -check/-diff found changes, 2 errors (nothing written),
+3 server starts or listeners left behind (each listed with its reason; the
+rest was converted).
 
 Flags:
 `

@@ -31,6 +31,7 @@ type change struct {
 type pkgPlan struct {
 	changes []change
 	notes   []string
+	left    int // server starts and listeners left behind, each named in notes
 }
 
 // planner holds what every package plan of a run shares.
@@ -62,6 +63,7 @@ func (p *planner) planPackage(pkg *packages.Package, res *analyzer.Result) (*pkg
 	for _, s := range res.Sites {
 		if s.Status == analyzer.NotRewritable {
 			plan.notes = append(plan.notes, fmt.Sprintf("%s: not converted: %s", p.pos(pkg.Fset, s.Pos), s.Reason))
+			plan.left++
 		}
 	}
 

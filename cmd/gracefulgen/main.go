@@ -13,7 +13,8 @@
 // Run gracefulgen -h for the flags.
 //
 // Exit codes: 0 success (or nothing to change), 1 -check or -diff found
-// changes, 2 errors (nothing was written).
+// changes, 2 errors (nothing was written), 3 server starts or listeners
+// left behind (each named with its position and reason).
 package main
 
 import (
