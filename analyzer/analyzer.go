@@ -26,11 +26,14 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	c := newChecker(pass)
 	c.findShimDecls()
-	c.scan(pass.ResultOf[inspect.Analyzer].(*inspector.Inspector))
+	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	c.scan(in)
+	c.findStopRemovals(in)
 	c.nameShims()
 	c.buildEdits()
 	c.buildImportEdits()
 	c.reportSites()
 	c.reportTimeouts()
+	c.reportSignals()
 	return c.result(), nil
 }

@@ -26,6 +26,7 @@ type checker struct {
 	timeouts    timeoutState
 	ifaceCalls  []*Site // calls through interfaces, kept if the package names http.Server
 	namesServer bool    // the package refers to the type http.Server
+	stop        stopState
 
 	sources map[*token.File][]byte
 }
@@ -56,6 +57,9 @@ func newChecker(pass *analysis.Pass) *checker {
 func mayStartServers(pkg *types.Package) bool {
 	if pkg.Path() == RuntimePath || strings.HasPrefix(pkg.Path(), RuntimePath+"/") {
 		return false
+	}
+	if pkg.Name() == "main" {
+		return true // the deferred calls of main are part of the stop path
 	}
 	for _, imp := range pkg.Imports() {
 		switch path := imp.Path(); {

@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the .rewritten golden files of 
 var planPackages = []string{
 	"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "iface", "frameworks",
 	"notservers", "testfiles", "httptestpkg", "generated", "converted", "mixed", "collision", "imports",
-	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow", "protocols",
+	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow", "protocols", "reload", "stopremove",
 }
 
 var (
@@ -265,5 +265,48 @@ func TestPlanHandlesStop(t *testing.T) {
 		if res.HandlesStop != want {
 			t.Errorf("HandlesStop of %s = %v, want %v", pkg, res.HandlesStop, want)
 		}
+	}
+}
+
+func TestPlanSignals(t *testing.T) {
+	res, fset := plan(t, "reload")
+	var got []string
+	for _, u := range res.Signals {
+		p := fset.Position(u.Pos)
+		got = append(got, fmt.Sprintf("%d:%d %s %v all=%v spread=%v", p.Line, p.Column, u.Call, u.Signals, u.All, u.Spread))
+	}
+	want := []string{
+		"12:2 signal.Notify [SIGHUP SIGUSR1] all=false spread=false",
+		"21:2 signal.Notify [] all=true spread=false",
+		"26:2 signal.Notify [SIGUSR2] all=false spread=false",
+		"27:2 signal.Notify [] all=false spread=true",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("signal uses:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !res.Signals[0].Asks("SIGHUP") || res.Signals[0].Asks("SIGUSR2") || !res.Signals[1].Asks("SIGUSR2") || res.Signals[3].Asks("SIGHUP") {
+		t.Error("Asks does not follow the signals named")
+	}
+}
+
+func TestPlanStopRemovals(t *testing.T) {
+	res, fset := plan(t, "stopremove")
+	var got []string
+	for _, r := range res.StopRemovals {
+		p := fset.Position(r.Pos)
+		got = append(got, fmt.Sprintf("%d:%d %s", p.Line, p.Column, r.Call))
+	}
+	want := []string{
+		"15:8 os.RemoveAll",
+		"17:7 syscall.Unlink",
+		"33:2 os.Remove",
+		"41:2 os.Remove",
+		"53:2 os.Remove",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("stop removals:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(res.StopUses) != 3 {
+		t.Errorf("stop uses: %+v, want Notify, Shutdown and NotifyContext", res.StopUses)
 	}
 }

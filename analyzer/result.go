@@ -114,4 +114,14 @@ type Result struct {
 	// every signal, or a spread slice, which may hold them; or any use of
 	// (*http.Server).Shutdown), so the runtime must leave the stop to the app.
 	HandlesStop bool
+	// StopUses are the places that make HandlesStop true, in source order.
+	StopUses []StopUse
+
+	// Signals are the package's own calls of signal.Notify and
+	// signal.NotifyContext, in source order, whatever signals they ask for.
+	Signals []SignalUse
+
+	// StopRemovals are the calls in the app's stop path that remove a file
+	// or socket, in source order (see StopRemoval).
+	StopRemovals []StopRemoval
 }

@@ -53,10 +53,14 @@ type Options struct {
 	Verbose  bool
 	Get      bool // add the runtime requirement with go get when it is missing
 
-	// Config is baked into every zz_graceful.go. Its AppHandlesStop is
-	// decided by HandlesStop.
+	// Config is baked into the zz_graceful.go of every main package that
+	// serves (libraries get none). Its AppHandlesStop is decided per binary
+	// by HandlesStop.
 	Config      templates.Config
 	HandlesStop string // HandlesStopAuto (default), HandlesStopYes or HandlesStopNo
+	// SignalExplicit says the user chose Config.RestartSignal (-signal):
+	// only then is a signal the program handles itself taken over.
+	SignalExplicit bool
 
 	Stdout, Stderr io.Writer
 }
@@ -76,10 +80,15 @@ func Run(opts Options) int {
 	if abs, err := filepath.Abs(cwd); err == nil {
 		cwd = abs
 	}
-	r := &run{opts: opts, cwd: cwd, planner: &planner{config: opts.Config, cwd: cwd}}
+	r := &run{opts: opts, cwd: cwd, planner: &planner{cwd: cwd}, removals: map[string]bool{}}
 	changes, err := r.compute()
 	for _, n := range r.notes {
 		fmt.Fprintf(opts.Stderr, "gracefulgen: %s\n", n)
+	}
+	if opts.Mode != Check && err == nil {
+		for _, n := range r.info {
+			fmt.Fprintf(opts.Stderr, "gracefulgen: %s\n", n)
+		}
 	}
 	if err != nil {
 		for _, e := range r.errors {
@@ -93,13 +102,15 @@ func Run(opts Options) int {
 
 // run is the state of one run.
 type run struct {
-	opts    Options
-	cwd     string
-	planner *planner
-	notes   []string // shown whatever happens
-	errors  []string // positioned errors, shown before the summary error
-	modDirs []string // module directories that receive a zz_graceful.go
-	left    int      // server starts and listeners left behind, each named in notes
+	opts     Options
+	cwd      string
+	planner  *planner
+	notes    []string        // shown whatever happens
+	info     []string        // what was decided per binary: shown unless -check
+	removals map[string]bool // file removals in stop code already reported, by position
+	errors   []string        // positioned errors, shown before the summary error
+	modDirs  []string        // module directories that receive a zz_graceful.go
+	left     int             // server starts and listeners left behind, each named in notes
 }
 
 // compute works out every change of the run without writing anything.
@@ -129,22 +140,16 @@ func (r *run) compute() ([]change, error) {
 	return r.plan(pkgs, results)
 }
 
-// plan plans every package, given the analyzer's results.
+// plan plans every package, given the analyzer's results: the shims of
+// each package, and the configuration of each binary in its main package.
 func (r *run) plan(pkgs []*packages.Package, results map[*packages.Package]*analyzer.Result) ([]change, error) {
-	config := r.opts.Config
-	switch r.opts.HandlesStop {
-	case HandlesStopYes:
-		config.AppHandlesStop = true
-	case HandlesStopNo:
-		config.AppHandlesStop = false
-	default:
-		// Signal handling often sits in main while the server sits in
-		// another package: one package that handles the stop is enough.
-		for _, res := range results {
-			config.AppHandlesStop = config.AppHandlesStop || res.HandlesStop
-		}
+	bins, orphans, err := r.decideBinaries(pkgs, results)
+	if err != nil {
+		return nil, err
 	}
-	r.planner.config = config
+	for _, pkg := range orphans {
+		r.notes = append(r.notes, fmt.Sprintf("%s is a library: the runtime settings (-signal, -drain, stop handling) go into the zz_graceful.go of the main packages that serve through it, and none is in this run; run gracefulgen on them too (e.g. ./...), else the runtime starts with its defaults", pkg.PkgPath))
+	}
 
 	var changes []change
 	mods := map[string]bool{}
@@ -153,7 +158,11 @@ func (r *run) plan(pkgs []*packages.Package, results map[*packages.Package]*anal
 		if res == nil {
 			continue
 		}
-		plan, err := r.planner.planPackage(pkg, res)
+		var cfg *templates.Config
+		if b := bins[pkg]; b != nil {
+			cfg = &b.config
+		}
+		plan, err := r.planner.planPackage(pkg, res, cfg)
 		if err != nil {
 			r.errors = append(r.errors, err.Error())
 			continue

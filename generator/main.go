@@ -46,7 +46,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.Config.PIDFile, "pid-file", "", "file the runtime keeps naming the serving process (written atomically); empty: none")
 	fs.DurationVar(&opts.Config.StopDelay, "stop-delay", 0, "on SIGTERM/SIGINT, keep accepting this long before draining, so a load balancer stops sending first (Kubernetes)")
 	fs.BoolVar(&opts.Config.Supervise, "supervise", false, "always run under a small supervisor parent that keeps the sockets (automatic when the program is PID 1)")
-	fs.StringVar(&opts.HandlesStop, "handles-stop", HandlesStopAuto, "whether the program runs its own SIGTERM/SIGINT shutdown: auto (detected in the packages of the run), yes or no")
+	fs.StringVar(&opts.HandlesStop, "handles-stop", HandlesStopAuto, "whether the program runs its own SIGTERM/SIGINT shutdown: auto (detected per binary, in the packages it links), yes or no")
+	fs.BoolVar(&opts.Config.AppStopAfterHandover, "app-stop-after-handover", false, "after a restart, let the old process run the program's own stop code once it has drained (default: it exits 0 without, so stop code that removes files cannot harm the new process)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
@@ -57,6 +58,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		return ExitError
 	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "signal" {
+			opts.SignalExplicit = true
+		}
+	})
 	if *diff && *chk {
 		fmt.Fprintln(stderr, "gracefulgen: -diff and -check cannot be used together")
 		return ExitError

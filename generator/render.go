@@ -8,10 +8,11 @@ import (
 	"github.com/gracefulgen/gracefulgen/templates"
 )
 
-// render builds the zz_graceful.go of pkg: the runtime configuration, one
+// render builds the zz_graceful.go of pkg: the runtime configuration (main
+// packages that serve only: config nil leaves it out), one
 // shim per name (sorted), each naming the sites it serves, and the revert
 // record.
-func render(pkg *packages.Package, config templates.Config, shims map[string]templates.Shim, serves map[string][]string, rec *record) ([]byte, error) {
+func render(pkg *packages.Package, config *templates.Config, shims map[string]templates.Shim, serves map[string][]string, rec *record) ([]byte, error) {
 	names := make([]string, 0, len(shims))
 	for n := range shims {
 		names = append(names, n)
@@ -23,14 +24,17 @@ func render(pkg *packages.Package, config templates.Config, shims map[string]tem
 		s.Serves = serves[n]
 		list = append(list, s)
 	}
-	return templates.Render(templates.File{
+	f := templates.File{
 		PkgPath: pkg.PkgPath,
 		PkgName: pkg.Name,
 		Taken:   takenIn(pkg),
-		Config:  config,
 		Shims:   list,
 		Record:  rec.lines(),
-	})
+	}
+	if config != nil {
+		f.Configure, f.Config = true, *config
+	}
+	return templates.Render(f)
 }
 
 // takenIn reports the names declared in the package scope by files other

@@ -2,14 +2,15 @@ package templates
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dave/jennifer/jen"
 )
 
-// Config holds the runtime settings baked into the init function of
-// zz_graceful.go. Each field becomes the field of graceful.Config of the
-// same name.
+// Config holds the runtime settings baked into the init function of the
+// zz_graceful.go of a main package (File.Configure). Each field becomes the
+// field of graceful.Config of the same name.
 type Config struct {
 	RestartSignal     string // a constant of package syscall, e.g. "SIGHUP"
 	DrainTimeout      time.Duration
@@ -17,6 +18,11 @@ type Config struct {
 	ReadHeaderTimeout time.Duration
 	IdleTimeout       time.Duration
 	AppHandlesStop    bool
+
+	// AppStopAfterHandover lets the app's own stop code run in an old
+	// process after a restart, once everything drained. Written only when
+	// set: the default (false) is the runtime's.
+	AppStopAfterHandover bool
 
 	// Deployment settings, written only when set, so that the files of
 	// programs that do not use them stay as they were.
@@ -54,12 +60,18 @@ func configure(c Config) *jen.Statement {
 	if c.Supervise {
 		fields = append(fields, jen.Id("Supervise").Op(":").Lit(true))
 	}
-	literal := jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}
-	comment := "init configures the restart runtime before main runs, so that a restart signal arriving early is handled."
-	if c.AppHandlesStop {
-		comment += " The program handles SIGTERM/SIGINT itself, so the runtime leaves the stop to it."
+	if c.AppStopAfterHandover {
+		fields = append(fields, jen.Id("AppStopAfterHandover").Op(":").Lit(true))
 	}
-	return jen.Comment(comment).Line().
+	literal := jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}
+	comment := "init turns the restart runtime on for this program before main runs, so that a restart signal arriving during start-up is held until it serves."
+	if c.AppHandlesStop {
+		comment += " The program handles SIGTERM/SIGINT itself, so a real stop is left to it."
+	}
+	if c.AppStopAfterHandover {
+		comment += " After a restart, the old process runs the program's stop code once it has drained."
+	}
+	return comments(comment).
 		Func().Id("init").Params().Block(
 		jen.Qual(RuntimePath, "Configure").Call(
 			jen.Qual(RuntimePath, "Config").Custom(literal, fields...),
@@ -96,4 +108,25 @@ func ValidSignal(name string) error {
 		}
 	}
 	return fmt.Errorf("unknown restart signal %q: use one of %v", name, Signals)
+}
+
+// comments renders text as line comments wrapped at about 76 columns, each
+// followed by a new line.
+func comments(text string) *jen.Statement {
+	st := jen.Null()
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(w) > 76 {
+			st.Comment(line).Line()
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	if line != "" {
+		st.Comment(line).Line()
+	}
+	return st
 }

@@ -34,8 +34,13 @@ type File struct {
 	// package-scope declaration. Nil means nothing is taken.
 	Taken func(name string) bool
 
-	Config Config
-	Shims  []Shim
+	// Configure writes the init function that configures the runtime and
+	// turns it on (graceful.Configure with Config). Only the file of a main
+	// package has it: a library's generated code never turns the runtime on,
+	// so a binary that links it but never serves behaves as unconverted.
+	Configure bool
+	Config    Config
+	Shims     []Shim
 
 	// Record holds the lines of the revert record, each without its leading
 	// "//". They are appended to the file as line comments, after the code.
@@ -55,13 +60,17 @@ func Render(f File) ([]byte, error) {
 		}
 	}
 
-	jf.Add(configure(f.Config))
-	for _, s := range f.Shims {
+	if f.Configure {
+		jf.Add(configure(f.Config))
+	}
+	for i, s := range f.Shims {
 		code, err := shim(s)
 		if err != nil {
 			return nil, err
 		}
-		jf.Line()
+		if f.Configure || i > 0 {
+			jf.Line()
+		}
 		jf.Add(code)
 	}
 	if len(f.Record) > 0 {

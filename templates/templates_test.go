@@ -46,17 +46,26 @@ func formOf(name string) *analyzer.Form {
 
 func TestRenderMatchesGolden(t *testing.T) {
 	cases := map[string]File{
-		"all_shims": {PkgPath: "example.com/app", PkgName: "main", Config: defaults, Shims: allShims,
+		"all_shims": {PkgPath: "example.com/app", PkgName: "main", Configure: true, Config: defaults, Shims: allShims,
 			Record: []string{"gracefulgen:revert v1", "gracefulgen:file \"main.go\""}},
-		"deployment": {PkgPath: "example.com/app", PkgName: "main", Shims: allShims[:1],
+		"deployment": {PkgPath: "example.com/app", PkgName: "main", Configure: true, Shims: allShims[:1],
 			Config: Config{RestartSignal: "SIGHUP", DrainTimeout: 30 * time.Second, StartTimeout: time.Minute,
 				PIDFile: "/run/app.pid", StopDelay: 5 * time.Second, Supervise: true}},
-		"handles_stop": {PkgPath: "example.com/app/server", PkgName: "server",
+		"handles_stop": {PkgPath: "example.com/app/cmd/app", PkgName: "main", Configure: true,
 			Config: Config{RestartSignal: "SIGUSR2", DrainTimeout: 5 * time.Second, StartTimeout: 90 * time.Second, AppHandlesStop: true},
 			Shims:  allShims[1:2]},
+		"stop_after_handover": {PkgPath: "example.com/app", PkgName: "main", Configure: true,
+			Config: Config{RestartSignal: "SIGHUP", DrainTimeout: 30 * time.Second, StartTimeout: time.Minute, AppHandlesStop: true, AppStopAfterHandover: true},
+			Shims:  allShims[1:2]},
+		// A library: shims only; the settings belong to the binaries.
+		"library": {PkgPath: "example.com/app/server", PkgName: "server", Config: defaults, Shims: allShims[1:3]},
+		// A main package that starts no server itself but links a
+		// converted library: only the init.
+		"configure_only": {PkgPath: "example.com/app/cmd/app", PkgName: "main", Configure: true, Config: defaults,
+			Record: []string{"gracefulgen:revert v1"}},
 		// The package declares http, net, time and graceful itself: the
 		// generated file must import them under other names.
-		"taken_names": {PkgPath: "example.com/app", PkgName: "main", Config: defaults, Shims: allShims[:2],
+		"taken_names": {PkgPath: "example.com/app", PkgName: "main", Configure: true, Config: defaults, Shims: allShims[:2],
 			Taken: func(name string) bool {
 				return name == "http" || name == "net" || name == "time" || name == "graceful" || name == "graceful2"
 			}},

@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// init configures the restart runtime before main runs, so that a restart signal arriving early is handled.
+// init turns the restart runtime on for this program before main runs, so that
+// a restart signal arriving during start-up is held until it serves.
 func init() {
 	graceful.Configure(graceful.Config{
 		RestartSignal:     syscall.SIGHUP,

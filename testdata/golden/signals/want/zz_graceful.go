@@ -9,7 +9,9 @@ import (
 	"time"
 )
 
-// init configures the restart runtime before main runs, so that a restart signal arriving early is handled. The program handles SIGTERM/SIGINT itself, so the runtime leaves the stop to it.
+// init turns the restart runtime on for this program before main runs, so that
+// a restart signal arriving during start-up is held until it serves. The
+// program handles SIGTERM/SIGINT itself, so a real stop is left to it.
 func init() {
 	graceful.Configure(graceful.Config{
 		RestartSignal:     syscall.SIGHUP,

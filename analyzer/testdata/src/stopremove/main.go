@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const sock = "/tmp/app.sock"
+
+func main() {
+	defer os.RemoveAll("/tmp/app.d")
+	defer func() {
+		_ = syscall.Unlink("/tmp/app.pid")
+	}()
+	defer closeAll()
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM)
+	os.Remove(sock)                  // before the receive: a stale socket, not stop code
+	l, _ := net.Listen("unix", sock) // want `opens the listener`
+	srv := &http.Server{ReadHeaderTimeout: 1}
+	go srv.Serve(l) // want `starts a server`
+	<-stop
+	cleanup()
+	srv.Shutdown(context.Background())
+}
+
+func cleanup() {
+	os.Remove("/tmp/app.lock")
+}
+
+func closeAll() {
+	helper()
+}
+
+func helper() {
+	os.Remove("/tmp/helper")
+}
+
+func notStop() {
+	os.Remove("/tmp/other")
+}
+
+func viaContext() {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer cancel()
+	os.Remove("/tmp/before")
+	<-ctx.Done()
+	os.Remove("/tmp/after")
+}

@@ -1,0 +1,379 @@
+package generator
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/gracefulgen/gracefulgen/analyzer"
+	"github.com/gracefulgen/gracefulgen/templates"
+)
+
+// binary is one program of the run: a main package that serves, with
+// everything gracefulgen decides for it. Its zz_graceful.go holds the init
+// that configures the runtime; no other file does.
+type binary struct {
+	pkg    *packages.Package
+	linked []*packages.Package // the packages of the run it links, itself first
+	config templates.Config
+}
+
+// decideBinaries returns, for each main package of the run that serves (it
+// starts a server itself, or reaches one that a package it links starts),
+// the configuration of its binary. Every decision (stop handling, restart
+// signal) is made from the packages that binary links, never from the
+// whole run. It also returns the libraries with server starts that no such
+// binary links. Conflicts (a restart signal the program handles) are added
+// to r.errors.
+func (r *run) decideBinaries(pkgs []*packages.Package, results map[*packages.Package]*analyzer.Result) (map[*packages.Package]*binary, []*packages.Package, error) {
+	converted := map[string]bool{} // packages with shims, by path
+	byPath := map[string]*packages.Package{}
+	var mains []*packages.Package
+	for _, pkg := range pkgs {
+		byPath[pkg.PkgPath] = pkg
+		res := results[pkg]
+		if res == nil {
+			continue
+		}
+		if len(res.Shims) > 0 {
+			converted[pkg.PkgPath] = true
+		}
+		if pkg.Name == "main" {
+			mains = append(mains, pkg)
+		}
+	}
+	bins := map[*packages.Package]*binary{}
+	if len(converted) == 0 {
+		return bins, nil, nil
+	}
+	deps, err := r.depGraph(mains)
+	if err != nil {
+		return nil, nil, err
+	}
+	graph := newRefGraph(pkgs, results)
+	linkedBy := map[string]bool{}
+	for _, m := range mains {
+		closure := deps.closure(m.PkgPath)
+		b := &binary{pkg: m, linked: []*packages.Package{m}}
+		unknown := false // a package between main and a converted one was not loaded
+		for _, path := range closure {
+			if p, ok := byPath[path]; ok && results[p] != nil {
+				b.linked = append(b.linked, p)
+			} else if deps.reaches(path, converted) {
+				unknown = true
+			}
+		}
+		if !converted[m.PkgPath] && !unknown && !graph.serves(b.linked) {
+			continue // a CLI, a batch job: it never starts a server
+		}
+		if !converted[m.PkgPath] && !anyConverted(b.linked, converted) {
+			continue
+		}
+		for _, p := range b.linked {
+			linkedBy[p.PkgPath] = true
+		}
+		b.config = r.binaryConfig(b, results)
+		bins[m] = b
+	}
+	var orphans []*packages.Package
+	for _, pkg := range pkgs {
+		if converted[pkg.PkgPath] && pkg.Name != "main" && !linkedBy[pkg.PkgPath] {
+			orphans = append(orphans, pkg)
+		}
+	}
+	return bins, orphans, nil
+}
+
+func anyConverted(pkgs []*packages.Package, converted map[string]bool) bool {
+	for _, p := range pkgs {
+		if converted[p.PkgPath] {
+			return true
+		}
+	}
+	return false
+}
+
+// binaryConfig decides the configuration of one binary and says why, in
+// one line per binary (r.info), with a line for each file removal in its
+// stop code.
+func (r *run) binaryConfig(b *binary, results map[*packages.Package]*analyzer.Result) templates.Config {
+	cfg := r.opts.Config
+	pos := func(pkg *packages.Package, p token.Pos) string { return r.planner.pos(pkg.Fset, p) }
+
+	// Stop handling.
+	var stopWhy string
+	switch r.opts.HandlesStop {
+	case HandlesStopYes:
+		cfg.AppHandlesStop, stopWhy = true, "-handles-stop yes"
+	case HandlesStopNo:
+		cfg.AppHandlesStop, stopWhy = false, "-handles-stop no"
+	default:
+		cfg.AppHandlesStop = false
+		for _, p := range b.linked {
+			res := results[p]
+			if res.HandlesStop {
+				cfg.AppHandlesStop = true
+				if len(res.StopUses) > 0 {
+					u := res.StopUses[0]
+					stopWhy = pos(p, u.Pos) + ": " + u.What
+				}
+				break
+			}
+		}
+	}
+
+	// The restart signal: never one the program handles, unless chosen.
+	sig := cfg.RestartSignal
+	for _, p := range b.linked {
+		for _, u := range results[p].Signals {
+			switch {
+			case u.Asks(sig) && r.opts.SignalExplicit:
+				r.notes = append(r.notes, fmt.Sprintf("%s: %s: restarts take it over (-signal %s)", pos(p, u.Pos), u.Describe(sig), sig))
+			case u.Asks(sig):
+				r.errors = append(r.errors, fmt.Sprintf("%s: %s, the restart signal: converted, %s would restart on every %s instead of handling it; run gracefulgen -signal %s (a signal it does not use), or -signal %s to give %s to restarts",
+					pos(p, u.Pos), u.Describe(sig), b.pkg.PkgPath, sig, otherSignal(sig), sig, sig))
+			case u.Spread && !r.opts.SignalExplicit:
+				r.notes = append(r.notes, fmt.Sprintf("%s: %s with a slice of signals: if it holds %s, choose another restart signal with -signal", pos(p, u.Pos), u.Call, sig))
+			}
+		}
+	}
+
+	// One line per binary: what was chosen for its stop, and why.
+	var line strings.Builder
+	fmt.Fprintf(&line, "%s: %s restarts it; ", b.pkg.PkgPath, sig)
+	if cfg.AppHandlesStop {
+		fmt.Fprintf(&line, "SIGTERM/SIGINT are the program's (%s): the runtime drains once it calls Shutdown; ", stopWhy)
+		if cfg.AppStopAfterHandover {
+			line.WriteString("after a restart the old process drains, then runs the program's stop code (-app-stop-after-handover)")
+		} else {
+			line.WriteString("after a restart the old process drains and exits 0 without running the program's stop code, so it cannot harm the new one (default; -app-stop-after-handover runs it after the drain)")
+		}
+	} else {
+		why := "no stop handling found in the packages it links"
+		if stopWhy != "" {
+			why = stopWhy
+		}
+		fmt.Fprintf(&line, "on SIGTERM/SIGINT and after a restart the runtime drains and exits 0 (%s)", why)
+		if cfg.AppStopAfterHandover {
+			line.WriteString("; -app-stop-after-handover has no effect on a program without stop code")
+		}
+	}
+	r.info = append(r.info, line.String())
+
+	for _, p := range b.linked {
+		for _, rm := range results[p].StopRemovals {
+			where := pos(p, rm.Pos)
+			if r.removals[where] {
+				continue
+			}
+			r.removals[where] = true
+			if cfg.AppStopAfterHandover {
+				r.info = append(r.info, fmt.Sprintf("%s: warning: %s in the stop code of %s runs in the old process after every restart (-app-stop-after-handover): make sure it removes nothing the new process uses", where, rm.Call, b.pkg.PkgPath))
+			} else {
+				r.info = append(r.info, fmt.Sprintf("%s: %s in the stop code of %s: it does not run in an old process after a restart (the default), so it cannot remove what the new process uses; -app-stop-after-handover would run it there", where, rm.Call, b.pkg.PkgPath))
+			}
+		}
+	}
+	return cfg
+}
+
+// otherSignal suggests a restart signal other than sig.
+func otherSignal(sig string) string {
+	if sig == "SIGUSR2" {
+		return "SIGUSR1"
+	}
+	return "SIGUSR2"
+}
+
+// depGraph is the import graph of the main packages of a run, by path.
+type depGraph map[string][]string
+
+// depGraph lists the dependencies of the main packages (go list -deps).
+func (r *run) depGraph(mains []*packages.Package) (depGraph, error) {
+	g := depGraph{}
+	if len(mains) == 0 {
+		return g, nil
+	}
+	paths := make([]string, len(mains))
+	for i, m := range mains {
+		paths[i] = m.PkgPath
+	}
+	l := &loader{opts: r.opts, cwd: r.cwd}
+	light, err := packages.Load(l.config(packages.NeedName|packages.NeedImports|packages.NeedDeps, nil), paths...)
+	if err != nil {
+		return nil, fmt.Errorf("list the dependencies of %s: %w", strings.Join(paths, " "), err)
+	}
+	packages.Visit(light, nil, func(p *packages.Package) {
+		for imp := range p.Imports {
+			g[p.PkgPath] = append(g[p.PkgPath], p.Imports[imp].PkgPath)
+		}
+		sort.Strings(g[p.PkgPath])
+	})
+	return g, nil
+}
+
+// closure returns every package path reaches through its imports, itself
+// left out, sorted.
+func (g depGraph) closure(path string) []string {
+	seen := map[string]bool{path: true}
+	var out []string
+	stack := []string{path}
+	for len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, imp := range g[p] {
+			if !seen[imp] {
+				seen[imp] = true
+				out = append(out, imp)
+				stack = append(stack, imp)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// reaches reports whether path imports, directly or not, one of targets.
+func (g depGraph) reaches(path string, targets map[string]bool) bool {
+	for _, p := range g.closure(path) {
+		if targets[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// refGraph is a conservative reachability graph over the functions of the
+// packages of a run, used to tell a binary that serves from one that only
+// links a converted package (a CLI using a library's helpers). Nodes are
+// keyed by name so that a function seen from source in its own package and
+// from export data in another is one node: funcs and methods by FullName,
+// a named type as "type:" + path (reaching it reaches all its methods), an
+// interface method as "imethod:" + name (reaching it reaches every method
+// of that name), and each package's initialisation as "init:" + path.
+type refGraph struct {
+	edges   map[string][]string
+	serving map[string]bool // the functions that hold a server start
+}
+
+func newRefGraph(pkgs []*packages.Package, results map[*packages.Package]*analyzer.Result) *refGraph {
+	g := &refGraph{edges: map[string][]string{}, serving: map[string]bool{}}
+	for _, pkg := range pkgs {
+		if pkg.TypesInfo == nil {
+			continue
+		}
+		var sites []token.Pos
+		if res := results[pkg]; res != nil {
+			for _, s := range res.Sites {
+				if s.Status != analyzer.NotRewritable {
+					sites = append(sites, s.Pos)
+				}
+			}
+		}
+		for _, f := range pkg.Syntax {
+			for _, d := range f.Decls {
+				from := "init:" + pkg.PkgPath
+				if fd, ok := d.(*ast.FuncDecl); ok {
+					from = g.funcDecl(pkg, fd)
+				}
+				for _, p := range sites {
+					if d.Pos() <= p && p < d.End() {
+						g.serving[from] = true
+					}
+				}
+				g.refs(pkg.TypesInfo, d, from)
+			}
+		}
+	}
+	return g
+}
+
+// funcDecl returns the node of a declared function, linking its receiver
+// type and its name (for calls through interfaces) to it.
+func (g *refGraph) funcDecl(pkg *packages.Package, fd *ast.FuncDecl) string {
+	fn, ok := pkg.TypesInfo.Defs[fd.Name].(*types.Func)
+	if !ok {
+		return "init:" + pkg.PkgPath
+	}
+	if fd.Recv == nil && fd.Name.Name == "init" {
+		return "init:" + pkg.PkgPath
+	}
+	key := fn.FullName()
+	if recv := fn.Signature().Recv(); recv != nil {
+		if tk := typeKey(recv.Type()); tk != "" {
+			g.edges[tk] = append(g.edges[tk], key)
+		}
+		g.edges["imethod:"+fn.Name()] = append(g.edges["imethod:"+fn.Name()], key)
+	}
+	return key
+}
+
+// refs adds an edge from node from to everything n refers to.
+func (g *refGraph) refs(info *types.Info, n ast.Node, from string) {
+	ast.Inspect(n, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		switch obj := info.Uses[id].(type) {
+		case *types.Func:
+			obj = obj.Origin()
+			if recv := obj.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
+				g.edges[from] = append(g.edges[from], "imethod:"+obj.Name())
+			} else {
+				g.edges[from] = append(g.edges[from], obj.FullName())
+			}
+		case *types.TypeName:
+			if tk := typeKey(obj.Type()); tk != "" {
+				g.edges[from] = append(g.edges[from], tk)
+			}
+		}
+		return true
+	})
+}
+
+// typeKey is the node of a named type (or a pointer to one).
+func typeKey(t types.Type) string {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return ""
+	}
+	return "type:" + n.Obj().Pkg().Path() + "." + n.Obj().Name()
+}
+
+// serves reports whether a binary made of pkgs (its main package first)
+// reaches a function that starts a server, from main and the
+// initialisation of every package it links.
+func (g *refGraph) serves(pkgs []*packages.Package) bool {
+	var stack []string
+	seen := map[string]bool{}
+	push := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			stack = append(stack, k)
+		}
+	}
+	push(pkgs[0].PkgPath + ".main")
+	for _, p := range pkgs {
+		push("init:" + p.PkgPath)
+	}
+	for len(stack) > 0 {
+		k := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if g.serving[k] {
+			return true
+		}
+		for _, next := range g.edges[k] {
+			push(next)
+		}
+	}
+	return false
+}

@@ -1,0 +1,11 @@
+// Command plain serves with the http.ListenAndServe family and no stop code
+// of its own: the runtime drains and exits 0 on SIGTERM.
+package main
+
+import (
+	"log"
+)
+
+func main() {
+	log.Fatal(gracefulListenAndServe(":8080", nil))
+}
