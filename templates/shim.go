@@ -15,7 +15,7 @@ type Shim struct {
 	Op           analyzer.Op
 	ListenConfig bool // receiver is *net.ListenConfig (Kind method, Op Listen)
 
-	// Serves names the sites the shim serves, e.g. "main.go:12:13 (http.ListenAndServe)".
+	// Serves names the sites the shim serves, e.g. "http.ListenAndServe in func main (main.go)".
 	Serves []string
 }
 

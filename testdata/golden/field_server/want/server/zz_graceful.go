@@ -21,7 +21,7 @@ func init() {
 	})
 }
 
-// gracefulServerListenAndServe makes server.go:21:9 (a.srv.ListenAndServe) restartable.
+// gracefulServerListenAndServe makes a.srv.ListenAndServe in func (*App).Run (server.go) restartable.
 func gracefulServerListenAndServe(srv *http.Server) error {
 	return graceful.ServerListenAndServe(srv)
 }
