@@ -290,6 +290,11 @@ func buildFilePlan(base string, src, cand []byte, sites []*analyzer.Site, origin
 					}
 					if oc.Form == c.Form && oc.Final == text(o.span(c.Form)) {
 						c.Original = oc.Original
+					} else if oc.Form == c.Form && oc.Original != "" {
+						// Edited since (new arguments): the original is
+						// the edited call under its recorded callee, so
+						// the record is not lost.
+						c.Original = editedOriginal(o, oc, shims, cand, ntf, nf)
 					}
 					old = old[j+1:]
 					break
@@ -303,8 +308,7 @@ func buildFilePlan(base string, src, cand []byte, sites []*analyzer.Site, origin
 		}
 		fp.calls = append(fp.calls, c)
 		verify = append(verify, v)
-		pos := fset.Position(o.ident.Pos())
-		fp.serves[s.Shim] = append(fp.serves[s.Shim], servesText(base, pos, c))
+		fp.serves[s.Shim] = append(fp.serves[s.Shim], servesText(base, enclosingFunc(nf, o.ident.Pos()), c))
 	}
 
 	before := regionText(src, f, tf)
@@ -382,13 +386,15 @@ func calleeName(e ast.Expr) string {
 }
 
 // servesText describes a site for the doc comment of its shim:
-// "main.go:12:13 (http.ListenAndServe)".
-func servesText(base string, pos token.Position, c callRecord) string {
-	s := fmt.Sprintf("%s:%d:%d", base, pos.Line, pos.Column)
-	if callee := originalCallee(c); callee != "" {
-		s += " (" + callee + ")"
+// "http.ListenAndServe in func main (main.go)". Sites are named by file and
+// function, never by line and column, so that zz_graceful.go does not
+// change when unrelated lines of the file do (and -check stays quiet).
+func servesText(base, fn string, c callRecord) string {
+	callee := originalCallee(c)
+	if callee == "" {
+		callee = "a call"
 	}
-	return s
+	return callee + " in " + fn + " (" + base + ")"
 }
 
 // originalCallee is the callee text of a record's original: the function
@@ -421,7 +427,7 @@ func servesIn(base string, src []byte, names map[string]bool, calls []callRecord
 		if i < len(calls) && calls[i].Shim == o.shim {
 			c = calls[i]
 		}
-		out[o.shim] = append(out[o.shim], servesText(base, fset.Position(o.ident.Pos()), c))
+		out[o.shim] = append(out[o.shim], servesText(base, enclosingFunc(f, o.ident.Pos()), c))
 	}
 	return out
 }
@@ -448,4 +454,58 @@ func importEnd(f *ast.File, tf *token.File) int {
 		}
 	}
 	return end
+}
+
+// enclosingFunc names the top-level declaration that holds pos: "func
+// main", "func (*T).Start", or "package-level var" for an initializer.
+func enclosingFunc(f *ast.File, pos token.Pos) string {
+	for _, d := range f.Decls {
+		if pos < d.Pos() || pos >= d.End() {
+			continue
+		}
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok {
+			return "package-level declaration"
+		}
+		if fd.Recv == nil || len(fd.Recv.List) == 0 {
+			return "func " + fd.Name.Name
+		}
+		return "func (" + recvType(fd.Recv.List[0].Type) + ")." + fd.Name.Name
+	}
+	return "package level"
+}
+
+// recvType is the text of a receiver type without type parameters: "*T", "T".
+func recvType(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.StarExpr:
+		return "*" + recvType(e.X)
+	case *ast.ParenExpr:
+		return recvType(e.X)
+	case *ast.IndexExpr:
+		return recvType(e.X)
+	case *ast.IndexListExpr:
+		return recvType(e.X)
+	case *ast.Ident:
+		return e.Name
+	}
+	return "?"
+}
+
+// editedOriginal is what a converted call edited since its record was made
+// reverts to: its current text with the shim replaced by the recorded
+// callee (structural revert, confined to the call's span). It returns ""
+// when that cannot be worked out, which leaves the record without an
+// original as before.
+func editedOriginal(o occurrence, oc callRecord, shims map[string]templates.Shim, src []byte, tf *token.File, f *ast.File) string {
+	e, err := structural(o, oc, shims, src, tf, newImportAdder(f, tf, src))
+	if err != nil {
+		return ""
+	}
+	n := o.span(oc.Form)
+	start, end := tf.Offset(n.Pos()), tf.Offset(n.End())
+	if e.start < start || e.end > end || e.start > e.end {
+		return ""
+	}
+	return string(src[start:e.start]) + e.text + string(src[e.end:end])
 }

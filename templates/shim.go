@@ -13,7 +13,7 @@ type Shim struct {
 	Name string
 	Form *analyzer.Form // the start form whose sites the shim serves
 
-	// Serves names the sites the shim serves, e.g. "main.go:12:13 (http.ListenAndServe)".
+	// Serves names the sites the shim serves, e.g. "http.ListenAndServe in func main (main.go)".
 	Serves []string
 }
 

@@ -22,7 +22,7 @@ func init() {
 	})
 }
 
-// gracefulListenAndServe makes main.go:10:12 (nethttp.ListenAndServe) restartable.
+// gracefulListenAndServe makes nethttp.ListenAndServe in func main (main.go) restartable.
 func gracefulListenAndServe(addr string, handler http.Handler) error {
 	return graceful.ListenAndServe(addr, handler)
 }

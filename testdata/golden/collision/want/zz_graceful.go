@@ -22,7 +22,7 @@ func init() {
 	})
 }
 
-// gracefulListenAndServe2 makes main.go:13:12 (http.ListenAndServe) restartable.
+// gracefulListenAndServe2 makes http.ListenAndServe in func main (main.go) restartable.
 func gracefulListenAndServe2(addr string, handler http.Handler) error {
 	return graceful.ListenAndServe(addr, handler)
 }

@@ -22,12 +22,12 @@ func init() {
 	})
 }
 
-// gracefulListenAndServe makes main.go:11:11 (http.ListenAndServe) restartable.
+// gracefulListenAndServe makes http.ListenAndServe in func main (main.go) restartable.
 func gracefulListenAndServe(addr string, handler http.Handler) error {
 	return graceful.ListenAndServe(addr, handler)
 }
 
-// gracefulListenAndServeTLS makes main.go:13:13 (http.ListenAndServeTLS) restartable.
+// gracefulListenAndServeTLS makes http.ListenAndServeTLS in func main (main.go) restartable.
 func gracefulListenAndServeTLS(addr string, certFile string, keyFile string, handler http.Handler) error {
 	return graceful.ListenAndServeTLS(addr, certFile, keyFile, handler)
 }

@@ -23,12 +23,12 @@ func init() {
 	})
 }
 
-// gracefulListen makes main.go:10:13 (net.Listen) restartable.
+// gracefulListen makes net.Listen in func main (main.go) restartable.
 func gracefulListen(network string, address string) (net.Listener, error) {
 	return graceful.Listen(network, address)
 }
 
-// gracefulServerServe makes main.go:15:12 (srv.Serve) restartable.
+// gracefulServerServe makes srv.Serve in func main (main.go) restartable.
 func gracefulServerServe(srv *http.Server, l net.Listener) error {
 	return graceful.ServerServe(srv, l)
 }

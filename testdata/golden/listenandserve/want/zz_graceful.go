@@ -22,7 +22,7 @@ func init() {
 	})
 }
 
-// gracefulListenAndServe makes main.go:13:12 (http.ListenAndServe) restartable.
+// gracefulListenAndServe makes http.ListenAndServe in func main (main.go) restartable.
 func gracefulListenAndServe(addr string, handler http.Handler) error {
 	return graceful.ListenAndServe(addr, handler)
 }

@@ -24,12 +24,12 @@ func init() {
 	})
 }
 
-// gracefulListenConfigListen makes main.go:13:13 (lc.Listen) restartable.
+// gracefulListenConfigListen makes lc.Listen in func main (main.go) restartable.
 func gracefulListenConfigListen(lc *net.ListenConfig, ctx context.Context, network string, address string) (net.Listener, error) {
 	return graceful.ListenConfig(lc, ctx, network, address)
 }
 
-// gracefulServerServe makes main.go:18:12 (srv.Serve) restartable.
+// gracefulServerServe makes srv.Serve in func main (main.go) restartable.
 func gracefulServerServe(srv *http.Server, l net.Listener) error {
 	return graceful.ServerServe(srv, l)
 }

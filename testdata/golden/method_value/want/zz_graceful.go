@@ -22,7 +22,7 @@ func init() {
 	})
 }
 
-// gracefulServerListenAndServe makes main.go:37:29 (srv.ListenAndServe) restartable.
+// gracefulServerListenAndServe makes srv.ListenAndServe in func main (main.go) restartable.
 func gracefulServerListenAndServe(srv *http.Server) error {
 	return graceful.ServerListenAndServe(srv)
 }

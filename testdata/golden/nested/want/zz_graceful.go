@@ -23,7 +23,7 @@ func init() {
 	})
 }
 
-// gracefulServerServe makes main.go:20:12 (srv.Serve) restartable.
+// gracefulServerServe makes srv.Serve in func main (main.go) restartable.
 func gracefulServerServe(srv *http.Server, l net.Listener) error {
 	return graceful.ServerServe(srv, l)
 }

@@ -22,7 +22,7 @@ func init() {
 	})
 }
 
-// gracefulServerListenAndServe makes main.go:17:12 (app.ListenAndServe) restartable.
+// gracefulServerListenAndServe makes app.ListenAndServe in func main (main.go) restartable.
 func gracefulServerListenAndServe(srv *http.Server) error {
 	return graceful.ServerListenAndServe(srv)
 }

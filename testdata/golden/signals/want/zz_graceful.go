@@ -23,7 +23,7 @@ func init() {
 	})
 }
 
-// gracefulServerListenAndServe makes main.go:19:13 (srv.ListenAndServe) restartable.
+// gracefulServerListenAndServe makes srv.ListenAndServe in func main (main.go) restartable.
 func gracefulServerListenAndServe(srv *http.Server) error {
 	return graceful.ServerListenAndServe(srv)
 }

@@ -22,12 +22,12 @@ func init() {
 	})
 }
 
-// gracefulListenAndServeTLS makes main.go:11:15 (http.ListenAndServeTLS) restartable.
+// gracefulListenAndServeTLS makes http.ListenAndServeTLS in func main (main.go) restartable.
 func gracefulListenAndServeTLS(addr string, certFile string, keyFile string, handler http.Handler) error {
 	return graceful.ListenAndServeTLS(addr, certFile, keyFile, handler)
 }
 
-// gracefulServerListenAndServeTLS makes main.go:14:12 (srv.ListenAndServeTLS) restartable.
+// gracefulServerListenAndServeTLS makes srv.ListenAndServeTLS in func main (main.go) restartable.
 func gracefulServerListenAndServeTLS(srv *http.Server, certFile string, keyFile string) error {
 	return graceful.ServerListenAndServeTLS(srv, certFile, keyFile)
 }

@@ -23,8 +23,8 @@ func init() {
 }
 
 // gracefulServerListenAndServe makes these calls restartable:
-//   - main.go:13:15 (admin.ListenAndServe),
-//   - main.go:17:12 (app.ListenAndServe).
+//   - admin.ListenAndServe in func main (main.go),
+//   - app.ListenAndServe in func main (main.go).
 func gracefulServerListenAndServe(srv *http.Server) error {
 	return graceful.ServerListenAndServe(srv)
 }

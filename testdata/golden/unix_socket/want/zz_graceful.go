@@ -23,12 +23,12 @@ func init() {
 	})
 }
 
-// gracefulListen makes main.go:12:12 (net.Listen) restartable.
+// gracefulListen makes net.Listen in func main (main.go) restartable.
 func gracefulListen(network string, address string) (net.Listener, error) {
 	return graceful.Listen(network, address)
 }
 
-// gracefulServe makes main.go:16:12 (http.Serve) restartable.
+// gracefulServe makes http.Serve in func main (main.go) restartable.
 func gracefulServe(l net.Listener, handler http.Handler) error {
 	return graceful.Serve(l, handler)
 }

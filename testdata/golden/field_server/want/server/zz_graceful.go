@@ -5,9 +5,23 @@ package server
 import (
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
 	"net/http"
+	"syscall"
+	"time"
 )
 
-// gracefulServerListenAndServe makes server.go:21:9 (a.srv.ListenAndServe) restartable.
+// init configures the restart runtime before main runs, so that a restart signal arriving early is handled.
+func init() {
+	graceful.Configure(graceful.Config{
+		RestartSignal:     syscall.SIGHUP,
+		DrainTimeout:      30 * time.Second,
+		StartTimeout:      time.Minute,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		AppHandlesStop:    false,
+	})
+}
+
+// gracefulServerListenAndServe makes a.srv.ListenAndServe in func (*App).Run (server.go) restartable.
 func gracefulServerListenAndServe(srv *http.Server) error {
 	return graceful.ServerListenAndServe(srv)
 }
