@@ -2,6 +2,8 @@ package graceful
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"net/http"
 )
@@ -44,7 +46,10 @@ func Shutdown(ctx context.Context) error {
 }
 
 // Listen is net.Listen that adopts the socket this process inherited for the
-// same network and address, if any, instead of binding a new one.
+// same network and address, if any, instead of binding a new one. It returns
+// what net.Listen would (*net.TCPListener, *net.UnixListener), never a
+// wrapper; the runtime keeps its own record of the socket to hand it over
+// and to close it when the process drains.
 func Listen(network, address string) (net.Listener, error) {
 	return ListenConfig(&net.ListenConfig{}, context.Background(), network, address)
 }
@@ -54,14 +59,18 @@ func Listen(network, address string) (net.Listener, error) {
 // adopted socket keeps the options it was created with; lc applies only to
 // sockets bound here.
 func ListenConfig(lc *net.ListenConfig, ctx context.Context, network, address string) (net.Listener, error) {
-	p := ensure()
+	return ensure().listen(lc, ctx, network, address)
+}
+
+func (p *process) listen(lc *net.ListenConfig, ctx context.Context, network, address string) (net.Listener, error) {
 	l, name, err := p.in.adopt(network, address)
 	if err != nil {
 		return nil, err
 	}
 	if l != nil {
 		logEvent("adopted inherited socket", "socket", name.String(), "bound", name.Bound)
-		return p.register(l, *name, true), nil
+		p.register(l, *name, true)
+		return l, nil
 	}
 	if lc == nil {
 		lc = &net.ListenConfig{}
@@ -70,7 +79,62 @@ func ListenConfig(lc *net.ListenConfig, ctx context.Context, network, address st
 	if err != nil {
 		return nil, err
 	}
-	return p.register(l, socketName{Network: network, Address: address, Bound: l.Addr().String()}, false), nil
+	p.register(l, socketName{Network: network, Address: address, Bound: l.Addr().String()}, false)
+	return l, nil
+}
+
+// ListenTCP is net.ListenTCP that adopts the socket this process inherited
+// for the same network and address, if any.
+func ListenTCP(network string, laddr *net.TCPAddr) (*net.TCPListener, error) {
+	switch network {
+	case "tcp", "tcp4", "tcp6":
+	default:
+		return nil, &net.OpError{Op: "listen", Net: network, Source: nil, Addr: tcpAddrOrNil(laddr), Err: net.UnknownNetworkError(network)}
+	}
+	address := ":0"
+	if laddr != nil {
+		address = laddr.String()
+	}
+	l, err := Listen(network, address)
+	if err != nil {
+		return nil, err
+	}
+	tl, ok := l.(*net.TCPListener)
+	if !ok {
+		l.Close()
+		return nil, fmt.Errorf("listen %s %s: inherited socket is a %T, not a TCP listener", network, address, l)
+	}
+	return tl, nil
+}
+
+func tcpAddrOrNil(a *net.TCPAddr) net.Addr {
+	if a == nil {
+		return nil
+	}
+	return a
+}
+
+// ListenUnix is net.ListenUnix that adopts the socket this process inherited
+// for the same network and path, if any.
+func ListenUnix(network string, laddr *net.UnixAddr) (*net.UnixListener, error) {
+	switch network {
+	case "unix", "unixpacket":
+	default:
+		return nil, &net.OpError{Op: "listen", Net: network, Err: net.UnknownNetworkError(network)}
+	}
+	if laddr == nil {
+		return nil, &net.OpError{Op: "listen", Net: network, Err: errors.New("missing address")}
+	}
+	l, err := Listen(network, laddr.Name)
+	if err != nil {
+		return nil, err
+	}
+	ul, ok := l.(*net.UnixListener)
+	if !ok {
+		l.Close()
+		return nil, fmt.Errorf("listen %s %s: inherited socket is a %T, not a unix listener", network, laddr.Name, l)
+	}
+	return ul, nil
 }
 
 // ListenAndServe is http.ListenAndServe that restarts gracefully.
@@ -115,8 +179,11 @@ func ServerListenAndServeTLS(srv *http.Server, certFile, keyFile string) error {
 }
 
 // ServerServe is srv.Serve(l) that restarts gracefully. A listener from
-// Listen is handed to the next process by its address; any other listener
-// with a descriptor is handed over under its bound address.
+// Listen, or one the app layered on it (tls.NewListener), is handed to the
+// next process by its address; any other listener with a descriptor is
+// handed over under its bound address. srv sees the connections as l
+// returns them (*net.TCPConn, *tls.Conn): the runtime follows them through
+// srv.ConnState, chained before the app's own hook.
 func ServerServe(srv *http.Server, l net.Listener) error {
 	return serve(srv, l, nil)
 }

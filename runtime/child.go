@@ -109,6 +109,40 @@ func (in *inheritance) allAdopted() bool {
 	return true
 }
 
+// pendingNames returns the names of the inherited sockets not adopted yet.
+func (in *inheritance) pendingNames() []string {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	var names []string
+	for _, s := range in.sockets {
+		if !s.adopted {
+			names = append(names, s.name.String())
+		}
+	}
+	return names
+}
+
+// dupPending duplicates the inherited sockets not adopted yet, so that a
+// restart (or the supervisor) passes them on, as a late server of this
+// version would have asked for them.
+func (in *inheritance) dupPending() (fds []int, names []socketName) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, s := range in.sockets {
+		if s.adopted {
+			continue
+		}
+		fd, err := dupRawFD(s.fd)
+		if err != nil {
+			logFailure("socket not passed on", "socket", s.name.String(), "err", err)
+			continue
+		}
+		fds = append(fds, fd)
+		names = append(names, s.name)
+	}
+	return fds, names
+}
+
 // closeUnadopted closes the inherited sockets the new version did not ask
 // for, and returns their names.
 func (in *inheritance) closeUnadopted() []string {

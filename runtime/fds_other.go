@@ -16,6 +16,8 @@ var errNoRestart = errors.New("graceful restarts are unavailable on " + runtime.
 
 func dupFD(syscall.Conn) (int, error) { return -1, errNoRestart }
 
+func dupRawFD(int) (int, error) { return -1, errNoRestart }
+
 func closeFD(int) {}
 
 func setCloseOnExec(int) {}

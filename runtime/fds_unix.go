@@ -39,6 +39,16 @@ func dupFD(c syscall.Conn) (int, error) {
 	return dup, dupErr
 }
 
+// dupRawFD duplicates a descriptor this process holds outside the net
+// package (an inherited socket not adopted yet) as a close-on-exec one.
+func dupRawFD(fd int) (int, error) {
+	r, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 0)
+	if errno != 0 {
+		return -1, fmt.Errorf("dup fd %d: fcntl(F_DUPFD_CLOEXEC): %w", fd, errno)
+	}
+	return int(r), nil
+}
+
 // closeFD closes a raw descriptor.
 func closeFD(fd int) { syscall.Close(fd) }
 

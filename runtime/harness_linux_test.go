@@ -279,7 +279,11 @@ func (s *server) waitExit(pid int) {
 func get(t *testing.T, target loadtest.Target, path string) string {
 	t.Helper()
 	c := loadtest.NewClient(target, loadtest.NewConn, 1)
-	resp, err := c.Get("http://" + hostOf(target) + path)
+	scheme := "http://"
+	if target.TLS {
+		scheme = "https://"
+	}
+	resp, err := c.Get(scheme + hostOf(target) + path)
 	if err != nil {
 		t.Fatalf("GET %s on %s: %v", path, target.Address, err)
 	}

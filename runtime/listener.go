@@ -1,46 +1,56 @@
 package graceful
 
 import (
-	"io"
 	"net"
+	"net/http"
 	"sync"
 	"syscall"
+	"time"
 )
 
-// gracefulListener is a listener the runtime knows: it is handed to the next
-// process on restart, reports when it starts serving (readiness) and tracks
-// every connection it accepts, so that a drain can close the ones that
-// outlive it (hijacked connections included).
+// gracefulListener is the runtime's record of a listening socket: the
+// socket is handed to the next process on restart under its name, and
+// closed by the drain. The app holds the listener itself, exactly as
+// net.Listen returned it (*net.TCPListener, *net.UnixListener): no wrapper
+// type reaches it, so tls.NewListener, type assertions and SyscallConn all
+// see what they expect.
 type gracefulListener struct {
-	net.Listener
+	Listener  net.Listener // the OS listener, the one the app holds
 	name      socketName
 	p         *process
-	conns     *tracker
-	inherited bool // adopted from the parent process
-	served    bool // Accept was called; guarded by p.mu
-	accepting sync.Once
+	inherited bool            // adopted from the parent process
+	served    bool            // counts for readiness; guarded by p.mu
+	stopper   GracefulStopper // the server that serves it (ServeStopper), or nil; guarded by p.mu
 	closing   sync.Once
 	closeErr  error
 }
 
-// Accept waits for the next connection and returns it wrapped in a
-// gracefulConn. Its first call marks the listener as served.
-func (l *gracefulListener) Accept() (net.Conn, error) {
-	l.accepting.Do(func() { l.p.served(l) })
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return l.conns.add(c), nil
-}
-
-// Close stops the listener; the process no longer hands it over.
+// Close stops the listener; the process no longer hands it over. A listener
+// served through ServeStopper is closed by the server's GracefulStop, so
+// that its Serve returns as after a stop and not with an accept error.
 func (l *gracefulListener) Close() error {
 	l.closing.Do(func() {
 		l.p.forget(l)
+		l.p.mu.Lock()
+		s := l.stopper
+		l.p.mu.Unlock()
+		if s != nil {
+			l.p.stopGracefully(s)
+			return
+		}
 		l.closeErr = l.Listener.Close()
 	})
 	return l.closeErr
+}
+
+// open reports whether the socket is still open: the app may have closed
+// the listener itself, without the runtime seeing it.
+func (l *gracefulListener) open() bool {
+	sc, ok := l.Listener.(syscall.Conn)
+	if !ok {
+		return true
+	}
+	return connOpen(sc)
 }
 
 // keepSocketFile stops a unix listener from removing its socket file when it
@@ -51,111 +61,227 @@ func (l *gracefulListener) keepSocketFile() {
 	}
 }
 
-// gracefulConn is an accepted connection tracked until it is closed, however
-// often it is closed (net/http may close a connection twice).
-type gracefulConn struct {
-	net.Conn
-	t    *tracker
-	once sync.Once
-}
-
-// Close closes the connection and stops tracking it, exactly once.
-func (c *gracefulConn) Close() error {
-	c.once.Do(func() { c.t.remove(c) })
-	return c.Conn.Close()
-}
-
-// ReadFrom keeps net/http's sendfile and splice path: it hands the copy to
-// the wrapped connection when that can do it.
-func (c *gracefulConn) ReadFrom(r io.Reader) (int64, error) {
-	if rf, ok := c.Conn.(io.ReaderFrom); ok {
-		return rf.ReadFrom(r)
+// connOpen reports whether the descriptor behind c is still open. Control
+// fails on a closed net.Conn or net.Listener without a system call; the
+// descriptor number is never looked at, so a reused number cannot fool it.
+func connOpen(c syscall.Conn) bool {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return false
 	}
-	return io.Copy(writerOnly{c.Conn}, r)
+	return rc.Control(func(uintptr) {}) == nil
 }
 
-// CloseWrite shuts down the writing side, as net/http does before it closes
-// a connection whose request body it did not read.
-func (c *gracefulConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
+// tracked is one thing a drain waits for: an accepted connection (until
+// net/http or, for a hijacked one, its new owner closes it), or a server
+// stopping gracefully (ServeStopper).
+type tracked interface {
+	// close ends it at once (the drain deadline).
+	close()
+}
+
+// trackedConn is a connection net/http accepted.
+type trackedConn struct {
+	c        net.Conn
+	hijacked bool // guarded by tracker.mu
+}
+
+func (t *trackedConn) close() {
+	// The innermost connection: a *tls.Conn's Close would first try to send
+	// an alert, and may block for seconds on a peer that does not read.
+	rawConn(t.c).Close()
+}
+
+// ended reports whether a hijacked connection was closed by its owner, which
+// net/http no longer reports through ConnState.
+func (t *trackedConn) ended() bool {
+	sc, ok := rawConn(t.c).(syscall.Conn)
+	if !ok {
+		return false // cannot tell: it is closed at the deadline
 	}
-	return nil
+	return !connOpen(sc)
 }
 
-// SyscallConn gives access to the underlying socket, for programs that set
-// socket options on accepted connections.
-func (c *gracefulConn) SyscallConn() (syscall.RawConn, error) {
-	if sc, ok := c.Conn.(syscall.Conn); ok {
-		return sc.SyscallConn()
+// rawConn unwraps the connections that say what they wrap (*tls.Conn).
+func rawConn(c net.Conn) net.Conn {
+	for {
+		u, ok := c.(interface{ NetConn() net.Conn })
+		if !ok {
+			return c
+		}
+		inner := u.NetConn()
+		if inner == nil || inner == c {
+			return c
+		}
+		c = inner
 	}
-	return nil, syscall.EINVAL
 }
 
-// writerOnly hides every method but Write, so that io.Copy does not loop
-// back into ReadFrom.
-type writerOnly struct{ io.Writer }
+// hijackPoll is how often the tracker looks whether hijacked connections
+// have been closed.
+const hijackPoll = 50 * time.Millisecond
 
-// tracker holds the open accepted connections of a process.
+// tracker holds the open accepted connections of a process, learnt from
+// http.Server.ConnState, and the servers stopping gracefully.
 type tracker struct {
-	mu    sync.Mutex
-	conns map[*gracefulConn]struct{}
-	empty chan struct{} // closed while there is no connection
+	mu      sync.Mutex
+	conns   map[net.Conn]*trackedConn
+	others  map[tracked]struct{}
+	polling bool          // a goroutine watches hijacked connections
+	empty   chan struct{} // closed while there is nothing open
+	hooked  map[*http.Server]bool
 }
 
 func newTracker() *tracker {
-	t := &tracker{conns: map[*gracefulConn]struct{}{}, empty: make(chan struct{})}
+	t := &tracker{conns: map[net.Conn]*trackedConn{}, others: map[tracked]struct{}{}, hooked: map[*http.Server]bool{}, empty: make(chan struct{})}
 	close(t.empty)
 	return t
 }
 
-func (t *tracker) add(c net.Conn) *gracefulConn {
-	gc := &gracefulConn{Conn: c, t: t}
-	t.mu.Lock()
-	if len(t.conns) == 0 {
-		t.empty = make(chan struct{})
-	}
-	t.conns[gc] = struct{}{}
-	t.mu.Unlock()
-	return gc
-}
-
-func (t *tracker) remove(c *gracefulConn) {
+// hook makes srv report its connections to the tracker, chained before the
+// app's own ConnState hook, which still sees every state and the
+// connection as net/http has it. It does so once per server.
+func (t *tracker) hook(srv *http.Server) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if _, ok := t.conns[c]; !ok {
+	if t.hooked[srv] {
 		return
 	}
-	delete(t.conns, c)
-	if len(t.conns) == 0 {
+	t.hooked[srv] = true
+	app := srv.ConnState
+	srv.ConnState = func(c net.Conn, s http.ConnState) {
+		t.state(c, s)
+		if app != nil {
+			app(c, s)
+		}
+	}
+}
+
+// state records a connection state change.
+func (t *tracker) state(c net.Conn, s http.ConnState) {
+	switch s {
+	case http.StateNew:
+		t.addConn(c)
+	case http.StateHijacked:
+		t.mu.Lock()
+		if tc := t.conns[c]; tc != nil {
+			tc.hijacked = true
+			if !t.polling {
+				t.polling = true
+				go t.poll()
+			}
+		}
+		t.mu.Unlock()
+	case http.StateClosed:
+		t.removeConn(c)
+	}
+}
+
+func (t *tracker) addConn(c net.Conn) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.busyLocked()
+	t.conns[c] = &trackedConn{c: c}
+}
+
+func (t *tracker) removeConn(c net.Conn) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.conns[c]; ok {
+		delete(t.conns, c)
+		t.idleLocked()
+	}
+}
+
+// add tracks x until remove, or until the drain deadline closes it.
+func (t *tracker) add(x tracked) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.busyLocked()
+	t.others[x] = struct{}{}
+}
+
+func (t *tracker) remove(x tracked) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.others[x]; ok {
+		delete(t.others, x)
+		t.idleLocked()
+	}
+}
+
+func (t *tracker) busyLocked() {
+	if len(t.conns)+len(t.others) == 0 {
+		t.empty = make(chan struct{})
+	}
+}
+
+func (t *tracker) idleLocked() {
+	if len(t.conns)+len(t.others) == 0 {
 		close(t.empty)
 	}
 }
 
-// idle returns a channel closed when no connection is open.
+// poll drops the hijacked connections their owner has closed, while any
+// hijacked connection is tracked: net/http does not report those.
+func (t *tracker) poll() {
+	for {
+		time.Sleep(hijackPoll)
+		t.mu.Lock()
+		var hijacked []*trackedConn
+		for _, tc := range t.conns {
+			if tc.hijacked {
+				hijacked = append(hijacked, tc)
+			}
+		}
+		if len(hijacked) == 0 {
+			t.polling = false
+			t.mu.Unlock()
+			return
+		}
+		t.mu.Unlock()
+		for _, tc := range hijacked {
+			if tc.ended() {
+				t.removeConn(tc.c)
+			}
+		}
+	}
+}
+
+// idle returns a channel closed when nothing is open.
 func (t *tracker) idle() <-chan struct{} {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.empty
 }
 
-// count returns the number of open connections.
+// count returns the number of open connections (and stopping servers).
 func (t *tracker) count() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return len(t.conns)
+	return len(t.conns) + len(t.others)
 }
 
-// closeAll closes every open connection and returns how many there were.
+// closeAll closes every open connection (and stops every server still
+// stopping) and returns how many there were.
 func (t *tracker) closeAll() int {
 	t.mu.Lock()
-	open := make([]*gracefulConn, 0, len(t.conns))
-	for c := range t.conns {
-		open = append(open, c)
+	open := make([]tracked, 0, len(t.conns)+len(t.others))
+	for _, tc := range t.conns {
+		open = append(open, tc)
+	}
+	for x := range t.others {
+		open = append(open, x)
+	}
+	n := len(open)
+	if n > 0 {
+		t.conns = map[net.Conn]*trackedConn{}
+		t.others = map[tracked]struct{}{}
+		close(t.empty)
 	}
 	t.mu.Unlock()
-	for _, c := range open {
-		c.Close()
+	for _, x := range open {
+		x.close()
 	}
-	return len(open)
+	return n
 }

@@ -103,6 +103,8 @@ func (p *process) handOver(abort <-chan struct{}) (*child, error) {
 		fds = append(fds, fd)
 		names = append(names, l.name)
 	}
+	pendingFDs, pendingNames := p.in.dupPending()
+	fds, names = append(fds, pendingFDs...), append(names, pendingNames...)
 
 	r, w, err := os.Pipe()
 	if err != nil {

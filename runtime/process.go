@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -28,6 +29,7 @@ var errAborted = errors.New("restart aborted: the process is stopping")
 // process is the runtime's state; there is one per process, theProcess.
 type process struct {
 	startOnce sync.Once
+	started   time.Time // when the runtime initialised
 	in        *inheritance
 	exe       executable
 	conns     *tracker
@@ -40,6 +42,7 @@ type process struct {
 	listeners  []*gracefulListener // open, in creation order
 	servers    map[*http.Server]int
 	hooks      []func()
+	stoppers   map[GracefulStopper]bool // servers told to stop gracefully
 	restartSig os.Signal
 
 	ready      bool
@@ -59,6 +62,7 @@ var theProcess = newProcess()
 
 func newProcess() *process {
 	return &process{
+		started:   time.Now(),
 		in:        inherit(),
 		exe:       recordExecutable(),
 		conns:     newTracker(),
@@ -75,23 +79,85 @@ func ensure() *process {
 	return theProcess
 }
 
-// register wraps l as a listener the process tracks and hands over.
+// register records l as a listener the process hands over. A listener
+// counts for readiness from the start: one that a serving function serves
+// counts when its Serve starts, which follows at once; one served by an own
+// accept loop or another protocol's server has no call the runtime sees.
 func (p *process) register(l net.Listener, name socketName, inherited bool) *gracefulListener {
-	gl := &gracefulListener{Listener: l, name: name, p: p, conns: p.conns, inherited: inherited}
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.registerLocked(l, name, inherited)
+}
+
+func (p *process) registerLocked(l net.Listener, name socketName, inherited bool) *gracefulListener {
+	gl := &gracefulListener{Listener: l, name: name, p: p, inherited: inherited, served: true}
 	p.listeners = append(p.listeners, gl)
 	p.progressLocked()
-	p.mu.Unlock()
 	return gl
 }
 
-// wrap returns l as a gracefulListener, registering it if it is not one.
-func (p *process) wrap(l net.Listener) *gracefulListener {
-	if gl, ok := l.(*gracefulListener); ok {
-		return gl
+// serving returns the record of l, which a serving function is about to
+// serve, registering it if the runtime does not know it, and marks it
+// served; stopper, if not nil, is the server that serves it. A listener the
+// app layered on a runtime listener (tls.NewListener, autocert's
+// Manager.Listener) is found by its address, as it does not say what it
+// wraps.
+func (p *process) serving(l net.Listener, stopper GracefulStopper) *gracefulListener {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	gl := p.lookupLocked(l)
+	if gl == nil {
+		addr := l.Addr()
+		gl = p.registerLocked(l, socketName{Network: addr.Network(), Address: addr.String(), Bound: addr.String()}, false)
+	}
+	gl.served = true
+	if stopper != nil {
+		gl.stopper = stopper
+	}
+	p.progressLocked()
+	return gl
+}
+
+// lookupLocked returns the open listener that is l, or else the one at l's
+// address, or nil.
+func (p *process) lookupLocked(l net.Listener) *gracefulListener {
+	p.pruneLocked()
+	for _, gl := range p.listeners {
+		if sameListener(gl.Listener, l) {
+			return gl
+		}
 	}
 	addr := l.Addr()
-	return p.register(l, socketName{Network: addr.Network(), Address: addr.String(), Bound: addr.String()}, false)
+	if addr == nil {
+		return nil
+	}
+	for _, gl := range p.listeners {
+		if a := gl.Listener.Addr(); a != nil && a.Network() == addr.Network() && a.String() == addr.String() {
+			return gl
+		}
+	}
+	return nil
+}
+
+// sameListener reports whether a and b are the same listener, without
+// panicking on listener types that are not comparable.
+func sameListener(a, b net.Listener) bool {
+	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
+	return ta == tb && ta != nil && ta.Comparable() && a == b
+}
+
+// pruneLocked forgets the listeners the app closed itself.
+func (p *process) pruneLocked() {
+	open := p.listeners[:0]
+	for _, gl := range p.listeners {
+		if gl.open() {
+			open = append(open, gl)
+		}
+	}
+	for i := len(open); i < len(p.listeners); i++ {
+		p.listeners[i] = nil
+	}
+	p.listeners = open
 }
 
 // forget removes a closed listener from the set handed over.
@@ -110,6 +176,7 @@ func (p *process) forget(l *gracefulListener) {
 func (p *process) openListeners() []*gracefulListener {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.pruneLocked()
 	return append([]*gracefulListener(nil), p.listeners...)
 }
 
@@ -118,14 +185,6 @@ func (p *process) openListeners() []*gracefulListener {
 // that fails right after its first server started (a second address it
 // cannot bind) is then caught before the old process stops.
 const readySettle = 250 * time.Millisecond
-
-// served records that l accepts connections.
-func (p *process) served(l *gracefulListener) {
-	p.mu.Lock()
-	l.served = true
-	p.progressLocked()
-	p.mu.Unlock()
-}
 
 // progressLocked restarts the settle period of readiness; it is called
 // whenever a listener is registered or starts serving.
@@ -187,11 +246,14 @@ func (p *process) becomeReady(why string) {
 	p.mu.Unlock()
 
 	if p.in.isChild() {
-		unused := p.in.closeUnadopted()
+		pending := p.in.pendingNames()
 		if err := p.reportReady(); err != nil {
 			logFailure("ready", "reason", why, "err", err)
 		} else {
-			logEvent("ready", "reason", why, "parent", p.in.parent, "closed_unused", unused)
+			logEvent("ready", "reason", why, "parent", p.in.parent, "not_adopted_yet", pending)
+		}
+		if len(pending) > 0 {
+			p.closeUnadoptedLater()
 		}
 	} else {
 		logEvent("ready", "reason", why)
@@ -201,6 +263,21 @@ func (p *process) becomeReady(why string) {
 	if held {
 		p.requestRestart()
 	}
+}
+
+// closeUnadoptedLater closes the inherited sockets the program has not asked
+// for once StartTimeout has passed since this process started. Until then
+// such a socket stays open, and its backlog holds the connections made to
+// it, so that a server the program starts late (after a warm-up longer than
+// ReadyTimeout) refuses nothing; a socket the new version no longer uses is
+// closed then.
+func (p *process) closeUnadoptedLater() {
+	wait := time.Until(p.started.Add(p.config().StartTimeout))
+	time.AfterFunc(wait, func() {
+		if unused := p.in.closeUnadopted(); len(unused) > 0 {
+			logEvent("closed inherited sockets the program did not ask for within the start timeout", "closed_unused", unused)
+		}
+	})
 }
 
 // requestRestart starts a restart unless one is under way, the process is

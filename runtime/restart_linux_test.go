@@ -360,19 +360,24 @@ func TestHandoverRunsTheAppsOwnShutdownAfterTheDrainStarted(t *testing.T) {
 	}
 }
 
-func TestSocketTheNewVersionDropsIsClosedOnceReady(t *testing.T) {
-	s := startServer(t, "TS_LISTEN=tcp=127.0.0.1:0;tcp=127.0.0.2:0", "TS_READY=500ms")
+func TestSocketTheNewVersionDropsIsClosedAfterTheStartTimeout(t *testing.T) {
+	s := startServer(t, "TS_LISTEN=tcp=127.0.0.1:0;tcp=127.0.0.2:0", "TS_READY=500ms", "TS_START=5s")
 	s.setControl("first-only")
 	h := s.restart()
 	s.waitExit(h.Old)
 	logs := s.log()
-	if !regexp.MustCompile(`ready timeout.*closed_unused=\[tcp:127.0.0.2:0\]`).MatchString(logs) {
-		t.Errorf("want readiness by ReadyTimeout closing the dropped socket:\n%s", logs)
+	if !regexp.MustCompile(`ready timeout.*not_adopted_yet=\[tcp:127.0.0.2:0\]`).MatchString(logs) {
+		t.Errorf("want readiness by ReadyTimeout with the dropped socket not adopted:\n%s", logs)
 	}
 	if got := get(t, s.targets[0], "/pid"); got != strconv.Itoa(h.New) {
 		t.Errorf("kept socket served by %s, want %d", got, h.New)
 	}
+	// Until the start timeout the new process keeps it, for a late server.
+	if pids, _ := loadtest.ListenerPIDs(s.targets[1]); len(pids) != 1 || pids[0] != h.New {
+		t.Errorf("before the start timeout the dropped socket %s is held by %v, want the new process %d", s.targets[1].Address, pids, h.New)
+	}
+	s.waitLog(`closed_unused=\[tcp:127.0.0.2:0\]`, 1)
 	if pids, _ := loadtest.ListenerPIDs(s.targets[1]); len(pids) != 0 {
-		t.Errorf("the dropped socket %s is still held by %v", s.targets[1].Address, pids)
+		t.Errorf("the dropped socket %s is still held by %v after the start timeout", s.targets[1].Address, pids)
 	}
 }

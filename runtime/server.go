@@ -1,6 +1,8 @@
 package graceful
 
 import (
+	"bufio"
+	"io"
 	"net"
 	"net/http"
 	"sync"
@@ -10,8 +12,11 @@ import (
 // serve runs srv on l until the server is closed or the process has drained.
 // It is the body of every serving function of the API.
 func serve(srv *http.Server, l net.Listener, tlsFiles []string) error {
-	p := ensure()
-	gl := p.wrap(l)
+	return ensure().serve(srv, l, tlsFiles)
+}
+
+func (p *process) serve(srv *http.Server, l net.Listener, tlsFiles []string) error {
+	gl := p.serving(l, nil)
 	applyTimeouts(srv, p.config())
 	if !p.enterServe(srv) {
 		gl.Close()
@@ -19,9 +24,9 @@ func serve(srv *http.Server, l net.Listener, tlsFiles []string) error {
 	}
 	var err error
 	if tlsFiles != nil {
-		err = srv.ServeTLS(gl, tlsFiles[0], tlsFiles[1])
+		err = srv.ServeTLS(l, tlsFiles[0], tlsFiles[1])
 	} else {
-		err = srv.Serve(gl)
+		err = srv.Serve(l)
 	}
 	p.leaveServe(srv)
 	if err == http.ErrServerClosed {
@@ -60,6 +65,7 @@ func (p *process) enterServe(srv *http.Server) bool {
 		srv.Handler = drainHandler{h: srv.Handler, p: p}
 	}
 	appShutdowns.watch(srv)
+	p.conns.hook(srv)
 	p.servers[srv]++
 	p.loops.add()
 	return true
@@ -114,7 +120,10 @@ func (p *process) afterDrain() error {
 }
 
 // drainHandler wraps a server's handler so that, while the process drains,
-// every HTTP/1 response closes its connection.
+// every HTTP/1 response closes its connection, whatever header the handler
+// sets: net/http decides from the "Connection" header as it is when the
+// response header is written, so the handler's own "Connection: keep-alive"
+// would otherwise keep its client on the draining process.
 type drainHandler struct {
 	h http.Handler
 	p *process
@@ -123,7 +132,16 @@ type drainHandler struct {
 func (d drainHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if d.p.lingering.Load() && r.ProtoMajor == 1 {
 		w.Header().Set("Connection", "close")
+		if cw := newClosingWriter(w); cw != nil {
+			d.serve(cw, r)
+			cw.closeConnection() // a response the handler did not write
+			return
+		}
 	}
+	d.serve(w, r)
+}
+
+func (d drainHandler) serve(w http.ResponseWriter, r *http.Request) {
 	h := d.h
 	if h == nil {
 		if r.RequestURI == "*" && r.Method == http.MethodOptions {
@@ -188,3 +206,90 @@ func (w *shutdownWatch) wait(done <-chan struct{}, servers []*http.Server, timeo
 	}
 	return true
 }
+
+// responseWriter1 is what net/http's HTTP/1 response writer implements.
+type responseWriter1 interface {
+	http.ResponseWriter
+	http.Flusher
+	http.Hijacker
+	http.CloseNotifier //nolint:staticcheck // handlers may still use it
+	io.ReaderFrom
+	io.StringWriter
+	FlushError() error
+}
+
+// closingWriter is an HTTP/1 response writer during a drain: it sets
+// "Connection: close" again right before the response header goes out, so
+// that a handler cannot undo it. It implements every interface of the
+// writer it wraps, and Unwrap for http.ResponseController, so it hides
+// nothing from handlers.
+type closingWriter struct {
+	w       responseWriter1
+	settled bool // the header went out, or the connection was hijacked
+}
+
+// newClosingWriter wraps w, or returns nil when w is not net/http's HTTP/1
+// writer (then only the header set before the handler runs applies).
+func newClosingWriter(w http.ResponseWriter) *closingWriter {
+	if rw, ok := w.(responseWriter1); ok {
+		return &closingWriter{w: rw}
+	}
+	return nil
+}
+
+func (c *closingWriter) closeConnection() {
+	if !c.settled {
+		c.w.Header().Set("Connection", "close")
+	}
+}
+
+func (c *closingWriter) Header() http.Header { return c.w.Header() }
+
+func (c *closingWriter) WriteHeader(code int) {
+	c.closeConnection()
+	if code >= 200 || code == http.StatusSwitchingProtocols {
+		c.settled = true
+	}
+	c.w.WriteHeader(code)
+}
+
+func (c *closingWriter) Write(b []byte) (int, error) {
+	c.closeConnection()
+	c.settled = true
+	return c.w.Write(b)
+}
+
+func (c *closingWriter) WriteString(s string) (int, error) {
+	c.closeConnection()
+	c.settled = true
+	return c.w.WriteString(s)
+}
+
+// ReadFrom keeps net/http's sendfile path.
+func (c *closingWriter) ReadFrom(r io.Reader) (int64, error) {
+	c.closeConnection()
+	c.settled = true
+	return c.w.ReadFrom(r)
+}
+
+func (c *closingWriter) Flush() {
+	c.closeConnection()
+	c.settled = true
+	c.w.Flush()
+}
+
+func (c *closingWriter) FlushError() error {
+	c.closeConnection()
+	c.settled = true
+	return c.w.FlushError()
+}
+
+func (c *closingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c.settled = true
+	return c.w.Hijack()
+}
+
+func (c *closingWriter) CloseNotify() <-chan bool { return c.w.CloseNotify() }
+
+// Unwrap gives http.ResponseController the writer net/http made.
+func (c *closingWriter) Unwrap() http.ResponseWriter { return c.w }

@@ -1,8 +1,12 @@
 package graceful
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -39,5 +43,92 @@ func TestDrainHandlerClosesConnectionsOnlyWhileLingering(t *testing.T) {
 	h.ServeHTTP(w, httptest.NewRequest("POST", "/", nil))
 	if got := w.Header().Get("Connection"); got != "close" {
 		t.Errorf("Connection: %q while draining, want close", got)
+	}
+}
+
+func TestDrainHandlerClosesConnectionWhateverTheHandlerSets(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(file, make([]byte, 1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	keepAlive := func(w http.ResponseWriter) { w.Header().Set("Connection", "keep-alive") }
+	handlers := map[string]http.HandlerFunc{
+		"WriteHeader then Write": func(w http.ResponseWriter, r *http.Request) {
+			keepAlive(w)
+			w.WriteHeader(http.StatusOK)
+			io.WriteString(w, "ok")
+		},
+		"Write alone": func(w http.ResponseWriter, r *http.Request) {
+			keepAlive(w)
+			w.Write([]byte("ok"))
+		},
+		"nothing written": func(w http.ResponseWriter, r *http.Request) {
+			keepAlive(w)
+		},
+		"ResponseController.Flush": func(w http.ResponseWriter, r *http.Request) {
+			keepAlive(w)
+			if err := http.NewResponseController(w).Flush(); err != nil {
+				t.Errorf("Flush: %v", err)
+			}
+			io.WriteString(w, "ok")
+		},
+		"ServeFile (sendfile)": func(w http.ResponseWriter, r *http.Request) {
+			keepAlive(w)
+			http.ServeFile(w, r, file)
+		},
+	}
+	p := newProcess()
+	p.lingering.Store(true)
+	for name, h := range handlers {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(drainHandler{p: p, h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				// Nothing net/http's writer offers is hidden.
+				_, f := w.(http.Flusher)
+				_, hj := w.(http.Hijacker)
+				_, rf := w.(io.ReaderFrom)
+				if !f || !hj || !rf {
+					t.Errorf("the writer hides Flusher %v, Hijacker %v, ReaderFrom %v", f, hj, rf)
+				}
+				if err := http.NewResponseController(w).SetWriteDeadline(time.Now().Add(time.Minute)); err != nil {
+					t.Errorf("ResponseController.SetWriteDeadline: %v", err)
+				}
+				h(w, r)
+			})})
+			defer srv.Close()
+			resp, err := srv.Client().Post(srv.URL, "text/plain", strings.NewReader("x"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if !resp.Close {
+				t.Errorf("while draining, the response keeps its connection (Connection: %q)", resp.Header.Get("Connection"))
+			}
+		})
+	}
+}
+
+func TestDrainHandlerKeepsHijack(t *testing.T) {
+	p := newProcess()
+	p.lingering.Store(true)
+	srv := httptest.NewServer(drainHandler{p: p, h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Errorf("Hijack: %v", err)
+			return
+		}
+		defer c.Close()
+		buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		buf.Flush()
+	})})
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != "ok" {
+		t.Errorf("hijacked response %q", b)
 	}
 }

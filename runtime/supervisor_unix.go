@@ -357,6 +357,8 @@ func (p *process) reportToSupervisor() error {
 		fds = append(fds, dup)
 		names = append(names, l.name)
 	}
+	pendingFDs, pendingNames := p.in.dupPending()
+	fds, names = append(fds, pendingFDs...), append(names, pendingNames...)
 	js, err := json.Marshal(names)
 	if err != nil {
 		return fmt.Errorf("encode sockets for the supervisor: %w", err)

@@ -7,6 +7,7 @@ package loadtest
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +29,13 @@ const (
 	KeepAlive Mode = "keepalive"
 	// NewConn opens a new connection for every request.
 	NewConn Mode = "newconn"
+	// H2 sends concurrent streams over HTTP/2 over TLS (ALPN h2; the
+	// server's certificate is not verified: loopback test servers only).
+	// Needs Go 1.24 or later.
+	H2 Mode = "h2"
+	// H2C sends concurrent streams over unencrypted HTTP/2 with prior
+	// knowledge. Needs Go 1.24 or later.
+	H2C Mode = "h2c"
 )
 
 // Target is where the load goes.
@@ -35,6 +43,7 @@ type Target struct {
 	Network string // "tcp" or "unix"
 	Address string // host:port, or the socket path
 	Path    string // request path, e.g. "/work"
+	TLS     bool   // HTTPS (certificate not verified: loopback test servers); mode H2 implies it
 }
 
 // Load runs concurrent POST requests against a target until its context is
@@ -47,6 +56,7 @@ type Load struct {
 	Body        []byte
 
 	requests atomic.Int64
+	retried  atomic.Int64
 	mu       sync.Mutex
 	failures map[string]int64
 	samples  map[string]string
@@ -56,6 +66,7 @@ type Load struct {
 type Result struct {
 	Mode     Mode
 	Requests int64
+	Retried  int64            // HTTP/2 streams the server refused unprocessed, sent again
 	Failures map[string]int64 // by kind
 	Samples  map[string]string
 }
@@ -75,7 +86,11 @@ func (r Result) String() string {
 		kinds = append(kinds, fmt.Sprintf("%s=%d (e.g. %s)", k, v, r.Samples[k]))
 	}
 	sort.Strings(kinds)
-	return fmt.Sprintf("%s: %d requests, %d failed %v", r.Mode, r.Requests, r.Failed(), kinds)
+	retried := ""
+	if r.Retried > 0 {
+		retried = fmt.Sprintf(" (%d refused unprocessed by a GOAWAY and sent again)", r.Retried)
+	}
+	return fmt.Sprintf("%s: %d requests, %d failed %v%s", r.Mode, r.Requests, r.Failed(), kinds, retried)
 }
 
 // Run loads the target until ctx is done and returns what it saw.
@@ -97,17 +112,31 @@ func (l *Load) Run(ctx context.Context) Result {
 	wg.Wait()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return Result{Mode: l.Mode, Requests: l.requests.Load(), Failures: l.failures, Samples: l.samples}
+	return Result{Mode: l.Mode, Requests: l.requests.Load(), Retried: l.retried.Load(), Failures: l.failures, Samples: l.samples}
 }
 
 func (l *Load) one(ctx context.Context, client *http.Client) {
-	url := "http://" + hostOf(l.Target) + l.Target.Path
+	scheme := "http://"
+	if l.Mode == H2 || l.Target.TLS && l.Mode != H2C {
+		scheme = "https://"
+	}
+	url := scheme + hostOf(l.Target) + l.Target.Path
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(l.Body))
 	if err != nil {
 		l.fail("request", err)
 		return
 	}
 	req.GetBody = nil // never replayable: a failure cannot hide behind a retry
+	if l.Mode == H2 || l.Mode == H2C {
+		// HTTP/2 retries only a stream the server refused unprocessed
+		// (above the last stream id of its GOAWAY, or REFUSED_STREAM), as
+		// RFC 9113 allows and browsers do; any other failure still fails.
+		// Each such retry is counted, not hidden.
+		req.GetBody = func() (io.ReadCloser, error) {
+			l.retried.Add(1)
+			return io.NopCloser(bytes.NewReader(l.Body)), nil
+		}
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -123,6 +152,8 @@ func (l *Load) one(ctx context.Context, client *http.Client) {
 		l.fail("body "+Kind(err), err)
 	case resp.StatusCode != http.StatusOK:
 		l.fail(fmt.Sprintf("status %d", resp.StatusCode), errors.New(resp.Status))
+	case (l.Mode == H2 || l.Mode == H2C) && resp.ProtoMajor != 2:
+		l.fail("not HTTP/2", errors.New(resp.Proto))
 	default:
 		l.requests.Add(1)
 		return
@@ -151,6 +182,15 @@ func NewClient(t Target, mode Mode, conns int) *http.Client {
 		MaxIdleConnsPerHost: conns,
 		DisableKeepAlives:   mode == NewConn,
 		DisableCompression:  true,
+	}
+	switch {
+	case mode == H2 || mode == H2C:
+		// One connection carries every client's streams at once.
+		http2Only(tr, mode == H2C)
+	case t.TLS:
+		// HTTP/1.1 over TLS: an empty TLSNextProto keeps HTTP/2 off.
+		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
+		tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
 	}
 	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
 }

@@ -16,12 +16,24 @@
 //	TS_TIMEOUTS   "1": give plain servers the runtime's default timeouts
 //	TS_STOP_DELAY, TS_READ_HEADER   Config.StopDelay, Config.ReadHeaderTimeout
 //	TS_PIDFILE    Config.PIDFile
+//	TS_TLS        "1": serve HTTPS (HTTP/2 and HTTP/1.1) through tls.NewListener layered on the
+//	              listener, with a self-signed certificate made at start
+//	TS_H2C        "1": serve unencrypted HTTP/2 too (Server.Protocols, Go 1.24+)
+//	TS_STOPPER    an address where a line-protocol server runs through graceful.ServeStopper
+//
+// Control words also: late=DURATION (open the listeners after the first one
+// that late, as a second server started after a warm-up).
+//
+// Every server has a ConnState hook that asserts the connection types apps
+// assert (*net.TCPConn, *net.UnixConn, *tls.Conn): it panics on any other
+// (TS_ASSERT_CONNS=0 turns it off).
 //
 // It prints one line "listen NETWORK BOUND" per listener on standard output.
 package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log"
@@ -90,10 +102,25 @@ func main() {
 	}
 	mux := handlers()
 
+	var late time.Duration
+	for word := range control {
+		if v, ok := strings.CutPrefix(word, "late="); ok {
+			late, _ = time.ParseDuration(v)
+		}
+	}
+	tlsConfig := serverTLS()
+	if addr := os.Getenv("TS_STOPPER"); addr != "" && !plain {
+		startStopper(addr)
+	}
+
 	var servers []*http.Server
 	done := make(chan error, len(specs))
 	for i, spec := range specs {
 		network, addr, _ := strings.Cut(spec, "=")
+		if i == 1 && late > 0 {
+			fmt.Fprintf(os.Stderr, "testserver: warming up for %v before the next servers\n", late)
+			time.Sleep(late)
+		}
 		if i == 0 && os.Getenv("TS_API") == "las" && !plain {
 			// The drop-in for http.ListenAndServe, on the first address.
 			fmt.Printf("listen tcp %s\n", addr)
@@ -116,7 +143,11 @@ func main() {
 			log.Fatalf("testserver: listen %s: %v", spec, err)
 		}
 		fmt.Printf("listen %s %s\n", network, l.Addr())
-		srv := &http.Server{Handler: mux}
+		srv := &http.Server{Handler: mux, ConnState: assertConnTypes}
+		configureH2C(srv)
+		if tlsConfig != nil {
+			l = tls.NewListener(l, tlsConfig) // the app's own TLS layer
+		}
 		if os.Getenv("TS_TIMEOUTS") == "1" {
 			// The runtime's default timeouts, for a like-for-like baseline.
 			srv.ReadHeaderTimeout, srv.IdleTimeout = graceful.DefaultReadHeaderTimeout, graceful.DefaultIdleTimeout
@@ -162,6 +193,16 @@ func handlers() *http.ServeMux {
 	mux.HandleFunc("/work", func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		io.WriteString(w, pid)
+	})
+	mux.HandleFunc("/keepalive", func(w http.ResponseWriter, r *http.Request) {
+		// A handler that insists on keeping its connection: a drain must
+		// close it anyway.
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Connection", "keep-alive")
+		io.WriteString(w, pid)
+	})
+	mux.HandleFunc("/proto", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%s tls=%v", r.Proto, r.TLS != nil)
 	})
 	mux.HandleFunc("/pid", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, pid)

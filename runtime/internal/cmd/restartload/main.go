@@ -46,10 +46,11 @@ func main() {
 		command     = flag.String("cmd", "", "the server command (split at spaces)")
 		addr        = flag.String("addr", "127.0.0.1:8080", "the TCP address the server listens on")
 		unixPath    = flag.String("unix", "", "load this unix socket instead of -addr")
+		useTLS      = flag.Bool("tls", false, "HTTPS (for a server started with TS_TLS=1); mode h2 always uses it")
 		restarts    = flag.Int("restarts", 20, "restarts to run under load")
 		interval    = flag.Duration("interval", 200*time.Millisecond, "load time before each restart")
 		concurrency = flag.Int("concurrency", 8, "concurrent clients per mode")
-		modes       = flag.String("modes", "keepalive,newconn", "client modes: keepalive, newconn")
+		modes       = flag.String("modes", "keepalive,newconn", "client modes: keepalive, newconn, h2 (HTTP/2 over TLS: serve with TS_TLS=1), h2c (HTTP/2 prior knowledge: TS_H2C=1)")
 		path        = flag.String("path", "/work", "request path in restart mode")
 		throughput  = flag.Bool("throughput", false, "compare throughput with the plain server instead of restarting")
 		plainEnv    = flag.String("plain-env", "TS_PLAIN=1,TS_LISTEN=tcp=127.0.0.1:8081", "environment (K=V,...) that makes -cmd a plain net/http server on -plain-addr")
@@ -65,9 +66,9 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	target := loadtest.Target{Network: "tcp", Address: *addr, Path: *path}
+	target := loadtest.Target{Network: "tcp", Address: *addr, Path: *path, TLS: *useTLS}
 	if *unixPath != "" {
-		target = loadtest.Target{Network: "unix", Address: *unixPath, Path: *path}
+		target = loadtest.Target{Network: "unix", Address: *unixPath, Path: *path, TLS: *useTLS}
 	}
 	dir, err := os.MkdirTemp("", "restartload")
 	check(err)

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"log"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	graceful "github.com/gracefulgen/gracefulgen/runtime"
+)
+
+// serverTLS returns the TLS configuration of TS_TLS=1 (a self-signed
+// certificate for loopback, made at start, offering h2 and http/1.1), or
+// nil.
+func serverTLS() *tls.Config {
+	if os.Getenv("TS_TLS") != "1" {
+		return nil
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		log.Fatalf("testserver: key: %v", err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "testserver"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		DNSNames:     []string{"localhost"},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		log.Fatalf("testserver: certificate: %v", err)
+	}
+	return &tls.Config{
+		Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}},
+		NextProtos:   []string{"h2", "http/1.1"},
+	}
+}
+
+// noAssert turns assertConnTypes off (TS_ASSERT_CONNS=0), to measure
+// other things on a runtime that wraps connections.
+var noAssert = os.Getenv("TS_ASSERT_CONNS") == "0"
+
+// assertConnTypes is a ConnState hook that asserts what apps assert (for
+// keep-alive tuning, peer credentials): the OS connection types, or a
+// *tls.Conn over one. It panics on anything else, as such apps do.
+func assertConnTypes(c net.Conn, _ http.ConnState) {
+	if noAssert {
+		return
+	}
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	switch c.(type) {
+	case *net.TCPConn, *net.UnixConn:
+	default:
+		panic(fmt.Sprintf("testserver: ConnState got a %T", c))
+	}
+}
+
+// startStopper runs a line-protocol server on addr through
+// graceful.ServeStopper: each request line is answered with the pid, and,
+// once the server stops gracefully, with the pid and "bye", after which the
+// server closes the connection (as grpc-go's GOAWAY tells a client to go).
+func startStopper(addr string) {
+	l, err := graceful.Listen("tcp", addr)
+	if err != nil {
+		log.Fatalf("testserver: listen stopper %s: %v", addr, err)
+	}
+	fmt.Printf("stopper tcp %s\n", l.Addr())
+	s := &lineServer{conns: map[net.Conn]bool{}, pid: fmt.Sprint(os.Getpid())}
+	go func() {
+		if err := graceful.ServeStopper(s, l); err != nil {
+			log.Fatalf("testserver: stopper: %v", err)
+		}
+		fmt.Fprintln(os.Stderr, "testserver: stopper returned nil")
+	}()
+}
+
+// lineServer is a small server with grpc-go's stop semantics.
+type lineServer struct {
+	pid   string
+	mu    sync.Mutex
+	lis   []net.Listener
+	conns map[net.Conn]bool
+	quit  bool
+	wg    sync.WaitGroup
+}
+
+func (s *lineServer) Serve(l net.Listener) error {
+	s.mu.Lock()
+	s.lis = append(s.lis, l)
+	s.mu.Unlock()
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if s.quit {
+				return nil
+			}
+			return err
+		}
+		if _, ok := c.(*net.TCPConn); !ok {
+			panic(fmt.Sprintf("testserver: stopper accepted a %T", c))
+		}
+		s.mu.Lock()
+		s.conns[c] = true
+		s.wg.Add(1)
+		s.mu.Unlock()
+		go s.serveConn(c)
+	}
+}
+
+func (s *lineServer) serveConn(c net.Conn) {
+	defer s.wg.Done()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+		c.Close()
+	}()
+	r := bufio.NewReader(c)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		if d, err := time.ParseDuration(strings.TrimSpace(line)); err == nil {
+			time.Sleep(d) // a call that takes a while
+		}
+		s.mu.Lock()
+		quit := s.quit
+		s.mu.Unlock()
+		if quit {
+			fmt.Fprintf(c, "%s bye\n", s.pid)
+			return
+		}
+		fmt.Fprintf(c, "%s\n", s.pid)
+	}
+}
+
+// GracefulStop stops accepting and waits for every connection to end: each
+// ends after answering its next request with "bye".
+func (s *lineServer) GracefulStop() {
+	s.mu.Lock()
+	s.quit = true
+	for _, l := range s.lis {
+		l.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+// Stop closes every connection at once.
+func (s *lineServer) Stop() {
+	s.mu.Lock()
+	s.quit = true
+	for _, l := range s.lis {
+		l.Close()
+	}
+	for c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}

@@ -1,0 +1,92 @@
+package graceful
+
+import (
+	"net"
+	"reflect"
+)
+
+// GracefulStopper is a server of another protocol that can stop gracefully,
+// such as *grpc.Server: Serve serves a listener until the server stops,
+// GracefulStop stops accepting, lets what is in flight finish and returns
+// when it has, and Stop ends everything at once.
+type GracefulStopper interface {
+	Serve(net.Listener) error
+	GracefulStop()
+	Stop()
+}
+
+// ServeStopper is s.Serve(l) through the runtime: l (from Listen, or any
+// listener with a descriptor) is handed to the next process on restart, and
+// when the process drains, the runtime calls s.GracefulStop (which closes
+// l) and waits for it, calling s.Stop at the drain deadline. It returns what
+// s.Serve returns, once the drain has ended, as the HTTP serving functions
+// do (and never, like them, when the runtime exits the process itself). s
+// should be a pointer, as *grpc.Server is, so that the runtime stops it once
+// however many listeners it serves.
+func ServeStopper(s GracefulStopper, l net.Listener) error {
+	return ensure().serveStopper(s, l)
+}
+
+func (p *process) serveStopper(s GracefulStopper, l net.Listener) error {
+	p.mu.Lock()
+	draining := p.phase == phaseDraining
+	p.mu.Unlock()
+	if draining {
+		l.Close()
+		return p.afterStopper(nil)
+	}
+	p.serving(l, s)
+	err := s.Serve(l)
+	if p.draining() {
+		return p.afterStopper(err)
+	}
+	return err
+}
+
+// afterStopper waits for the drain to end and returns err, or never returns
+// when the runtime exits the process once drained.
+func (p *process) afterStopper(err error) error {
+	<-p.drainDone
+	p.mu.Lock()
+	exiting := p.exiting
+	p.mu.Unlock()
+	if exiting {
+		select {}
+	}
+	return err
+}
+
+// stopGracefully starts s.GracefulStop, once per server, and tracks it until
+// it returns, so that the drain waits for it and calls s.Stop at the
+// deadline.
+func (p *process) stopGracefully(s GracefulStopper) {
+	st := &stopping{s: s, done: make(chan struct{})}
+	if reflect.TypeOf(s).Comparable() {
+		p.mu.Lock()
+		if p.stoppers == nil {
+			p.stoppers = map[GracefulStopper]bool{}
+		}
+		seen := p.stoppers[s]
+		p.stoppers[s] = true
+		p.mu.Unlock()
+		if seen {
+			return
+		}
+	}
+	p.conns.add(st)
+	logEvent("stopping server gracefully", "server", reflect.TypeOf(s).String())
+	go func() {
+		s.GracefulStop()
+		close(st.done)
+		p.conns.remove(st)
+	}()
+}
+
+// stopping is a server stopping gracefully, as the tracker sees it.
+type stopping struct {
+	s    GracefulStopper
+	done chan struct{} // closed when GracefulStop returned
+}
+
+// close stops the server at once: the drain deadline has passed.
+func (st *stopping) close() { st.s.Stop() }
