@@ -45,6 +45,7 @@ type readyReport struct {
 
 // supervise runs this process as a supervisor; it never returns.
 func (p *process) supervise() {
+	startLogging() // the supervisor serves, through its children
 	s := &supervisor{
 		cfg:     p.config(),
 		exe:     p.exe,
@@ -120,7 +121,7 @@ func (s *supervisor) start() error {
 		syscall.Close(pair[1])
 		return err
 	}
-	env := append(withoutProtocol(os.Environ()), proto...)
+	env := append(withPWD(withoutProtocol(os.Environ()), s.exe.dir), proto...)
 	env = append(env, envSupervisor+"="+strconv.Itoa(os.Getpid()))
 	pid, err := startProcess(path, s.exe.argv, env, s.exe.dir, append(append([]int(nil), s.held...), pair[1]))
 	syscall.Close(pair[1])
