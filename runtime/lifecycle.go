@@ -3,7 +3,6 @@ package graceful
 import (
 	"os"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -56,9 +55,7 @@ func applyNotes() {
 // 143 for SIGTERM, 130 for SIGINT).
 func (p *process) dieAsUnconverted(sig os.Signal) {
 	p.releaseStopSignals()
-	if s, ok := sig.(syscall.Signal); ok {
-		syscall.Kill(os.Getpid(), s)
-	}
+	raise(sig)
 }
 
 // appShutdownCalled is called when the program calls Shutdown on one of the

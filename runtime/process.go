@@ -295,11 +295,7 @@ func (p *process) restart(abort, done chan struct{}) {
 // one handed over to: it is ready (it said so), so it restarts at once.
 func (p *process) forwardToSuccessorLocked() {
 	p.queued = false
-	sig, ok := p.restartSig.(syscall.Signal)
-	if !ok {
-		sig = syscall.SIGHUP
-	}
-	if err := syscall.Kill(p.successor, sig); err != nil {
+	if err := signalPID(p.successor, p.restartSig); err != nil {
 		logFailure("restart not forwarded to the new process", "child", p.successor, "err", err)
 		return
 	}
