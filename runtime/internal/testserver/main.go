@@ -24,7 +24,7 @@
 //	TS_LOG        "discard" (log.SetOutput(io.Discard)), "slog-discard" (slog default to
 //	              io.Discard) or "info" (slog default logs every level as INFO): no Config.Logger
 //	TS_CLI        "1": a CLI that links the runtime and never serves ("configure": it calls
-//	              Configure first); it prints its environment and descriptor 3, "cli ready",
+//	              Configure first); it prints its protocol environment, "cli ready",
 //	              and sleeps 30s; "--help" prints a usage line and exits 0
 //	TS_CHDIR      a directory to chdir into before Configure (a dependency's init would)
 //
@@ -318,19 +318,8 @@ func cli(mode string) {
 			fmt.Printf("env %s\n", kv)
 		}
 	}
-	if flags, err := fcntlFlags(3); err == nil {
-		fmt.Printf("fd 3 cloexec=%v\n", flags&syscall.FD_CLOEXEC != 0)
-	}
 	fmt.Println("cli ready")
 	time.Sleep(30 * time.Second)
-}
-
-func fcntlFlags(fd int) (int, error) {
-	r, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_GETFD, 0)
-	if errno != 0 {
-		return 0, errno
-	}
-	return int(r), nil
 }
 
 // infoHandler logs every record as INFO, as some apps' log bridges do.
