@@ -13,12 +13,24 @@
 //	net.Listen(network, addr)         ->  graceful.Listen(network, addr)
 //
 // (and the TLS variants, http.Serve, and (*net.ListenConfig).Listen), and
-// call Configure early, from an init function, with the restart signal and
-// timeouts. Configure may be called from several packages: the calls are
-// merged. It installs the signal handlers at once, so that a restart signal
-// that arrives while the program is still initialising does not kill it
-// (Go's default action for SIGHUP); such a signal is held until the process
-// is ready, then acted upon.
+// call Configure early, from an init function of the main package, with the
+// restart signal and timeouts (several calls are merged). It turns the
+// runtime on at once: the signal handlers are installed, so that a restart
+// signal that arrives while the program is still initialising does not kill
+// it (Go's default action for SIGHUP); such a signal is held until the
+// process is ready, then acted upon. Without Configure the runtime turns on
+// at the first Listen or serving call, with the defaults.
+//
+// Nothing happens where nothing serves. Package initialisation installs no
+// handler, prints nothing, and touches neither the environment nor a
+// descriptor, except to read the restart protocol that names this very
+// process and socket activation whose LISTEN_PID is this process: a binary
+// that links the runtime but never serves (a CLI, a test binary) behaves
+// exactly as unconverted. No line is logged before the process serves (a
+// --help run prints nothing of the runtime's; lines from before are written
+// once it serves). A process whose Configure installed the handlers but
+// that gets SIGTERM or SIGINT before it ever opened a listener dies of it
+// as it would unconverted (status 143 or 130).
 //
 // # Restart
 //
