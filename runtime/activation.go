@@ -24,20 +24,28 @@ type activation struct {
 	names []string
 }
 
-// readActivation reads and removes the socket-activation variables, so that
-// programs this process starts do not think the sockets are theirs. ok is
-// false when they are absent.
+// activationVars are the socket-activation variables.
+var activationVars = []string{envListenPID, envListenFDs, envListenFDNames}
+
+// readActivation reads the socket-activation variables, and removes them
+// when LISTEN_PID names this process, so that programs this process starts
+// do not think the sockets are theirs. Variables meant for another process
+// are left to the runtime's start (see inherit). ok is false when they are
+// absent.
 func readActivation() (a activation, ok bool, err error) {
 	pid, havePID := os.LookupEnv(envListenPID)
 	fds, haveFDs := os.LookupEnv(envListenFDs)
 	names := os.Getenv(envListenFDNames)
-	clearActivation()
 	if !havePID && !haveFDs {
 		return a, false, nil
 	}
 	if a.pid, err = strconv.Atoi(pid); err != nil {
 		return a, true, fmt.Errorf("%s=%q: %w", envListenPID, pid, err)
 	}
+	if a.pid != os.Getpid() {
+		return a, true, nil
+	}
+	clearActivation()
 	if a.count, err = strconv.Atoi(fds); err != nil || a.count < 0 {
 		return a, true, fmt.Errorf("%s=%q: not a count of descriptors", envListenFDs, fds)
 	}
@@ -58,13 +66,13 @@ func (in *inheritance) activated() {
 	case !ok:
 		return
 	case err != nil:
-		in.warning = fmt.Sprintf("ignoring socket activation: %v", err)
+		noteAtStart(fmt.Sprintf("ignoring socket activation: %v", err), activationVars...)
 		return
 	case a.pid != os.Getpid():
-		in.warning = fmt.Sprintf("ignoring socket activation: %s=%d names another process than this one (%d)", envListenPID, a.pid, os.Getpid())
+		noteAtStart(fmt.Sprintf("ignoring socket activation: %s=%d names another process than this one (%d)", envListenPID, a.pid, os.Getpid()), activationVars...)
 		return
 	case !canRestart:
-		in.warning = "ignoring socket activation: unsupported on this platform"
+		noteAtStart("ignoring socket activation: unsupported on this platform")
 		return
 	}
 	for i := 0; i < a.count; i++ {
@@ -72,7 +80,7 @@ func (in *inheritance) activated() {
 		setCloseOnExec(fd)
 		name, err := activatedName(fd)
 		if err != nil {
-			logFailure("activated socket not used", "fd", fd, "err", err)
+			noteAtStart(fmt.Sprintf("activated socket not used: fd %d: %v", fd, err))
 			continue
 		}
 		if i < len(a.names) && a.names[i] != "" && a.names[i] != "unknown" {
@@ -84,7 +92,7 @@ func (in *inheritance) activated() {
 
 // clearActivation removes the socket-activation variables.
 func clearActivation() {
-	for _, k := range []string{envListenPID, envListenFDs, envListenFDNames} {
+	for _, k := range activationVars {
 		os.Unsetenv(k)
 	}
 }

@@ -21,7 +21,7 @@ func Ready() {
 // for instance to tell websocket clients to reconnect. Hijacked connections
 // still open at the drain deadline are closed by the runtime.
 func OnShutdown(f func()) {
-	p := ensure()
+	p := theProcess
 	p.mu.Lock()
 	p.hooks = append(p.hooks, f)
 	p.mu.Unlock()
@@ -32,7 +32,7 @@ func OnShutdown(f func()) {
 // http.ErrServerClosed once it is done. It returns ctx's error, wrapped, if
 // connections had to be closed at the deadline.
 func Shutdown(ctx context.Context) error {
-	p := ensure()
+	p := theProcess
 	if !p.beginStop(false) {
 		select {
 		case <-p.drainDone:

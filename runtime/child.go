@@ -16,7 +16,6 @@ type inheritance struct {
 	parent  int
 	sockets []inheritedSocket
 	readyFD int // -1 once readiness was reported
-	warning string
 }
 
 // inheritedSocket is one descriptor from fd 3 onwards.
@@ -30,22 +29,27 @@ type inheritedSocket struct {
 
 // inherit reads the protocol from the environment, removes it, and marks
 // the inherited descriptors close-on-exec. It runs at package
-// initialisation, before any program code can start a subprocess.
+// initialisation, before any program code can start a subprocess, and
+// touches nothing but the protocol that names this very process (and
+// socket activation meant for it): variables meant for another process
+// are removed, and that is logged, only once the runtime turns on.
 func inherit() *inheritance {
 	in := &inheritance{readyFD: -1}
-	defer clearActivation() // sockets activated for a restarted process were its parent's
 	pr, ok, err := readProtocol()
 	switch {
 	case !ok:
 		in.activated()
 		return in
 	case err != nil:
-		in.warning = fmt.Sprintf("ignoring inherited sockets: %v", err)
+		noteAtStart(fmt.Sprintf("ignoring inherited sockets: %v", err), protocolVars...)
 		return in
 	case pr.parentPID != os.Getppid():
-		in.warning = fmt.Sprintf("ignoring inherited sockets: they name parent pid %d, but the parent is %d", pr.parentPID, os.Getppid())
+		noteAtStart(fmt.Sprintf("ignoring inherited sockets: they name parent pid %d, but the parent is %d", pr.parentPID, os.Getppid()), protocolVars...)
 		return in
-	case !canRestart:
+	}
+	// Sockets activated for a restarted process were its parent's.
+	noteAtStart("", activationVars...)
+	if !canRestart {
 		return in
 	}
 	in.parent = pr.parentPID

@@ -28,9 +28,26 @@ type Config struct {
 	// both zero. Default 120s.
 	IdleTimeout time.Duration
 	// AppHandlesStop says that the program runs its own shutdown on SIGTERM
-	// or SIGINT. The runtime then still drains, but does not exit: the
-	// serving functions return http.ErrServerClosed once drained.
+	// or SIGINT: the runtime then leaves those signals to the program and
+	// does nothing on them (a program that goes on serving for a while, for
+	// its load balancer, keeps its listeners). It drains every server it
+	// knows once the program calls Shutdown on one of them (or
+	// graceful.Shutdown), and does not exit: the serving functions return
+	// http.ErrServerClosed once drained.
 	AppHandlesStop bool
+	// AppStopAfterHandover says whether the old process of a restart runs
+	// the program's own stop path once it has drained. Default false: after
+	// a handover the old process drains every server it knows and exits 0
+	// without running any stop code of the program, because that code
+	// assumes it is the last process (it removes lock and pid files and
+	// unix sockets the new process now owns, deregisters the instance, or
+	// calls os.Exit while requests are in flight). Set, the old process
+	// sends itself SIGTERM only after everything drained, so the program's
+	// stop path runs and cuts nothing (it must then leave the new
+	// process's files alone); it exits 0 itself if the program is still
+	// running appStopGrace later. A real stop (SIGTERM, SIGINT) is not
+	// affected.
+	AppStopAfterHandover bool
 	// Logger receives one line per runtime event. Default slog.Default().
 	Logger *slog.Logger
 	// ReadyTimeout is how long a new process waits, after it started
@@ -87,8 +104,12 @@ const maxKeepAliveLinger = 4 * time.Second
 
 // Configure sets the process-wide configuration and installs the restart and
 // stop signal handlers. It may be called several times (generated code calls
-// it once per package): AppHandlesStop, ManualReady and Supervise are ORed, every other
-// non-zero field replaces the value set before.
+// it once, from an init function of the main package): AppHandlesStop,
+// AppStopAfterHandover, ManualReady and Supervise are ORed, every other
+// non-zero field replaces the value set before. A program that never calls
+// it gets the defaults, and the runtime turns on at its first Listen or
+// serving call: a binary that never serves (a CLI, a test binary) is then
+// left exactly as it was.
 func Configure(c Config) {
 	p := theProcess
 	p.mu.Lock()
@@ -132,6 +153,7 @@ func merge(old, c Config) Config {
 	}
 	old.Supervise = old.Supervise || c.Supervise
 	old.AppHandlesStop = old.AppHandlesStop || c.AppHandlesStop
+	old.AppStopAfterHandover = old.AppStopAfterHandover || c.AppStopAfterHandover
 	old.ManualReady = old.ManualReady || c.ManualReady
 	return old
 }

@@ -13,12 +13,24 @@
 //	net.Listen(network, addr)         ->  graceful.Listen(network, addr)
 //
 // (and the TLS variants, http.Serve, and (*net.ListenConfig).Listen), and
-// call Configure early, from an init function, with the restart signal and
-// timeouts. Configure may be called from several packages: the calls are
-// merged. It installs the signal handlers at once, so that a restart signal
-// that arrives while the program is still initialising does not kill it
-// (Go's default action for SIGHUP); such a signal is held until the process
-// is ready, then acted upon.
+// call Configure early, from an init function of the main package, with the
+// restart signal and timeouts (several calls are merged). It turns the
+// runtime on at once: the signal handlers are installed, so that a restart
+// signal that arrives while the program is still initialising does not kill
+// it (Go's default action for SIGHUP); such a signal is held until the
+// process is ready, then acted upon. Without Configure the runtime turns on
+// at the first Listen or serving call, with the defaults.
+//
+// Nothing happens where nothing serves. Package initialisation installs no
+// handler, prints nothing, and touches neither the environment nor a
+// descriptor, except to read the restart protocol that names this very
+// process and socket activation whose LISTEN_PID is this process: a binary
+// that links the runtime but never serves (a CLI, a test binary) behaves
+// exactly as unconverted. No line is logged before the process serves (a
+// --help run prints nothing of the runtime's; lines from before are written
+// once it serves). A process whose Configure installed the handlers but
+// that gets SIGTERM or SIGINT before it ever opened a listener dies of it
+// as it would unconverted (status 143 or 130).
 //
 // # Restart
 //
@@ -28,9 +40,17 @@
 // through symlinks, so that replacing the binary by rename, or switching a
 // "current" symlink to a new release, runs the new code. It checks first that
 // the file exists and is executable. The new process gets the same
-// arguments, working directory and environment (so configuration that must
-// change on restart belongs in files read at start, not in the environment),
-// and:
+// arguments and environment (so configuration that must change on restart
+// belongs in files read at start, not in the environment), runs in the
+// working directory the process was started in as the operator named it,
+// with PWD naming it: $PWD when it names the current directory; without
+// $PWD (a service manager's WorkingDirectory=), the current directory mapped
+// back through a symlink among the ancestors of an absolute argv[0]
+// (/srv/app/current/bin/app started in the resolved release directory was
+// started in /srv/app/current, so the new release runs in its own
+// directory); and a relative argv[0] that does not name this executable
+// (/proc/self/exe) from the current directory is resolved against $PWD
+// (a dependency changed directory in its init). It also gets:
 //
 //   - every listening socket of the process, from descriptor 3 onwards.
 //     They are duplicated with fcntl(F_DUPFD_CLOEXEC) through
@@ -62,7 +82,12 @@
 // If the new process exits, panics or is not ready within StartTimeout, the
 // old process kills it, reaps it, logs why in one line, and keeps serving as
 // if nothing happened; a later signal tries again. One restart runs at a
-// time: a restart signal during a restart is logged and ignored.
+// time, and no restart request is lost: signals that arrive during a
+// restart are coalesced into one, carried out once it completes (forwarded
+// to the new process once it took over, or tried again by the old one if
+// the restart failed), so that after two deploys in a row the newest binary
+// serves. A signal that reaches an old process draining after a handover is
+// forwarded to the new one; only a process that really stops ignores it.
 //
 // # Drain
 //
@@ -73,24 +98,44 @@
 //     every request with "Connection: close", so that busy keep-alive
 //     connections end cleanly rather than being cut while a client sends
 //     on them;
-//  3. it sends SIGTERM to itself, so that a program that handles SIGTERM
-//     runs its own shutdown path (harmless by now);
-//  4. it runs the OnShutdown hooks and http.Server.Shutdown on every server,
-//     bounded by DrainTimeout;
-//  5. it waits for connections still open (hijacked ones, such as
+//  3. it runs the OnShutdown hooks and http.Server.Shutdown on every server
+//     it knows, bounded by DrainTimeout (not only the servers the program's
+//     own stop path would shut down);
+//  4. it waits for connections still open (hijacked ones, such as
 //     websockets, are tracked from Accept on) and at the deadline closes
-//     every server and every connection.
+//     every server and every connection; hijacked connections closed there
+//     are logged as a warning with their count (end them cleanly through
+//     OnShutdown, as ExampleOnShutdown_closeFrame shows).
+//
+// Then it exits 0, without running any stop code of the program: that code
+// assumes it is the last process, and run in an old generation it would cut
+// requests (an os.Exit in a SIGTERM handler) or break the new generation
+// (removing a lock file, pid file or unix socket the new process now
+// owns). A program that wants its stop path to run after a handover sets
+// AppStopAfterHandover (gracefulgen -app-stop-after-handover): with
+// AppHandlesStop, the old process then sends itself SIGTERM once
+// everything drained, its serving functions return http.ErrServerClosed,
+// and it exits 0 by itself if the program has not ended it five seconds
+// later.
 //
 // A unix socket handed over is not unlinked by the old process: its file
 // belongs to the new one. A new process that removes the socket file
 // before it listens (the usual removal of a stale file) gets it back: at
 // start the runtime links the inherited socket file to a spare name beside
 // it, and links it back to its path when Listen adopts the socket; only
-// connections made between the removal and Listen fail. SIGTERM and SIGINT drain the same way. Then the
-// runtime exits with status 0, unless the program handles its own stop
-// (AppHandlesStop): the serving functions then return http.ErrServerClosed,
-// but never before the drain has ended, and the program decides. Shutdown
-// drains on the program's request.
+// connections made between the removal and Listen fail.
+//
+// # Stop
+//
+// SIGTERM and SIGINT drain the same way, then the runtime exits with
+// status 0. A program that handles its own stop (AppHandlesStop) keeps
+// those signals: the runtime does nothing on them (a program that serves
+// on for a few seconds so that its load balancer stops sending first keeps
+// its listeners open) until the program calls Shutdown on one of its
+// servers or graceful.Shutdown; it then drains every server it knows, and
+// the serving functions return http.ErrServerClosed once drained, never
+// before, and the program decides. Shutdown drains on the program's
+// request.
 //
 // # Servers
 //
@@ -105,7 +150,12 @@
 // Every event (restart requested, child started, child ready, draining,
 // drained, restart failed with the reason, ...) is one line through
 // log/slog, to slog.Default() unless Config.Logger or SetLogger says
-// otherwise.
+// otherwise. A failure (restart failed, ...) is always visible: unless the
+// runtime logs to a logger the program chose for it, or to the default
+// slog handler over a standard logger writing to standard error, the line
+// is also written to standard error at ERROR by the runtime itself, so a
+// program that sent its standard logger or slog's default to io.Discard,
+// or whose handler logs every level as INFO, does not hide it.
 //
 // # Platforms
 //
@@ -203,7 +253,9 @@
 // server, which forwards it) it starts a new child with those sockets and,
 // once that one is ready, sends the old one SIGTERM, on which it drains as
 // on a stop. A new child that fails is killed and reaped, and the old one
-// serves on. The supervisor forwards SIGTERM and SIGINT to the server,
+// serves on. Restart signals that arrive while a new child starts are
+// coalesced and carried out once it is ready (or has failed); old children
+// still draining do not hold restarts up. The supervisor forwards SIGTERM and SIGINT to the server,
 // reaps every process that ends up its child (orphans included, as an init
 // must), and exits with the server's exit status (128+n if signal n killed
 // it). Under systemd the supervisor is the main process and sends the
@@ -220,7 +272,7 @@
 // stops sending it connections first. Keep terminationGracePeriodSeconds
 // above StopDelay plus DrainTimeout. A restart's handover is not delayed.
 // A program that handles its own stop (AppHandlesStop) decides itself when
-// to shut its servers down.
+// to shut its servers down: the runtime drains once it does.
 //
 // # Security
 //

@@ -9,13 +9,18 @@ import (
 	"time"
 )
 
-// drainAndExit drains within DrainTimeout and then, unless the app handles
-// its own stop, exits 0.
+// drainAndExit drains every server within DrainTimeout; then an old
+// process after a handover ends (afterHandover), and a stopping one exits 0
+// unless the app handles its own stop. Nothing of the app's stop path runs
+// before the drain has ended.
 func (p *process) drainAndExit(handover bool) {
 	cfg := p.config()
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.DrainTimeout)
 	defer cancel()
 	p.drain(ctx, handover)
+	if handover {
+		p.afterHandover()
+	}
 	p.mu.Lock()
 	exiting := p.exiting
 	p.mu.Unlock()
@@ -35,13 +40,14 @@ func (p *process) drainAndExit(handover bool) {
 //     end cleanly. (Server.SetKeepAlivesEnabled(false) would do the same but
 //     also closes the connections idle at that instant, which a client may
 //     be reusing right then: measured, it loses requests.)
-//  3. after a handover, send SIGTERM to this process, so that an app that
-//     handles SIGTERM runs its own shutdown path (harmless now);
-//  4. run the shutdown hooks; when the app handles its own stop, wait for it
-//     to call Shutdown on its servers (it got the signal); then
-//     http.Server.Shutdown on every server;
-//  5. wait for the connections still tracked (hijacked ones), and at the
+//  3. run the shutdown hooks, and http.Server.Shutdown on every server the
+//     runtime knows (not only those the app's own stop path would shut);
+//  4. wait for the connections still tracked (hijacked ones), and at the
 //     deadline close the servers and every tracked connection.
+//
+// No stop code of the app runs before it returns: after a handover the
+// app's SIGTERM path runs, if at all, only once everything drained
+// (afterHandover), so an os.Exit there cuts nothing.
 //
 // It closes drainDone when it returns.
 func (p *process) drain(ctx context.Context, handover bool) error {
@@ -85,24 +91,11 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 	}
 	more.Stop()
 
-	if handover {
-		if err := terminateSelf(); err != nil {
-			logFailure("SIGTERM to self", "err", err)
-		}
-	}
 	p.mu.Lock()
 	hooks := append([]func(){}, p.hooks...)
-	appStops := p.cfg.AppHandlesStop
 	p.mu.Unlock()
 	for _, h := range hooks {
 		go h()
-	}
-	if appStops {
-		// Let the app run its own shutdown first: the serving functions
-		// return only after it did (or appStopGrace passed without it).
-		if !appShutdowns.wait(ctx.Done(), servers, appStopGrace) {
-			logEvent("the app did not shut its servers down; the runtime does", "waited", appStopGrace)
-		}
 	}
 	shutdownAll(ctx, servers)
 
@@ -117,7 +110,12 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 		for _, s := range servers {
 			s.Close()
 		}
-		p.conns.closeAll()
+		// Server.Close closed the connections net/http owns: what is left
+		// was hijacked (websockets, h2c).
+		if hijacked := p.conns.closeAll(); hijacked > 0 {
+			logWarning("drain deadline: hijacked connections closed", "hijacked", hijacked,
+				"hint", "end them through OnShutdown (a websocket close frame) before DrainTimeout")
+		}
 		err = fmt.Errorf("drain deadline passed, %d connections closed: %w", n, ctx.Err())
 		logFailure("drained", "took", time.Since(start).Round(time.Millisecond), "closed", n)
 		return err
@@ -126,8 +124,9 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 	return nil
 }
 
-// appStopGrace bounds how long a drain waits for an app that handles its own
-// stop to call Shutdown on its servers after the stop signal.
+// appStopGrace bounds how long an old process whose app's stop path runs
+// after the handover (AppStopAfterHandover) waits for that path to end the
+// process before it exits by itself.
 const appStopGrace = 5 * time.Second
 
 // shutdownAll runs http.Server.Shutdown on every server at once.

@@ -60,20 +60,29 @@ func encodeProtocol(parentPID int, sockets []socketName, readyFD int) ([]string,
 	}, nil
 }
 
-// readProtocol reads and removes the protocol variables of this process.
+// protocolVars are the variables of the protocol.
+var protocolVars = []string{envParentPID, envListeners, envReadyFD}
+
+// readProtocol reads the protocol variables of this process, and removes
+// them when they name this process's parent: variables that name another
+// process (or cannot be read) are left in place, to be removed only once
+// the runtime turns on (a binary that never serves keeps its environment).
 // ok is false when this process was not started by the runtime.
 func readProtocol() (pr protocol, ok bool, err error) {
 	pid, havePID := os.LookupEnv(envParentPID)
 	list := os.Getenv(envListeners)
 	ready := os.Getenv(envReadyFD)
-	for _, k := range []string{envParentPID, envListeners, envReadyFD} {
-		os.Unsetenv(k)
-	}
 	if !havePID {
 		return pr, false, nil
 	}
 	if pr.parentPID, err = strconv.Atoi(pid); err != nil {
 		return pr, true, fmt.Errorf("%s=%q: %w", envParentPID, pid, err)
+	}
+	if pr.parentPID != os.Getppid() {
+		return pr, true, nil
+	}
+	for _, k := range protocolVars {
+		os.Unsetenv(k)
 	}
 	if err = json.Unmarshal([]byte(list), &pr.sockets); err != nil {
 		return pr, true, fmt.Errorf("%s=%q: %w", envListeners, list, err)

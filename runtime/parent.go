@@ -10,18 +10,99 @@ import (
 	"time"
 )
 
-// executable is how this process was started, recorded at start-up: the
-// new process of a restart is started the same way, from the path as the
-// operator gave it (not resolved through symlinks, so that a deploy that
-// switches a symlink to a new release runs the new release).
+// executable is how this process was started, recorded when the runtime
+// turns on: the new process of a restart is started the same way, from the
+// path as the operator gave it (not resolved through symlinks, so that a
+// deploy that switches a symlink to a new release runs the new release),
+// in the working directory as the operator named it (a "current" symlink
+// stays a symlink, so the new release runs in its own directory).
 type executable struct {
 	argv []string
 	dir  string
 }
 
 func recordExecutable() executable {
-	dir, _ := os.Getwd()
-	return executable{argv: append([]string(nil), os.Args...), dir: dir}
+	argv := append([]string(nil), os.Args...)
+	arg0 := ""
+	if len(argv) > 0 {
+		arg0 = argv[0]
+	}
+	return executable{argv: argv, dir: startDir(arg0, os.Getenv("PWD"), selfExecutable)}
+}
+
+// startDir returns the directory the process was started in, as the
+// operator named it:
+//   - os.Getwd, which is $PWD when $PWD names the current directory (a
+//     shell's cd through a symlink);
+//   - without $PWD (a service manager's WorkingDirectory=), the current
+//     directory mapped back through a symlink among the ancestors of an
+//     absolute argv[0]: /srv/app/current/bin/app started in the resolved
+//     /srv/app/releases/v1 was started in /srv/app/current;
+//   - when a relative argv[0] does not name this executable from the
+//     current directory but does from $PWD, $PWD: something (a
+//     dependency's init) changed directory before the runtime turned on.
+func startDir(arg0, pwd string, isSelf func(string) bool) string {
+	cwd, err := os.Getwd()
+	if err != nil {
+		cwd = pwd
+	}
+	switch {
+	case pwd == "" && filepath.IsAbs(arg0):
+		if dir, ok := throughSymlink(cwd, filepath.Dir(arg0)); ok {
+			return dir
+		}
+	case pwd != "" && pwd != cwd && filepath.IsAbs(pwd) && !filepath.IsAbs(arg0) && strings.ContainsRune(arg0, '/'):
+		if !isSelf(filepath.Join(cwd, arg0)) && isSelf(filepath.Join(pwd, arg0)) {
+			return pwd
+		}
+	}
+	return cwd
+}
+
+// throughSymlink maps cwd, a resolved path, back through the first ancestor
+// of dir (dir included) that resolves to cwd or to a directory above it by
+// way of a symlink.
+func throughSymlink(cwd, dir string) (string, bool) {
+	for a := filepath.Clean(dir); ; a = filepath.Dir(a) {
+		if r, err := filepath.EvalSymlinks(a); err == nil && r != a {
+			if r == cwd {
+				return a, true
+			}
+			if rel, err := filepath.Rel(r, cwd); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+				return filepath.Join(a, rel), true
+			}
+		}
+		if a == filepath.Dir(a) {
+			return "", false
+		}
+	}
+}
+
+// selfExecutable reports whether path is this process's executable.
+func selfExecutable(path string) bool {
+	self, err := os.Executable()
+	if err != nil {
+		return false
+	}
+	a, err1 := os.Stat(path)
+	b, err2 := os.Stat(self)
+	return err1 == nil && err2 == nil && os.SameFile(a, b)
+}
+
+// withPWD returns env with PWD naming dir, so that the new process sees the
+// directory as it was named (its os.Getwd returns dir, not the resolved
+// path) and records the same one for the next restart.
+func withPWD(env []string, dir string) []string {
+	if dir == "" {
+		return env
+	}
+	out := env[:0:0]
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "PWD=") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, "PWD="+dir)
 }
 
 // path resolves argv[0] at restart time: relative to the start-up working
@@ -116,7 +197,7 @@ func (p *process) handOver(abort <-chan struct{}) (*child, error) {
 		w.Close()
 		return nil, err
 	}
-	env := append(withoutProtocol(os.Environ()), proto...)
+	env := append(withPWD(withoutProtocol(os.Environ()), p.exe.dir), proto...)
 	pid, err := startProcess(path, p.exe.argv, env, p.exe.dir, append(fds, int(w.Fd())))
 	w.Close()
 	if err != nil {

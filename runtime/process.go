@@ -33,22 +33,27 @@ type process struct {
 	in        *inheritance
 	exe       executable
 	conns     *tracker
-	loops     gate // running Serve calls
-	sigs      chan os.Signal
-	lingering atomic.Bool // answer every request with "Connection: close"
+	loops     gate           // running Serve calls
+	sigs      chan os.Signal // the restart signal
+	stopSigs  chan os.Signal // SIGTERM and SIGINT, unless the program handles its stop
+	opened    atomic.Bool    // a Listen or serving call turned the runtime on
+	lingering atomic.Bool    // answer every request with "Connection: close"
 
-	mu         sync.Mutex
-	cfg        Config
-	listeners  []*gracefulListener // open, in creation order
-	servers    map[*http.Server]int
-	hooks      []func()
-	stoppers   map[GracefulStopper]bool // servers told to stop gracefully
-	restartSig os.Signal
+	mu          sync.Mutex
+	cfg         Config
+	listeners   []*gracefulListener // open, in creation order
+	servers     map[*http.Server]int
+	hooks       []func()
+	stoppers    map[GracefulStopper]bool // servers told to stop gracefully
+	restartSig  os.Signal
+	stopWatched bool // stopSigs receives SIGTERM and SIGINT
 
 	ready      bool
 	readyTimer *time.Timer
 	settle     *time.Timer
 	held       bool // a restart signal arrived before the process was ready
+	queued     bool // a restart signal arrived during the restart under way
+	successor  int  // the pid of the new process this one handed over to
 
 	phase       phase
 	abort       chan struct{} // closed to abort the restart under way
@@ -64,7 +69,6 @@ func newProcess() *process {
 	return &process{
 		started:   time.Now(),
 		in:        inherit(),
-		exe:       recordExecutable(),
 		conns:     newTracker(),
 		servers:   map[*http.Server]int{},
 		stopping:  make(chan struct{}),
@@ -72,10 +76,15 @@ func newProcess() *process {
 	}
 }
 
-// ensure returns the process with its signal handlers installed, for API
-// calls made by a program that never called Configure.
+// ensure returns the process turned on, for the Listen and serving calls:
+// the first one turns the runtime on where Configure did not, and marks the
+// process as one that serves (its log lines are written from now on, and a
+// stop signal drains it).
 func ensure() *process {
 	theProcess.start()
+	if !theProcess.opened.Swap(true) {
+		startLogging()
+	}
 	return theProcess
 }
 
@@ -280,8 +289,12 @@ func (p *process) closeUnadoptedLater() {
 	})
 }
 
-// requestRestart starts a restart unless one is under way, the process is
-// stopping, or it is not ready yet (then the request is held).
+// requestRestart starts a restart. No request is lost: one that arrives
+// before the process is ready is held until it is; requests during a
+// restart are coalesced into one, carried out when the restart completes
+// (by the new process, or by this one again if the restart failed); one
+// that reaches a process draining after a handover goes to the new
+// process. Only a process that really stops ignores it.
 func (p *process) requestRestart() {
 	if p.forwardRestart() {
 		return
@@ -289,10 +302,13 @@ func (p *process) requestRestart() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch {
+	case p.phase == phaseDraining && p.successor != 0:
+		p.forwardToSuccessorLocked()
 	case p.phase == phaseDraining:
 		logEvent("restart ignored: the process is stopping")
 	case p.phase == phaseRestarting:
-		logEvent("restart ignored: a restart is already under way")
+		p.queued = true
+		logEvent("restart queued: it runs once the restart under way completes")
 	case !p.ready:
 		p.held = true
 		logEvent("restart held until this process is ready")
@@ -312,13 +328,19 @@ func (p *process) restart(abort, done chan struct{}) {
 	c, err := p.handOver(abort)
 	p.mu.Lock()
 	handedOver := err == nil && p.phase == phaseRestarting
+	retry := false
 	switch {
 	case handedOver:
 		p.phase = phaseDraining
-		p.exiting = !p.cfg.AppHandlesStop
+		// The old process exits once drained, whoever handles the stop;
+		// only a program whose stop path runs after the handover gets its
+		// serving functions back (see afterHandover).
+		p.exiting = !(p.cfg.AppStopAfterHandover && p.cfg.AppHandlesStop)
+		p.successor = c.pid
 		close(p.stopping)
 	case p.phase == phaseRestarting:
 		p.phase = phaseIdle
+		retry, p.queued = p.queued, false
 	}
 	p.mu.Unlock()
 	if err == nil && !handedOver {
@@ -330,11 +352,31 @@ func (p *process) restart(abort, done chan struct{}) {
 	switch {
 	case handedOver:
 		sd.handedOver(c.pid)
+		p.mu.Lock()
+		if p.queued {
+			p.forwardToSuccessorLocked()
+		}
+		p.mu.Unlock()
 		p.drainAndExit(true)
 	case err != nil && err != errAborted:
 		logFailure("restart failed, still serving", "reason", err)
 		sd.reloadFailed()
+		if retry {
+			logEvent("restart queued during the failed one: trying again")
+			p.requestRestart()
+		}
 	}
+}
+
+// forwardToSuccessorLocked hands a restart request to the new process this
+// one handed over to: it is ready (it said so), so it restarts at once.
+func (p *process) forwardToSuccessorLocked() {
+	p.queued = false
+	if err := signalPID(p.successor, p.restartSig); err != nil {
+		logFailure("restart not forwarded to the new process", "child", p.successor, "err", err)
+		return
+	}
+	logEvent("restart forwarded to the new process", "child", p.successor)
 }
 
 // stop begins a stop: it aborts a restart under way, then drains. It

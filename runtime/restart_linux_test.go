@@ -242,7 +242,7 @@ func TestStopDuringRestartKillsChildAndExits(t *testing.T) {
 	}
 }
 
-func TestRestartSignalBurstRunsOneRestart(t *testing.T) {
+func TestRestartSignalBurstRunsOneRestartThenOneMore(t *testing.T) {
 	s := startServer(t, "TS_API=las", "TS_LISTEN=tcp="+freePort(t))
 	s.setControl("slow")
 	pid := s.serving()
@@ -250,26 +250,32 @@ func TestRestartSignalBurstRunsOneRestart(t *testing.T) {
 		s.signal(pid, syscall.SIGHUP)
 		time.Sleep(10 * time.Millisecond)
 	}
-	nw, err := loadtest.SolePID(s.targets[0], pid, waitFor)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The first signal restarts; the 19 others are coalesced into one more
+	// restart, which the new process runs once it took over.
+	s.waitLog(`graceful: child ready`, 2)
 	s.waitExit(pid)
+	time.Sleep(500 * time.Millisecond) // no third restart comes
 	logs := s.log()
-	if n := strings.Count(logs, "child started"); n != 1 {
-		t.Errorf("%d children started for one burst, want 1:\n%s", n, logs)
+	if n := strings.Count(logs, "child started"); n != 2 {
+		t.Errorf("%d children started for one burst, want 2:\n%s", n, logs)
 	}
-	if !strings.Contains(logs, "restart ignored: a restart is already under way") {
-		t.Errorf("the burst's extra signals were not logged as ignored:\n%s", logs)
+	if !strings.Contains(logs, "restart queued") || !strings.Contains(logs, "restart forwarded to the new process") {
+		t.Errorf("the burst's extra signals were not queued and forwarded:\n%s", logs)
 	}
-	if got := get(t, s.targets[0], "/pid"); got != strconv.Itoa(nw) {
-		t.Errorf("served by %s, want %d", got, nw)
+	pids := s.pids()
+	last := pids[len(pids)-1]
+	nw, err := loadtest.SolePID(s.targets[0], pids[1], waitFor)
+	if err != nil || nw != last {
+		t.Fatalf("serving: %d, %v; want the last child %d", nw, err, last)
+	}
+	if got := get(t, s.targets[0], "/pid"); got != strconv.Itoa(last) {
+		t.Errorf("served by %s, want %d", got, last)
 	}
 }
 
 func TestRestartSignalBeforeReadyIsHeld(t *testing.T) {
 	s := launch(t, "slow")
-	s.waitLog(`signal handlers installed`, 1)
+	s.waitLog(`testserver: configured`, 1)
 	s.signal(s.cmd.Process.Pid, syscall.SIGHUP) // while the app still initialises
 	s.waitLog(`restart held until this process is ready`, 1)
 	s.targets = s.waitListening()
@@ -341,22 +347,34 @@ func TestAppHandlingStopGetsServerClosedAfterDrain(t *testing.T) {
 	}
 }
 
-func TestHandoverRunsTheAppsOwnShutdownAfterTheDrainStarted(t *testing.T) {
-	s := startServer(t, "TS_APP_STOP=1")
-	h := s.restart()
-	if err := s.wait(); err != nil {
-		t.Errorf("the old generation exited with %v, want status 0", err)
-	}
-	logs := s.log()
-	ready := strings.Index(logs, "graceful: child ready")
-	shutdown := strings.Index(logs, "testserver: app shutdown")
-	drained := strings.Index(logs, fmt.Sprintf("graceful: drained\" pid=%d", h.Old))
-	returned := strings.Index(logs, "serve returned http.ErrServerClosed")
-	if ready < 0 || shutdown < ready || drained < 0 || returned < drained {
-		t.Errorf("want child ready, then the app's shutdown (SIGTERM to itself), then drained, then ErrServerClosed:\n%s", logs)
-	}
-	if got := get(t, s.targets[0], "/pid"); got != strconv.Itoa(h.New) {
-		t.Errorf("served by %s, want %d", got, h.New)
+func TestHandoverRunsTheAppsOwnShutdownOnlyAfterTheDrainWhenAsked(t *testing.T) {
+	for _, after := range []bool{false, true} {
+		t.Run(fmt.Sprintf("AppStopAfterHandover=%v", after), func(t *testing.T) {
+			env := []string{"TS_APP_STOP=1"}
+			if after {
+				env = append(env, "TS_APP_STOP_AFTER=1")
+			}
+			s := startServer(t, env...)
+			h := s.restart()
+			if err := s.wait(); err != nil {
+				t.Errorf("the old generation exited with %v, want status 0", err)
+			}
+			logs := s.log()
+			drained := strings.Index(logs, fmt.Sprintf("graceful: drained\" pid=%d", h.Old))
+			shutdown := strings.Index(logs, "testserver: app shutdown")
+			returned := strings.Index(logs, "serve returned http.ErrServerClosed")
+			switch {
+			case drained < 0:
+				t.Errorf("the old generation did not drain:\n%s", logs)
+			case !after && (shutdown >= 0 || returned >= 0):
+				t.Errorf("by default the old generation must exit without the app's stop path:\n%s", logs)
+			case after && (returned < drained || shutdown < drained):
+				t.Errorf("want drained, then ErrServerClosed and the app's own stop path:\n%s", logs)
+			}
+			if got := get(t, s.targets[0], "/pid"); got != strconv.Itoa(h.New) {
+				t.Errorf("served by %s, want %d", got, h.New)
+			}
+		})
 	}
 }
 

@@ -181,7 +181,12 @@ func (w *shutdownWatch) watch(srv *http.Server) {
 	c := make(chan struct{})
 	w.shut[srv] = c
 	var once sync.Once
-	srv.RegisterOnShutdown(func() { once.Do(func() { close(c) }) })
+	srv.RegisterOnShutdown(func() {
+		once.Do(func() {
+			close(c)
+			appShutdownCalled()
+		})
+	})
 }
 
 // wait returns when every server in servers has been shut down, or when

@@ -7,24 +7,28 @@ import (
 	"syscall"
 )
 
-// start installs the signal handlers, once; later calls (Configure from
-// another package) only follow a change of the restart signal.
+// start turns the runtime on, once: it records how the process was
+// started, acts on what package initialisation noted, and installs the
+// signal handlers; later calls (Configure again) only follow a change of
+// the restart signal or of AppHandlesStop. Nothing is logged before the
+// process serves (see log.go).
 func (p *process) start() {
 	p.startOnce.Do(func() {
+		p.exe = recordExecutable()
+		readSupervise()
+		applyNotes()
 		if p.wantsSupervisor() {
 			p.supervise() // returns only where supervisor mode is unavailable
-		}
-		if p.in.warning != "" {
-			logFailure(p.in.warning)
 		}
 		if !canRestart {
 			logEvent("restarts are unavailable on this platform, graceful stop only", "os", runtime.GOOS)
 		}
 		p.sigs = make(chan os.Signal, 8)
-		signal.Notify(p.sigs, syscall.SIGTERM, os.Interrupt)
+		p.stopSigs = make(chan os.Signal, 8)
 		go p.handleSignals()
 	})
 	p.watchRestartSignal()
+	p.watchStopSignals()
 }
 
 // watchRestartSignal catches the configured restart signal (and releases a
@@ -42,29 +46,67 @@ func (p *process) watchRestartSignal() {
 		return
 	}
 	signal.Notify(p.sigs, sig)
-	logEvent("signal handlers installed", "restart", sig.String())
 	if old != nil && old != syscall.SIGTERM && old != os.Interrupt {
 		signal.Reset(old)
 	}
 }
 
+// watchStopSignals catches SIGTERM and SIGINT, unless the program handles
+// its own stop: those signals are then the program's, and the runtime
+// drains when the program calls Shutdown.
+func (p *process) watchStopSignals() {
+	appStops := p.config().AppHandlesStop
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case !appStops && !p.stopWatched:
+		signal.Notify(p.stopSigs, syscall.SIGTERM, os.Interrupt)
+		p.stopWatched = true
+	case appStops && p.stopWatched:
+		signal.Stop(p.stopSigs)
+		p.stopWatched = false
+	}
+}
+
+// releaseStopSignals gives SIGTERM and SIGINT back to the program (or to
+// their default action).
+func (p *process) releaseStopSignals() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stopWatched {
+		signal.Stop(p.stopSigs)
+		p.stopWatched = false
+	}
+}
+
 // handleSignals acts on the restart and stop signals, and only those.
 func (p *process) handleSignals() {
-	for sig := range p.sigs {
-		p.mu.Lock()
-		restart := sig == p.restartSig
-		p.mu.Unlock()
-		if restart {
+	for {
+		select {
+		case <-p.sigs:
 			p.requestRestart()
-			continue
+		case sig := <-p.stopSigs:
+			p.stopSignal(sig)
 		}
-		exit := !p.config().AppHandlesStop
-		if p.beginStop(exit) {
-			logEvent("stop requested", "signal", sig.String())
-			go func() {
-				p.delayStop()
-				p.drainAndExit(false)
-			}()
-		}
+	}
+}
+
+// stopSignal acts on SIGTERM or SIGINT: a process that never served dies
+// as it would unconverted; one that serves drains and exits 0.
+func (p *process) stopSignal(sig os.Signal) {
+	if !p.opened.Load() {
+		p.dieAsUnconverted(sig)
+		return
+	}
+	cfg := p.config()
+	if cfg.AppHandlesStop {
+		return // it arrived as the program took the signal over
+	}
+	if p.beginStop(true) {
+		logEvent("stop requested", "signal", sig.String())
+		go func() {
+			p.delayStop()
+			p.drainAndExit(false)
+		}()
 	}
 }

@@ -1,6 +1,7 @@
 package graceful
 
 import (
+	"fmt"
 	"os"
 	"strconv"
 )
@@ -26,29 +27,34 @@ const (
 	envSupervisor = "GRACEFUL_SUPERVISOR"
 )
 
-// superviseEnv is GRACEFUL_SUPERVISE as this process started with it.
-var superviseEnv = readSupervise()
+// superviseEnv is GRACEFUL_SUPERVISE as this process started with it, read
+// (and removed) when the runtime turns on: a binary that never serves keeps
+// it.
+var superviseEnv string
+
+// readSupervise reads and removes GRACEFUL_SUPERVISE.
+func readSupervise() {
+	superviseEnv = os.Getenv(envSupervise)
+	os.Unsetenv(envSupervise)
+}
 
 // supervisorPID is the supervisor of this process, or 0.
 var supervisorPID = readSupervisor()
 
-func readSupervise() string {
-	v := os.Getenv(envSupervise)
-	os.Unsetenv(envSupervise)
-	return v
-}
-
+// readSupervisor reads GRACEFUL_SUPERVISOR at package initialisation, and
+// removes it when it names this process's parent; otherwise it is removed,
+// and that is logged, once the runtime turns on.
 func readSupervisor() int {
 	v, ok := os.LookupEnv(envSupervisor)
-	os.Unsetenv(envSupervisor)
 	if !ok {
 		return 0
 	}
 	pid, err := strconv.Atoi(v)
 	if err != nil || pid != os.Getppid() {
-		logFailure("ignoring supervisor: it is not this process's parent", envSupervisor, v, "parent", os.Getppid())
+		noteAtStart(fmt.Sprintf("ignoring supervisor: it is not this process's parent (%s=%s, parent %d)", envSupervisor, v, os.Getppid()), envSupervisor)
 		return 0
 	}
+	os.Unsetenv(envSupervisor)
 	sd.silent = true // the supervisor is the service's main process
 	return pid
 }

@@ -24,6 +24,7 @@ type supervisor struct {
 	retired     map[int]bool   // old children draining
 	stopping    bool           // a stop signal was forwarded
 	restartHeld bool           // a restart signal arrived before the first child was ready
+	queued      bool           // a restart signal arrived while a new child was starting
 	sigs        chan os.Signal
 	readyCh     chan readyReport
 }
@@ -45,6 +46,7 @@ type readyReport struct {
 
 // supervise runs this process as a supervisor; it never returns.
 func (p *process) supervise() {
+	startLogging() // the supervisor serves, through its children
 	s := &supervisor{
 		cfg:     p.config(),
 		exe:     p.exe,
@@ -94,6 +96,7 @@ func (s *supervisor) loop() {
 			logFailure("restart failed, still serving", "reason", fmt.Sprintf("child %d not ready within the start timeout %v, killed", pid, s.cfg.StartTimeout))
 			s.abandon()
 			sd.reloadFailed()
+			s.runQueued()
 		}
 	}
 }
@@ -120,7 +123,7 @@ func (s *supervisor) start() error {
 		syscall.Close(pair[1])
 		return err
 	}
-	env := append(withoutProtocol(os.Environ()), proto...)
+	env := append(withPWD(withoutProtocol(os.Environ()), s.exe.dir), proto...)
 	env = append(env, envSupervisor+"="+strconv.Itoa(os.Getpid()))
 	pid, err := startProcess(path, s.exe.argv, env, s.exe.dir, append(append([]int(nil), s.held...), pair[1]))
 	syscall.Close(pair[1])
@@ -134,14 +137,18 @@ func (s *supervisor) start() error {
 	return nil
 }
 
-// restart starts a new child unless one is starting already.
+// restart starts a new child. No request is lost: one that arrives while
+// a new child is starting is queued (several coalesce into one) and runs
+// once that child is ready or has failed; one before the first child is
+// ready is held. Old children draining do not hold restarts up.
 func (s *supervisor) restart() {
 	switch {
 	case s.stopping:
 		logEvent("restart ignored: the process is stopping")
 		return
 	case s.next != nil:
-		logEvent("restart ignored: a restart is already under way")
+		s.queued = true
+		logEvent("restart queued: it runs once the restart under way completes")
 		return
 	case s.current == 0:
 		s.restartHeld = true
@@ -178,8 +185,9 @@ func (s *supervisor) ready(r readyReport) {
 	if old == 0 {
 		sd.ready()
 		writePIDFile(s.cfg.PIDFile, os.Getpid())
-		if s.restartHeld {
+		if s.restartHeld || s.queued {
 			s.restartHeld = false
+			s.queued = false
 			s.restart()
 		}
 		return
@@ -190,6 +198,16 @@ func (s *supervisor) ready(r readyReport) {
 		logFailure("supervisor: retire old child", "child", old, "err", err)
 	}
 	logEvent("old child retired", "child", old)
+	s.runQueued()
+}
+
+// runQueued runs the restart queued during the one that just completed.
+func (s *supervisor) runQueued() {
+	if s.queued && !s.stopping {
+		s.queued = false
+		logEvent("running the restart queued during the last one")
+		s.restart()
+	}
 }
 
 // abandon forgets the child being started after it was killed or exited.
@@ -247,6 +265,7 @@ func (s *supervisor) exited(pid int, ws syscall.WaitStatus) {
 		}
 		logFailure("restart failed, still serving", "reason", fmt.Sprintf("child %d exited before it was ready: %s", pid, why))
 		sd.reloadFailed()
+		s.runQueued()
 	case pid == s.current:
 		logEvent("server exited, supervisor exits with its status", "child", pid, "status", why)
 		closeAll(s.held)

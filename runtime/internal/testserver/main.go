@@ -10,7 +10,6 @@
 //	TS_CONTROL    a file read at start that tells this generation how to misbehave:
 //	              exit1, panic, hang, slow, reverse, first-only, bind=ADDR (also listen on ADDR, fatal on error),
 //	              remove-socket (remove a unix socket's file before listening)
-//	TS_APP_STOP   "1": the app handles SIGTERM itself (AppHandlesStop)
 //	TS_DRAIN, TS_START, TS_READY   runtime timeouts (time.ParseDuration)
 //	TS_FILE       the file served at /file
 //	TS_TIMEOUTS   "1": give plain servers the runtime's default timeouts
@@ -20,6 +19,18 @@
 //	              listener, with a self-signed certificate made at start
 //	TS_H2C        "1": serve unencrypted HTTP/2 too (Server.Protocols, Go 1.24+)
 //	TS_STOPPER    an address where a line-protocol server runs through graceful.ServeStopper
+//	TS_APP_STOP   the app handles SIGTERM itself (AppHandlesStop): "1" (it shuts every server
+//	              down), "exit" (it calls os.Exit(0) at once), "first" (it shuts down only the
+//	              first server, the others belong to another package, and exits 0), "delay=D" (it serves
+//	              on for D, then shuts down); its stop path also removes TS_LOCKFILE
+//	TS_APP_STOP_AFTER "1": Config.AppStopAfterHandover
+//	TS_LOCKFILE   a file written with the pid once serving; /health answers 503 without it
+//	TS_LOG        "discard" (log.SetOutput(io.Discard)), "slog-discard" (slog default to
+//	              io.Discard) or "info" (slog default logs every level as INFO): no Config.Logger
+//	TS_CLI        "1": a CLI that links the runtime and never serves ("configure": it calls
+//	              Configure first); it prints its protocol environment, "cli ready",
+//	              and sleeps 30s; "--help" prints a usage line and exits 0
+//	TS_CHDIR      a directory to chdir into before Configure (a dependency's init would)
 //
 // Control words also: late=DURATION (open the listeners after the first one
 // that late, as a second server started after a warm-up).
@@ -60,6 +71,15 @@ func main() {
 		listFDs()
 		return
 	}
+	if mode := os.Getenv("TS_CLI"); mode != "" {
+		cli(mode)
+		return
+	}
+	if dir := os.Getenv("TS_CHDIR"); dir != "" {
+		if err := os.Chdir(dir); err != nil {
+			log.Fatalf("testserver: %v", err)
+		}
+	}
 	control := readControl()
 	switch {
 	case control["exit1"]:
@@ -72,17 +92,30 @@ func main() {
 		select {}
 	}
 	plain := os.Getenv("TS_PLAIN") == "1"
+	appStop := os.Getenv("TS_APP_STOP")
 	if !plain {
-		graceful.Configure(graceful.Config{
-			DrainTimeout:      duration("TS_DRAIN"),
-			StartTimeout:      duration("TS_START"),
-			ReadyTimeout:      duration("TS_READY"),
-			StopDelay:         duration("TS_STOP_DELAY"),
-			PIDFile:           os.Getenv("TS_PIDFILE"),
-			ReadHeaderTimeout: duration("TS_READ_HEADER"),
-			AppHandlesStop:    os.Getenv("TS_APP_STOP") == "1",
-			Logger:            slog.New(slog.NewTextHandler(os.Stderr, nil)),
-		})
+		cfg := graceful.Config{
+			DrainTimeout:         duration("TS_DRAIN"),
+			StartTimeout:         duration("TS_START"),
+			ReadyTimeout:         duration("TS_READY"),
+			StopDelay:            duration("TS_STOP_DELAY"),
+			PIDFile:              os.Getenv("TS_PIDFILE"),
+			ReadHeaderTimeout:    duration("TS_READ_HEADER"),
+			AppHandlesStop:       appStop != "",
+			AppStopAfterHandover: os.Getenv("TS_APP_STOP_AFTER") == "1",
+		}
+		switch os.Getenv("TS_LOG") {
+		case "discard":
+			log.SetOutput(io.Discard)
+		case "slog-discard":
+			slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+		case "info":
+			slog.SetDefault(slog.New(infoHandler{slog.NewTextHandler(os.Stderr, nil)}))
+		default:
+			cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+		}
+		graceful.Configure(cfg)
+		fmt.Fprintln(os.Stderr, "testserver: configured")
 	}
 
 	specs := strings.Split(envOr("TS_LISTEN", "tcp=127.0.0.1:8080"), ";")
@@ -161,16 +194,37 @@ func main() {
 			}
 		}()
 	}
+	lock := os.Getenv("TS_LOCKFILE")
+	if lock != "" {
+		if err := os.WriteFile(lock, []byte(fmt.Sprint(os.Getpid())), 0o644); err != nil {
+			log.Fatalf("testserver: lock file: %v", err)
+		}
+	}
 	appStopped := make(chan struct{})
-	if os.Getenv("TS_APP_STOP") == "1" {
-		// The usual shape of a program with its own stop path.
+	if appStop != "" {
+		// The usual shapes of a program with its own stop path.
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 		defer stop()
 		go func() {
 			<-ctx.Done()
 			fmt.Fprintln(os.Stderr, "testserver: app shutdown")
-			for _, s := range servers {
+			shut := servers
+			switch {
+			case appStop == "exit":
+				os.Exit(0)
+			case appStop == "first":
+				servers[0].Shutdown(context.Background())
+				os.Exit(0) // main returns: the app knows nothing of the other servers
+			case strings.HasPrefix(appStop, "delay="):
+				d, _ := time.ParseDuration(strings.TrimPrefix(appStop, "delay="))
+				time.Sleep(d) // a load balancer stops sending first
+			}
+			for _, s := range shut {
 				s.Shutdown(context.Background())
+			}
+			if lock != "" {
+				os.Remove(lock)
+				fmt.Fprintln(os.Stderr, "testserver: lock file removed")
 			}
 			close(appStopped)
 		}()
@@ -229,6 +283,18 @@ func handlers() *http.ServeMux {
 		}
 		w.Write(out)
 	})
+	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := os.Stat(os.Getenv("TS_LOCKFILE")); err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ok")
+	})
+	mux.HandleFunc("/cwd", func(w http.ResponseWriter, r *http.Request) {
+		dir, _ := os.Getwd()
+		release, _ := os.ReadFile("release") // a file of the release the process runs in
+		fmt.Fprintf(w, "%s %s", dir, strings.TrimSpace(string(release)))
+	})
 	mux.HandleFunc("/small", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "hello, world\n")
 	})
@@ -276,6 +342,41 @@ func listFDs() {
 			fmt.Printf("env %s\n", kv)
 		}
 	}
+}
+
+// cli is a program that links the runtime (as a CLI that imports a converted
+// library does) but never serves.
+func cli(mode string) {
+	if mode == "configure" {
+		graceful.Configure(graceful.Config{})
+	}
+	if len(os.Args) > 1 && os.Args[1] == "--help" {
+		fmt.Println("usage: testserver [--help]")
+		return
+	}
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "GRACEFUL_") || strings.HasPrefix(kv, "LISTEN_") {
+			fmt.Printf("env %s\n", kv)
+		}
+	}
+	fmt.Println("cli ready")
+	time.Sleep(30 * time.Second)
+}
+
+// infoHandler logs every record as INFO, as some apps' log bridges do.
+type infoHandler struct{ slog.Handler }
+
+func (h infoHandler) Handle(ctx context.Context, r slog.Record) error {
+	r.Level = slog.LevelInfo
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h infoHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return infoHandler{h.Handler.WithAttrs(as)}
+}
+
+func (h infoHandler) WithGroup(name string) slog.Handler {
+	return infoHandler{h.Handler.WithGroup(name)}
 }
 
 func readControl() map[string]bool {
