@@ -28,8 +28,9 @@ func (p *process) drainAndExit(handover bool) {
 // be safe (a bare http.Server.Shutdown right after a handover loses some):
 //
 //  1. close the listeners and wait for every Serve loop to return, so that
-//     no connection is accepted and then dropped by a shutting-down server;
-//  2. keep serving the open connections for a moment (keepAliveLinger, then
+//     no connection is accepted and then dropped by a shutting-down server
+//     (a ServeStopper server is told to GracefulStop instead);
+//  2. run the shutdown hooks; keep serving the open connections for a moment (keepAliveLinger, then
 //     while connections remain, up to maxKeepAliveLinger more), answering
 //     every request with "Connection: close", so that keep-alive connections
 //     end cleanly. (Server.SetKeepAlivesEnabled(false) would do the same but
@@ -37,11 +38,13 @@ func (p *process) drainAndExit(handover bool) {
 //     be reusing right then: measured, it loses requests.)
 //  3. after a handover, send SIGTERM to this process, so that an app that
 //     handles SIGTERM runs its own shutdown path (harmless now);
-//  4. run the shutdown hooks; when the app handles its own stop, wait for it
-//     to call Shutdown on its servers (it got the signal); then
-//     http.Server.Shutdown on every server;
-//  5. wait for the connections still tracked (hijacked ones), and at the
-//     deadline close the servers and every tracked connection.
+//  4. when the app handles its own stop, wait for it to call Shutdown on its
+//     servers (it got the signal); then http.Server.Shutdown on every
+//     server;
+//  5. wait for the connections still tracked (hijacked ones, until their
+//     owner closes them) and the servers stopping gracefully, and at the
+//     deadline close the servers and every tracked connection (Stop for
+//     the ServeStopper servers).
 //
 // It closes drainDone when it returns.
 func (p *process) drain(ctx context.Context, handover bool) error {
@@ -59,6 +62,17 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 	select {
 	case <-p.loops.none():
 	case <-ctx.Done():
+	}
+
+	// The shutdown hooks run now, as the linger begins: hijacked
+	// connections (websockets; x/net h2c connections, which the h2c shim's
+	// hook sends GOAWAY) then end while the linger goes on instead of
+	// holding it to its end.
+	p.mu.Lock()
+	hooks := append([]func(){}, p.hooks...)
+	p.mu.Unlock()
+	for _, h := range hooks {
+		go h()
 	}
 
 	p.lingering.Store(true)
@@ -91,12 +105,8 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 		}
 	}
 	p.mu.Lock()
-	hooks := append([]func(){}, p.hooks...)
 	appStops := p.cfg.AppHandlesStop
 	p.mu.Unlock()
-	for _, h := range hooks {
-		go h()
-	}
 	if appStops {
 		// Let the app run its own shutdown first: the serving functions
 		// return only after it did (or appStopGrace passed without it).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -246,4 +247,49 @@ func stopperAddr(t *testing.T, s *server) string {
 	}
 	t.Fatalf("no stopper line; log:\n%s", s.log())
 	return ""
+}
+
+func TestShutdownHooksRunAsTheLingerBegins(t *testing.T) {
+	s := startServer(t, "TS_DRAIN=30s")
+	pid := strconv.Itoa(s.cmd.Process.Pid)
+	client := loadtest.NewClient(s.targets[0], loadtest.KeepAlive, 1)
+	defer client.CloseIdleConnections()
+	post := func() (string, bool, error) {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+s.targets[0].Address+"/work", strings.NewReader("x"))
+		req.GetBody = nil
+		resp, err := client.Do(req)
+		if err != nil {
+			return "", false, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		return string(b), resp.Close, err
+	}
+	if got, _, err := post(); err != nil || got != pid {
+		t.Fatalf("before the stop: %q %v", got, err)
+	}
+	conn, err := net.Dial("tcp", s.targets[0].Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /hijack?bye=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+	r := bufio.NewReader(conn)
+	if line, err := r.ReadString('\n'); err != nil || !strings.HasPrefix(line, "hijacked") {
+		t.Fatalf("hijack: %q %v", line, err)
+	}
+	s.signal(s.cmd.Process.Pid, syscall.SIGTERM)
+	conn.SetReadDeadline(time.Now().Add(waitFor))
+	if line, err := r.ReadString('\n'); err != nil || line != "bye\n" {
+		t.Fatalf("the hijacked connection was not told to go by the hook: %q %v", line, err)
+	}
+	// The hook ran as the linger began: the keep-alive connection is still
+	// served, its response closing it.
+	got, closed, err := post()
+	if err != nil || got != pid || !closed {
+		t.Errorf("a request on the keep-alive connection after the hook: %q (closes: %v) %v; want it answered by %s with Connection: close", got, closed, err, pid)
+	}
+	if err := s.wait(); err != nil {
+		t.Errorf("exit after the drain: %v, want status 0", err)
+	}
 }

@@ -100,6 +100,9 @@ func main() {
 	if control["slow"] {
 		time.Sleep(time.Second) // a long initialisation, after the runtime's handlers are installed
 	}
+	if !plain {
+		graceful.OnShutdown(func() { close(shutdownHook) })
+	}
 	mux := handlers()
 
 	var late time.Duration
@@ -187,6 +190,9 @@ func main() {
 	fmt.Fprintln(os.Stderr, "testserver: exiting")
 }
 
+// shutdownHook is closed by the runtime's OnShutdown hook.
+var shutdownHook = make(chan struct{})
+
 func handlers() *http.ServeMux {
 	mux := http.NewServeMux()
 	pid := fmt.Sprint(os.Getpid())
@@ -243,6 +249,15 @@ func handlers() *http.ServeMux {
 		}
 		buf.WriteString("hijacked " + pid + "\n")
 		buf.Flush()
+		if r.URL.Query().Get("bye") == "1" {
+			// Told to go by the OnShutdown hook, as x/net's h2c
+			// connections are by GOAWAY: say so, then close.
+			<-shutdownHook
+			buf.WriteString("bye\n")
+			buf.Flush()
+			conn.Close()
+			return
+		}
 		io.Copy(io.Discard, conn) // hold it open until the peer or the runtime closes it
 		conn.Close()
 	})
