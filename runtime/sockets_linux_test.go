@@ -168,7 +168,7 @@ func TestDrainWaitsForHijackedConnectionToEnd(t *testing.T) {
 
 func TestServeStopperServerAcrossRestarts(t *testing.T) {
 	s := startServer(t, "TS_STOPPER=127.0.0.3:0", "TS_DRAIN=60s")
-	addr := stopperAddr(t, s)
+	addr := lineAddr(t, s, "stopper")
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	var calls, byes atomic.Int64
@@ -233,10 +233,11 @@ func TestServeStopperServerAcrossRestarts(t *testing.T) {
 	}
 }
 
-// stopperAddr returns where the first generation's ServeStopper listens.
-func stopperAddr(t *testing.T, s *server) string {
+// lineAddr returns where the first generation's line server of the kind
+// ("stopper", "ownloop") listens.
+func lineAddr(t *testing.T, s *server, kind string) string {
 	t.Helper()
-	re := regexp.MustCompile(`(?m)^stopper tcp (\S+)$`)
+	re := regexp.MustCompile(`(?m)^` + kind + ` tcp (\S+)$`)
 	deadline := time.Now().Add(waitFor)
 	for time.Now().Before(deadline) {
 		b, _ := os.ReadFile(filepath.Join(s.dir, "stdout"))
@@ -245,7 +246,7 @@ func stopperAddr(t *testing.T, s *server) string {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("no stopper line; log:\n%s", s.log())
+	t.Fatalf("no %s line; log:\n%s", kind, s.log())
 	return ""
 }
 
@@ -291,5 +292,30 @@ func TestShutdownHooksRunAsTheLingerBegins(t *testing.T) {
 	}
 	if err := s.wait(); err != nil {
 		t.Errorf("exit after the drain: %v, want status 0", err)
+	}
+}
+
+func TestDrainWaitsForConnectionsOfAnOwnAcceptLoop(t *testing.T) {
+	s := startServer(t, "TS_OWNLOOP=127.0.0.4:0", "TS_DRAIN=30s")
+	addr := lineAddr(t, s, "ownloop")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// A call longer than the drain's linger, under way when the stop comes.
+	fmt.Fprintf(c, "2500ms\n")
+	time.Sleep(200 * time.Millisecond)
+	s.signal(s.cmd.Process.Pid, syscall.SIGTERM)
+	c.SetReadDeadline(time.Now().Add(waitFor))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || strings.TrimSpace(line) != strconv.Itoa(s.cmd.Process.Pid) {
+		t.Errorf("the call under way at the stop got %q %v; want the answer", line, err)
+	}
+	if err := s.wait(); err != nil {
+		t.Errorf("exit after the drain: %v, want status 0", err)
+	}
+	if logs := s.log(); !strings.Contains(logs, "own accept loop") || strings.Contains(logs, "closed=") {
+		t.Errorf("want the drain to wait for the own loop's connection, closing nothing:\n%s", logs)
 	}
 }

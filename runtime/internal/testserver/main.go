@@ -20,6 +20,7 @@
 //	              listener, with a self-signed certificate made at start
 //	TS_H2C        "1": serve unencrypted HTTP/2 too (Server.Protocols, Go 1.24+)
 //	TS_STOPPER    an address where a line-protocol server runs through graceful.ServeStopper
+//	TS_OWNLOOP    an address where a line-protocol server runs its own accept loop (one request per connection)
 //
 // Control words also: late=DURATION (open the listeners after the first one
 // that late, as a second server started after a warm-up).
@@ -114,6 +115,9 @@ func main() {
 	tlsConfig := serverTLS()
 	if addr := os.Getenv("TS_STOPPER"); addr != "" && !plain {
 		startStopper(addr)
+	}
+	if addr := os.Getenv("TS_OWNLOOP"); addr != "" && !plain {
+		startOwnLoop(addr)
 	}
 
 	var servers []*http.Server
