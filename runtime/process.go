@@ -107,8 +107,11 @@ func (p *process) serving(l net.Listener, stopper GracefulStopper) *gracefulList
 	defer p.mu.Unlock()
 	gl := p.lookupLocked(l)
 	if gl == nil {
-		addr := l.Addr()
-		gl = p.registerLocked(l, socketName{Network: addr.Network(), Address: addr.String(), Bound: addr.String()}, false)
+		name := socketName{Network: "unknown", Address: "unknown"}
+		if addr := l.Addr(); addr != nil {
+			name = socketName{Network: addr.Network(), Address: addr.String(), Bound: addr.String()}
+		}
+		gl = p.registerLocked(l, name, false)
 	}
 	gl.served = true
 	if stopper != nil {
