@@ -51,9 +51,11 @@ type Config struct {
 	// Logger receives one line per runtime event. Default slog.Default().
 	Logger *slog.Logger
 	// ReadyTimeout is how long a new process waits, after it started
-	// serving, for the inherited sockets it has not served yet before it
+	// serving, for the inherited sockets it has not asked for yet before it
 	// declares itself ready anyway (the new version may need fewer sockets
-	// than the old one). Default 5s.
+	// than the old one, or start a server late). Those sockets stay open,
+	// holding their connections, until the program asks for them or
+	// StartTimeout has passed since it started. Default 5s.
 	ReadyTimeout time.Duration
 	// ManualReady says that the program calls Ready itself when it is ready
 	// (for instance after warming caches that it fills once serving): the

@@ -11,6 +11,9 @@
 //	srv.ListenAndServe()              ->  graceful.ServerListenAndServe(srv)
 //	srv.Serve(l)                      ->  graceful.ServerServe(srv, l)
 //	net.Listen(network, addr)         ->  graceful.Listen(network, addr)
+//	net.ListenTCP(network, laddr)     ->  graceful.ListenTCP(network, laddr)
+//	net.ListenUnix(network, laddr)    ->  graceful.ListenUnix(network, laddr)
+//	grpcServer.Serve(l)               ->  graceful.ServeStopper(grpcServer, l)
 //
 // (and the TLS variants, http.Serve, and (*net.ListenConfig).Listen), and
 // call Configure early, from an init function of the main package, with the
@@ -71,13 +74,20 @@
 // network and address asked for, or the address a socket is bound to,
 // whatever the order; an address that matches nothing is bound as usual.
 //
-// The new process is ready when it serves every socket it inherited and has
-// gone on for a moment (250ms) without starting another listener or server,
-// so that a program that fails right after its first server starts (an
-// address it cannot bind) fails before the old process stops. If it serves
-// some sockets but never asks for others, it is ready after ReadyTimeout and
-// closes the sockets nobody adopted. A program whose start-up goes on after
-// it begins serving sets ManualReady and calls Ready itself.
+// The new process is ready when it has asked for every socket it inherited
+// and has gone on for a moment (250ms) without opening another listener or
+// starting another server, so that a program that fails right after its
+// first server starts (an address it cannot bind) fails before the old
+// process stops. A socket counts once the program asked for it (Listen), as
+// a server with its own accept loop, or of another protocol, makes no call
+// the runtime sees; a serving function starting on it restarts the moment.
+// If it asks for some sockets but not others, it is ready after
+// ReadyTimeout; the sockets it has not asked for yet stay open (their
+// backlog holds the connections made to them) until the program asks for
+// them, so that a server started after a long warm-up refuses nothing, or
+// until StartTimeout has passed since the process started, when they are
+// closed. A restart meanwhile passes them on. A program whose start-up goes
+// on after it begins serving sets ManualReady and calls Ready itself.
 //
 // If the new process exits, panics or is not ready within StartTimeout, the
 // old process kills it, reaps it, logs why in one line, and keeps serving as
@@ -93,19 +103,26 @@
 //
 // Once the new process is ready, the old one drains:
 //
-//  1. it closes its listeners and waits for every Serve loop to return;
-//  2. for one second it keeps serving the connections it has, answering
-//     every request with "Connection: close", so that busy keep-alive
-//     connections end cleanly rather than being cut while a client sends
-//     on them;
-//  3. it runs the OnShutdown hooks and http.Server.Shutdown on every server
-//     it knows, bounded by DrainTimeout (not only the servers the program's
-//     own stop path would shut down);
-//  4. it waits for connections still open (hijacked ones, such as
-//     websockets, are tracked from Accept on) and at the deadline closes
-//     every server and every connection; hijacked connections closed there
-//     are logged as a warning with their count (end them cleanly through
-//     OnShutdown, as ExampleOnShutdown_closeFrame shows).
+//  1. it closes its listeners and waits for every Serve loop to return; a
+//     server served through ServeStopper is told to GracefulStop instead
+//     (which closes its listeners);
+//  2. it runs the OnShutdown hooks, and for one second (longer while
+//     connections remain, up to 4s) keeps serving the connections it has,
+//     answering every HTTP/1 request with "Connection: close", so that busy
+//     keep-alive connections end cleanly rather than being cut while a
+//     client sends on them. A handler cannot undo it: the header is set
+//     again as the response header is written, through a response writer
+//     that hides none of net/http's interfaces (Flusher, Hijacker,
+//     io.ReaderFrom for sendfile, Unwrap for http.ResponseController);
+//  3. it runs http.Server.Shutdown on every server it knows (HTTP/2
+//     connections get GOAWAY), bounded by DrainTimeout (not only the
+//     servers the program's own stop path would shut down);
+//  4. it waits for the connections still open, and for the ServeStopper
+//     servers to finish stopping, and at the deadline closes every server
+//     and every connection (Stop for ServeStopper servers); hijacked
+//     connections closed there are logged as a warning with their count
+//     (end them cleanly through OnShutdown, as ExampleOnShutdown_closeFrame
+//     shows).
 //
 // Then it exits 0, without running any stop code of the program: that code
 // assumes it is the last process, and run in an old generation it would cut
@@ -142,8 +159,18 @@
 // Servers whose ReadHeaderTimeout (or IdleTimeout) and ReadTimeout are both
 // zero get the configured defaults (10s and 120s); values the program set
 // are never changed, and there is no default WriteTimeout, which would cut
-// streaming responses. Accepted connections keep net/http's fast paths:
-// sendfile through io.ReaderFrom, and TLS through tls.NewListener.
+// streaming responses. Accepted connections are net/http's own, so its fast
+// paths (sendfile, TLS, HTTP/2) are untouched.
+//
+// # Other protocols
+//
+// A socket from Listen may be served by anything: an own accept loop, a
+// Thrift server, grpc-go. ServeStopper(s, l) serves a server that stops
+// gracefully (GracefulStopper: Serve, GracefulStop, Stop, as *grpc.Server
+// has) and stops it at the drain. An h2c service built with
+// golang.org/x/net/http2/h2c hijacks its connections; the code gracefulgen
+// generates for it registers an OnShutdown hook that makes x/net send
+// GOAWAY, and the drain waits for those connections to end.
 //
 // # Logging
 //

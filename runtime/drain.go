@@ -33,17 +33,21 @@ func (p *process) drainAndExit(handover bool) {
 // be safe (a bare http.Server.Shutdown right after a handover loses some):
 //
 //  1. close the listeners and wait for every Serve loop to return, so that
-//     no connection is accepted and then dropped by a shutting-down server;
-//  2. keep serving the open connections for a moment (keepAliveLinger, then
+//     no connection is accepted and then dropped by a shutting-down server
+//     (a ServeStopper server is told to GracefulStop instead);
+//  2. run the shutdown hooks; keep serving the open connections for a moment (keepAliveLinger, then
 //     while connections remain, up to maxKeepAliveLinger more), answering
 //     every request with "Connection: close", so that keep-alive connections
 //     end cleanly. (Server.SetKeepAlivesEnabled(false) would do the same but
 //     also closes the connections idle at that instant, which a client may
 //     be reusing right then: measured, it loses requests.)
-//  3. run the shutdown hooks, and http.Server.Shutdown on every server the
-//     runtime knows (not only those the app's own stop path would shut);
-//  4. wait for the connections still tracked (hijacked ones), and at the
-//     deadline close the servers and every tracked connection.
+//  3. http.Server.Shutdown on every server the runtime knows (not only
+//     those the app's own stop path would shut); the shutdown hooks ran
+//     as the linger began;
+//  4. wait for the connections still tracked (hijacked ones, until their
+//     owner closes them) and the servers stopping gracefully, and at the
+//     deadline close the servers and every tracked connection (Stop for
+//     the ServeStopper servers).
 //
 // No stop code of the app runs before it returns: after a handover the
 // app's SIGTERM path runs, if at all, only once everything drained
@@ -65,6 +69,17 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 	select {
 	case <-p.loops.none():
 	case <-ctx.Done():
+	}
+
+	// The shutdown hooks run now, as the linger begins: hijacked
+	// connections (websockets; x/net h2c connections, which the h2c shim's
+	// hook sends GOAWAY) then end while the linger goes on instead of
+	// holding it to its end.
+	p.mu.Lock()
+	hooks := append([]func(){}, p.hooks...)
+	p.mu.Unlock()
+	for _, h := range hooks {
+		go h()
 	}
 
 	p.lingering.Store(true)
@@ -91,12 +106,6 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 	}
 	more.Stop()
 
-	p.mu.Lock()
-	hooks := append([]func(){}, p.hooks...)
-	p.mu.Unlock()
-	for _, h := range hooks {
-		go h()
-	}
 	shutdownAll(ctx, servers)
 
 	select {

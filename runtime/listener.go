@@ -39,6 +39,11 @@ func (l *gracefulListener) Close() error {
 			return
 		}
 		l.closeErr = l.Listener.Close()
+		// Connections an own accept loop took from it: the drain waits
+		// for them too.
+		if addr := l.Listener.Addr(); addr != nil {
+			l.p.conns.trackAccepted(addr)
+		}
 	})
 	return l.closeErr
 }
@@ -166,10 +171,7 @@ func (t *tracker) state(c net.Conn, s http.ConnState) {
 		t.mu.Lock()
 		if tc := t.conns[c]; tc != nil {
 			tc.hijacked = true
-			if !t.polling {
-				t.polling = true
-				go t.poll()
-			}
+			t.pollLocked()
 		}
 		t.mu.Unlock()
 	case http.StateClosed:
@@ -222,8 +224,49 @@ func (t *tracker) idleLocked() {
 	}
 }
 
-// poll drops the hijacked connections their owner has closed, while any
-// hijacked connection is tracked: net/http does not report those.
+// trackAccepted tracks the connections accepted on the socket at addr that
+// net/http does not report (own accept loops, other protocols), until
+// their owner closes them.
+func (t *tracker) trackAccepted(addr net.Addr) {
+	t.mu.Lock()
+	skip := map[int]bool{}
+	for c := range t.conns {
+		if fd := connFD(c); fd >= 0 {
+			skip[fd] = true
+		}
+	}
+	t.mu.Unlock()
+	found := acceptedSockets(addr, skip)
+	if len(found) == 0 {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.busyLocked()
+	for _, a := range found {
+		t.others[a] = struct{}{}
+	}
+	t.pollLocked()
+	logEvent("waiting for connections of an own accept loop", "socket", addr.String(), "connections", len(found))
+}
+
+// pollable is a tracked thing whose end the tracker must look for.
+type pollable interface {
+	tracked
+	ended() bool
+}
+
+// pollLocked starts the poller unless it runs.
+func (t *tracker) pollLocked() {
+	if !t.polling {
+		t.polling = true
+		go t.poll()
+	}
+}
+
+// poll drops the hijacked connections (and those of own accept loops)
+// their owner has closed, while any is tracked: net/http does not report
+// those.
 func (t *tracker) poll() {
 	for {
 		time.Sleep(hijackPoll)
@@ -234,7 +277,13 @@ func (t *tracker) poll() {
 				hijacked = append(hijacked, tc)
 			}
 		}
-		if len(hijacked) == 0 {
+		var others []pollable
+		for x := range t.others {
+			if p, ok := x.(pollable); ok {
+				others = append(others, p)
+			}
+		}
+		if len(hijacked)+len(others) == 0 {
 			t.polling = false
 			t.mu.Unlock()
 			return
@@ -243,6 +292,11 @@ func (t *tracker) poll() {
 		for _, tc := range hijacked {
 			if tc.ended() {
 				t.removeConn(tc.c)
+			}
+		}
+		for _, x := range others {
+			if x.ended() {
+				t.remove(x)
 			}
 		}
 	}

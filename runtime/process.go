@@ -116,8 +116,11 @@ func (p *process) serving(l net.Listener, stopper GracefulStopper) *gracefulList
 	defer p.mu.Unlock()
 	gl := p.lookupLocked(l)
 	if gl == nil {
-		addr := l.Addr()
-		gl = p.registerLocked(l, socketName{Network: addr.Network(), Address: addr.String(), Bound: addr.String()}, false)
+		name := socketName{Network: "unknown", Address: "unknown"}
+		if addr := l.Addr(); addr != nil {
+			name = socketName{Network: addr.Network(), Address: addr.String(), Bound: addr.String()}
+		}
+		gl = p.registerLocked(l, name, false)
 	}
 	gl.served = true
 	if stopper != nil {
@@ -209,9 +212,10 @@ func (p *process) progressLocked() {
 }
 
 // settled applies the readiness rule once start-up has been quiet for
-// readySettle: a first process is ready when it serves; a restarted one
-// when it serves every socket it inherited, or ReadyTimeout after it first
-// served (the new version may not need every socket of the old one).
+// readySettle: a first process is ready when it serves (a listener counts
+// from the moment the program has it, see register); a restarted one when
+// it has every socket it inherited, or ReadyTimeout after it first had one
+// (the new version may not need every socket of the old one).
 func (p *process) settled() {
 	p.mu.Lock()
 	anyServed, complete := false, !p.in.isChild() || p.in.allAdopted()
@@ -238,8 +242,8 @@ func (p *process) settled() {
 }
 
 // becomeReady declares the process ready, once: a restarted process tells
-// its parent and closes the inherited sockets nobody asked for; a restart
-// signal held until now is acted upon.
+// its parent, and closes the inherited sockets nobody asked for once
+// StartTimeout has passed; a restart signal held until now is acted upon.
 func (p *process) becomeReady(why string) {
 	p.mu.Lock()
 	if p.ready {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -167,7 +168,7 @@ func TestDrainWaitsForHijackedConnectionToEnd(t *testing.T) {
 
 func TestServeStopperServerAcrossRestarts(t *testing.T) {
 	s := startServer(t, "TS_STOPPER=127.0.0.3:0", "TS_DRAIN=60s")
-	addr := stopperAddr(t, s)
+	addr := lineAddr(t, s, "stopper")
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	var calls, byes atomic.Int64
@@ -232,10 +233,11 @@ func TestServeStopperServerAcrossRestarts(t *testing.T) {
 	}
 }
 
-// stopperAddr returns where the first generation's ServeStopper listens.
-func stopperAddr(t *testing.T, s *server) string {
+// lineAddr returns where the first generation's line server of the kind
+// ("stopper", "ownloop") listens.
+func lineAddr(t *testing.T, s *server, kind string) string {
 	t.Helper()
-	re := regexp.MustCompile(`(?m)^stopper tcp (\S+)$`)
+	re := regexp.MustCompile(`(?m)^` + kind + ` tcp (\S+)$`)
 	deadline := time.Now().Add(waitFor)
 	for time.Now().Before(deadline) {
 		b, _ := os.ReadFile(filepath.Join(s.dir, "stdout"))
@@ -244,6 +246,76 @@ func stopperAddr(t *testing.T, s *server) string {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("no stopper line; log:\n%s", s.log())
+	t.Fatalf("no %s line; log:\n%s", kind, s.log())
 	return ""
+}
+
+func TestShutdownHooksRunAsTheLingerBegins(t *testing.T) {
+	s := startServer(t, "TS_DRAIN=30s")
+	pid := strconv.Itoa(s.cmd.Process.Pid)
+	client := loadtest.NewClient(s.targets[0], loadtest.KeepAlive, 1)
+	defer client.CloseIdleConnections()
+	post := func() (string, bool, error) {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+s.targets[0].Address+"/work", strings.NewReader("x"))
+		req.GetBody = nil
+		resp, err := client.Do(req)
+		if err != nil {
+			return "", false, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		return string(b), resp.Close, err
+	}
+	if got, _, err := post(); err != nil || got != pid {
+		t.Fatalf("before the stop: %q %v", got, err)
+	}
+	conn, err := net.Dial("tcp", s.targets[0].Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /hijack?bye=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+	r := bufio.NewReader(conn)
+	if line, err := r.ReadString('\n'); err != nil || !strings.HasPrefix(line, "hijacked") {
+		t.Fatalf("hijack: %q %v", line, err)
+	}
+	s.signal(s.cmd.Process.Pid, syscall.SIGTERM)
+	conn.SetReadDeadline(time.Now().Add(waitFor))
+	if line, err := r.ReadString('\n'); err != nil || line != "bye\n" {
+		t.Fatalf("the hijacked connection was not told to go by the hook: %q %v", line, err)
+	}
+	// The hook ran as the linger began: the keep-alive connection is still
+	// served, its response closing it.
+	got, closed, err := post()
+	if err != nil || got != pid || !closed {
+		t.Errorf("a request on the keep-alive connection after the hook: %q (closes: %v) %v; want it answered by %s with Connection: close", got, closed, err, pid)
+	}
+	if err := s.wait(); err != nil {
+		t.Errorf("exit after the drain: %v, want status 0", err)
+	}
+}
+
+func TestDrainWaitsForConnectionsOfAnOwnAcceptLoop(t *testing.T) {
+	s := startServer(t, "TS_OWNLOOP=127.0.0.4:0", "TS_DRAIN=30s")
+	addr := lineAddr(t, s, "ownloop")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// A call longer than the drain's linger, under way when the stop comes.
+	fmt.Fprintf(c, "2500ms\n")
+	time.Sleep(200 * time.Millisecond)
+	s.signal(s.cmd.Process.Pid, syscall.SIGTERM)
+	c.SetReadDeadline(time.Now().Add(waitFor))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || strings.TrimSpace(line) != strconv.Itoa(s.cmd.Process.Pid) {
+		t.Errorf("the call under way at the stop got %q %v; want the answer", line, err)
+	}
+	if err := s.wait(); err != nil {
+		t.Errorf("exit after the drain: %v, want status 0", err)
+	}
+	if logs := s.log(); !strings.Contains(logs, "own accept loop") || strings.Contains(logs, "closed=") {
+		t.Errorf("want the drain to wait for the own loop's connection, closing nothing:\n%s", logs)
+	}
 }

@@ -180,3 +180,37 @@ func (s *lineServer) Stop() {
 	s.mu.Unlock()
 	s.wg.Wait()
 }
+
+// startOwnLoop runs a line-protocol server with its own accept loop on a
+// listener from graceful.Listen: one request per connection, answered with
+// the pid after the duration the request names. It knows nothing of the
+// runtime's drain: its loop ends when the listener is closed, and each
+// connection ends when it has answered.
+func startOwnLoop(addr string) {
+	l, err := graceful.Listen("tcp", addr)
+	if err != nil {
+		log.Fatalf("testserver: listen own loop %s: %v", addr, err)
+	}
+	fmt.Printf("ownloop tcp %s\n", l.Addr())
+	pid := fmt.Sprint(os.Getpid())
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "testserver: own accept loop ended: %v\n", err)
+				return
+			}
+			go func() {
+				defer c.Close()
+				line, err := bufio.NewReader(c).ReadString('\n')
+				if err != nil {
+					return
+				}
+				if d, err := time.ParseDuration(strings.TrimSpace(line)); err == nil {
+					time.Sleep(d)
+				}
+				fmt.Fprintf(c, "%s\n", pid)
+			}()
+		}
+	}()
+}

@@ -31,6 +31,7 @@
 //	              Configure first); it prints its protocol environment, "cli ready",
 //	              and sleeps 30s; "--help" prints a usage line and exits 0
 //	TS_CHDIR      a directory to chdir into before Configure (a dependency's init would)
+//	TS_OWNLOOP    an address where a line-protocol server runs its own accept loop (one request per connection)
 //
 // Control words also: late=DURATION (open the listeners after the first one
 // that late, as a second server started after a warm-up).
@@ -133,6 +134,9 @@ func main() {
 	if control["slow"] {
 		time.Sleep(time.Second) // a long initialisation, after the runtime's handlers are installed
 	}
+	if !plain {
+		graceful.OnShutdown(func() { close(shutdownHook) })
+	}
 	mux := handlers()
 
 	var late time.Duration
@@ -144,6 +148,9 @@ func main() {
 	tlsConfig := serverTLS()
 	if addr := os.Getenv("TS_STOPPER"); addr != "" && !plain {
 		startStopper(addr)
+	}
+	if addr := os.Getenv("TS_OWNLOOP"); addr != "" && !plain {
+		startOwnLoop(addr)
 	}
 
 	var servers []*http.Server
@@ -241,6 +248,9 @@ func main() {
 	fmt.Fprintln(os.Stderr, "testserver: exiting")
 }
 
+// shutdownHook is closed by the runtime's OnShutdown hook.
+var shutdownHook = make(chan struct{})
+
 func handlers() *http.ServeMux {
 	mux := http.NewServeMux()
 	pid := fmt.Sprint(os.Getpid())
@@ -309,6 +319,15 @@ func handlers() *http.ServeMux {
 		}
 		buf.WriteString("hijacked " + pid + "\n")
 		buf.Flush()
+		if r.URL.Query().Get("bye") == "1" {
+			// Told to go by the OnShutdown hook, as x/net's h2c
+			// connections are by GOAWAY: say so, then close.
+			<-shutdownHook
+			buf.WriteString("bye\n")
+			buf.Flush()
+			conn.Close()
+			return
+		}
 		io.Copy(io.Discard, conn) // hold it open until the peer or the runtime closes it
 		conn.Close()
 	})

@@ -10,6 +10,13 @@
 //
 //	restartload -cmd ./server -addr 127.0.0.1:8080 -restarts 100
 //
+// -modes adds HTTP/2 clients, each sending concurrent POST streams over one
+// connection: h2 (over TLS; with -tls the HTTP/1 modes use TLS too) and h2c
+// (prior knowledge). For the bundled test server:
+//
+//	TS_TLS=1 TS_LISTEN=tcp=127.0.0.1:8080 restartload -cmd ./testserver -addr 127.0.0.1:8080 -tls -modes keepalive,newconn,h2
+//	TS_H2C=1 TS_LISTEN=tcp=127.0.0.1:8080 restartload -cmd ./testserver -addr 127.0.0.1:8080 -modes keepalive,newconn,h2c
+//
 // Throughput mode compares the server behind the runtime with the same
 // server on plain net/http, in the same run, for each path, and prints the
 // ratio of their request rates:
