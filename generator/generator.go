@@ -122,6 +122,13 @@ func (r *run) compute() ([]change, error) {
 	if r.errors = loadErrors(r.cwd, pkgs); len(r.errors) > 0 {
 		return nil, fmt.Errorf("%d error(s) in the packages; nothing was written", len(r.errors))
 	}
+	for _, pkg := range pkgs {
+		if usesCgo(pkg) {
+			if err := uncgo(pkg); err != nil {
+				return nil, err
+			}
+		}
+	}
 	results, err := analyze(pkgs)
 	if err != nil {
 		return nil, err
