@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the .rewritten golden files of 
 var planPackages = []string{
 	"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "iface", "frameworks",
 	"notservers", "testfiles", "httptestpkg", "generated", "converted", "mixed", "collision", "imports",
-	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow", "protocols",
+	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow", "protocols", "convertedprotocols",
 }
 
 var (
@@ -144,6 +144,16 @@ func TestPlanSites(t *testing.T) {
 				"46:9 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
 			},
 			shims: []string{"gracefulListen func Listen", "gracefulListenAndServe func ListenAndServe", "gracefulListenConfigListen method Listen listenconfig", "gracefulServerListenAndServe method ListenAndServe", "gracefulServerServe method Serve"},
+		},
+		{
+			pkg: "convertedprotocols",
+			sites: []string{
+				"14:12 func ListenTCP converted gracefulListenTCP gracefulListenTCP",
+				"18:5 method Serve converted gracefulGRPCServerServe gracefulGRPCServerServe",
+				"19:46 func NewHandler converted gracefulH2CNewHandler gracefulH2CNewHandler",
+				"20:9 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
+			},
+			shims: []string{"gracefulGRPCServerServe method Serve", "gracefulH2CNewHandler func NewHandler", "gracefulListenTCP func ListenTCP", "gracefulServerListenAndServe method ListenAndServe"},
 		},
 		{
 			pkg: "mixed",
