@@ -269,7 +269,7 @@ func (f *follower) call(call *ast.CallExpr) (o origin) {
 		}
 		if t, ok := classify(fn); ok && t.Listens {
 			if t.Kind == KindMethod && !isMethodCall(f.c.info, call) {
-				return origin{unknown: true} // a method expression: (*net.ListenConfig).Listen(lc, ...)
+				return o // a method expression, (*net.ListenConfig).Listen(lc, ...): listenRef names it
 			}
 			o.listens = append(o.listens, call)
 			return o
@@ -303,7 +303,7 @@ func (f *follower) call(call *ast.CallExpr) (o origin) {
 		// A helper of another package of the module: the listeners it
 		// opens are converted in that package, which the generator checks
 		// is converted too.
-		f.c.res.ListenersFrom = appendUnique(f.c.res.ListenersFrom, fn.Pkg().Path())
+		f.c.res.ListenersFrom = append(f.c.res.ListenersFrom, ListenerCall{Pos: call.Pos(), Pkg: fn.Pkg().Path()})
 		return o
 	}
 	o.unknown = true
@@ -388,12 +388,6 @@ func (c *checker) inModule(pkg *types.Package) bool {
 	return pkg.Path() == m.Path || strings.HasPrefix(pkg.Path(), m.Path+"/")
 }
 
-func appendUnique(list []string, s string) []string {
-	if slices.Contains(list, s) {
-		return list
-	}
-	return append(list, s)
-}
 
 // literal follows a listener built as a composite literal: a wrapper of
 // another listener, or else an in-process listener.

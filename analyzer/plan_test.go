@@ -121,7 +121,6 @@ func TestPlanSites(t *testing.T) {
 				"127:14 func Listen rewritable net.Listen gracefulListen",
 				"135:12 method Listen not-rewritable (*net.ListenConfig).Listen",
 				"139:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"139:19 func Listen not-rewritable l",
 				"144:6 method Serve rewritable srv.Serve gracefulServerServe",
 				"144:16 func Listen not-rewritable l",
 				"149:12 func ListenTCP rewritable net.ListenTCP gracefulListenTCP",

@@ -198,8 +198,8 @@ func (r *run) checkListenersFrom(pkgs []*packages.Package, results map[*packages
 			continue
 		}
 		for _, from := range res.ListenersFrom {
-			if !inRun[from] {
-				r.notes = append(r.notes, fmt.Sprintf("%s: not converted: it serves listeners that functions of %s open, and this run does not convert that package; run gracefulgen on it too (e.g. gracefulgen ./... at the module root)", pkg.PkgPath, from))
+			if !inRun[from.Pkg] {
+				r.notes = append(r.notes, fmt.Sprintf("%s: not converted: the listener this call returns is opened in %s, which this run does not convert; run gracefulgen on it too (e.g. gracefulgen ./... at the module root)", r.planner.pos(pkg.Fset, from.Pos), from.Pkg))
 				r.left++
 			}
 		}
