@@ -388,7 +388,6 @@ func (c *checker) inModule(pkg *types.Package) bool {
 	return pkg.Path() == m.Path || strings.HasPrefix(pkg.Path(), m.Path+"/")
 }
 
-
 // literal follows a listener built as a composite literal: a wrapper of
 // another listener, or else an in-process listener.
 func (f *follower) literal(lit *ast.CompositeLit) (o origin) {
