@@ -23,11 +23,13 @@ var inMemoryPackages = []string{
 	"tailscale.com/tsnet",
 }
 
-// otherListens are the functions that open a socket themselves, which the
-// runtime cannot hand over, with the remedy for each.
+// otherListens are the functions and methods (by package path and
+// "Name" or "Recv.Name") that open a socket themselves, which the runtime
+// cannot hand over, with the remedy for each.
 var otherListens = map[[2]string]string{
-	{"net", "FileListener"}:  "open it with net.Listen instead (the runtime adopts systemd's sockets itself)",
-	{"crypto/tls", "Listen"}: "open it with net.Listen and wrap it with tls.NewListener instead",
+	{"golang.org/x/crypto/acme/autocert", "Manager.Listener"}: "open the socket with net.Listen(\"tcp\", \":443\") and serve tls.NewListener(l, m.TLSConfig()) instead",
+	{"net", "FileListener"}:                                   "open it with net.Listen instead (the runtime adopts systemd's sockets itself)",
+	{"crypto/tls", "Listen"}:                                  "open it with net.Listen and wrap it with tls.NewListener instead",
 }
 
 // origin is where a listener comes from, as far as the function that serves
@@ -274,9 +276,13 @@ func (f *follower) call(call *ast.CallExpr) (o origin) {
 			o.listens = append(o.listens, call)
 			return o
 		}
-		if fn.Pkg() != nil && receiverName(fn) == "" {
-			if remedy, ok := otherListens[[2]string{fn.Pkg().Path(), fn.Name()}]; ok {
-				return origin{other: shortPkg(fn.Pkg().Path()) + "." + fn.Name(), remedy: remedy}
+		if fn.Pkg() != nil {
+			name := fn.Name()
+			if recv := receiverName(fn); recv != "" {
+				name = recv + "." + name
+			}
+			if remedy, ok := otherListens[[2]string{fn.Pkg().Path(), name}]; ok {
+				return origin{other: shortPkg(fn.Pkg().Path()) + "." + name, remedy: remedy}
 			}
 		}
 		if fn.Pkg() != nil && slices.Contains(inMemoryPackages, fn.Pkg().Path()) {
