@@ -68,14 +68,21 @@ const (
 	keepAlive = "keepalive" // HTTP/1.1, connections reused
 	newConn   = "newconn"   // a new connection per request
 	http2     = "h2"        // HTTP/2 over TLS, one multiplexed connection reused
+	h2c       = "h2c"       // HTTP/2 without TLS, prior knowledge, one connection reused
 )
 
 // client returns an HTTP client for ep in mode.
 func (ep endpoint) client(mode string) *http.Client {
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	var protocols *http.Protocols
+	if mode == h2c {
+		protocols = new(http.Protocols)
+		protocols.SetUnencryptedHTTP2(true)
+	}
 	return &http.Client{
 		Timeout: 30 * time.Second,
 		Transport: &http.Transport{
+			Protocols: protocols,
 			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 				return dialer.DialContext(ctx, ep.network, ep.address)
 			},
@@ -132,7 +139,7 @@ func (l *load) one(ctx context.Context, client *http.Client) {
 		l.fail("request", err)
 		return
 	}
-	if l.mode == http2 {
+	if l.mode == http2 || l.mode == h2c {
 		// An HTTP/2 request that a GOAWAY refused was not processed, by the
 		// protocol's guarantee, and clients (browsers, Go's with GetBody)
 		// send it again: net/http's server sends one GOAWAY, not the
@@ -164,7 +171,7 @@ func (l *load) one(ctx context.Context, client *http.Client) {
 		l.fail("body "+failureKind(err), err)
 	case resp.StatusCode != http.StatusOK:
 		l.fail(fmt.Sprintf("status %d", resp.StatusCode), fmt.Errorf("%s: %q", resp.Status, body))
-	case l.mode == http2 && resp.ProtoMajor != 2:
+	case (l.mode == http2 || l.mode == h2c) && resp.ProtoMajor != 2:
 		l.fail("not HTTP/2", fmt.Errorf("answered over %s", resp.Proto))
 	default:
 		l.requests.Add(1)

@@ -37,6 +37,10 @@ type e2eCase struct {
 	cleanup bool                      // it appends "cleanup PID" to E2E_MARKER once stopped
 	hijack  bool                      // it serves long-lived /push and /echo connections
 	deploy  bool                      // a new build replaces its binary before the first restart
+	h2c     bool                      // it also serves HTTP/2 without TLS (prior knowledge)
+	// side is the protocol it serves on E2E_ADMIN_ADDR instead of HTTP:
+	// sideLine (its own accept loop) or sideGRPC (grpc-go).
+	side string
 }
 
 // e2eSetup is what the test prepared for one run of a program.
@@ -70,7 +74,17 @@ var e2eCases = []e2eCase{
 	{name: "hijack", hijack: true, gen: []string{"-drain=2s"}},
 	// A deploy: a build of version v2 is renamed over the running binary.
 	{name: "deploy", deploy: true},
+	// Sockets other than HTTP servers' (issue 9).
+	{name: "tcpservice", side: sideLine},
+	{name: "helperlistener"},
+	{name: "grpcserver", side: sideGRPC},
+	{name: "tlslistener", tls: true},
+	{name: "h2cserver", h2c: true},
 }
+
+// e2eRequires are the modules of the programs beyond the runtime: grpc-go
+// and x/net, from the module proxy.
+const e2eRequires = "\nrequire (\n\tgolang.org/x/net v0.62.0\n\tgoogle.golang.org/grpc v1.85.0\n)\n"
 
 // Load and restart settings. Each mode of each endpoint gets e2eClients
 // concurrent clients; the load runs e2eInterval before each restart and
@@ -126,7 +140,7 @@ func TestE2E(t *testing.T) {
 func buildE2E(t *testing.T) map[string]string {
 	root := t.TempDir()
 	writeTree(t, root, readTree(t, filepath.Join("testdata", "e2e"), ""))
-	writeTree(t, root, map[string]string{"go.mod": goMod(t, "example.com/e2e")})
+	writeTree(t, root, map[string]string{"go.mod": goMod(t, "example.com/e2e") + e2eRequires})
 
 	converted := map[string]bool{}
 	t.Run("generate", func(t *testing.T) {
@@ -207,8 +221,13 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 	if c.unix {
 		eps = []endpoint{s.unix}
 	}
-	if c.admin {
+	if c.admin || c.side != "" {
 		eps = append(eps, s.admin)
+	}
+	// The HTTP endpoints; a side protocol has its own load and check.
+	httpEps := eps
+	if c.side != "" {
+		httpEps = eps[:len(eps)-1]
 	}
 	var args []string
 	if c.args != nil {
@@ -246,7 +265,10 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 	if c.tls {
 		modes = append(modes, http2)
 	}
-	for _, ep := range eps {
+	if c.h2c {
+		modes = append(modes, h2c)
+	}
+	for _, ep := range httpEps {
 		for _, mode := range modes {
 			l := newLoad(ep, mode)
 			loads = append(loads, l)
@@ -254,6 +276,7 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 			go func() { defer wg.Done(); l.run(ctx, e2eClients) }()
 		}
 	}
+	side := startSide(t, c.side, bin, s.admin, g)
 	h := newHijacked()
 	if c.hijack {
 		connected := make(chan struct{}, 4)
@@ -294,6 +317,7 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 	}
 	stopLoad()
 	wg.Wait()
+	side.stop(t, pids)
 
 	var requests, failed int
 	for _, l := range loads {
@@ -326,7 +350,8 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 	if restarts == 0 {
 		version = "v1"
 	}
-	checkServing(t, eps, current, version)
+	checkServing(t, httpEps, current, version)
+	side.checkServing(t, current)
 	if members := g.members(); !slices.Equal(members, []int{current}) {
 		t.Errorf("processes left in the program's process group: %v, want only the serving %d", members, current)
 	}

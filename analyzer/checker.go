@@ -71,10 +71,25 @@ func mayStartServers(pkg *types.Package) bool {
 }
 
 // skipFile reports whether file is outside the analysis: tests and
-// generated code.
+// generated code. cgo's translation of a user's file (import "C") says it
+// is generated, but its line directives name the user's file: it is
+// analysed, and its positions are those of the user's file.
 func (c *checker) skipFile(file *ast.File) bool {
 	name := c.pass.Fset.File(file.Pos()).Name()
-	return strings.HasSuffix(name, "_test.go") || ast.IsGenerated(file)
+	if strings.HasSuffix(name, "_test.go") {
+		return true
+	}
+	return c.generated(file) || strings.HasSuffix(c.pass.Fset.Position(file.Package).Filename, "_test.go")
+}
+
+// generated reports whether file is generated code, cgo's translations of
+// the user's files aside.
+func (c *checker) generated(file *ast.File) bool {
+	if !ast.IsGenerated(file) {
+		return false
+	}
+	written := c.pass.Fset.Position(file.Package).Filename
+	return written == c.pass.Fset.File(file.Pos()).Name() || !strings.HasSuffix(written, ".go")
 }
 
 func (c *checker) addSite(s *Site) *Site {

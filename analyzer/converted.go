@@ -13,7 +13,7 @@ import (
 // that is already converted.
 func (c *checker) findShimDecls() {
 	for _, file := range c.pass.Files {
-		if !ast.IsGenerated(file) {
+		if !c.generated(file) {
 			continue
 		}
 		for _, decl := range file.Decls {

@@ -16,14 +16,29 @@
 //   - net/http's ListenAndServe, ListenAndServeTLS, Serve and ServeTLS, as
 //     package functions (called or used as values) and as methods of
 //     http.Server;
-//   - the net.Listen and (*net.ListenConfig).Listen calls whose listener
-//     reaches a Serve or ServeTLS of the same function, directly or through
-//     wrappers such as tls.NewListener;
+//   - every listening socket the package opens: net.Listen, net.ListenTCP,
+//     net.ListenUnix and (*net.ListenConfig).Listen, in any function,
+//     whoever serves the listener (HTTP, gRPC, an accept loop of the
+//     program's own), since a restart must hand over every socket or the
+//     new process cannot bind; a constant loopback address with port 0 is
+//     not a service and is left alone. The listener of a Serve is traced
+//     through wrappers (tls.NewListener) and into the helpers of the
+//     package that return it;
+//   - grpc-go's (*grpc.Server).Serve, which the drain stops with
+//     GracefulStop (graceful.ServeStopper), and x/net's h2c.NewHandler, whose
+//     HTTP/2 connections the drain sends GOAWAY to;
 //   - a method value passed straight as an argument, g.Go(srv.ListenAndServe),
 //     which is rewritten to a function literal calling the shim. A start
 //     that reaches a call through a function parameter is found here, where
 //     the method value is made; a package function passed as a value
 //     (run(http.ListenAndServe)) is renamed like a call.
+//
+// These forms are one table, Forms: adding a form is one entry there, read
+// by the templates and the generator as well.
+//
+// Files that use cgo (import "C") are analysed too: go/packages gives cgo's
+// translations, which say they are generated; their line directives lead
+// back to the user's file, where diagnostics point.
 //
 // Some starts cannot be rewritten safely, and are reported with the reason
 // and what to do: a method value stored for later, a method expression, a
@@ -34,8 +49,7 @@
 // (*Engine).Run or echo's (*Echo).Start.
 //
 // Nothing is reported for types of other packages that happen to have
-// ListenAndServe or Serve methods (gRPC, fasthttp, a local package named
-// http), in _test.go files, in generated files, or in the runtime package.
+// ListenAndServe or Serve methods (fasthttp, a local package named http), in _test.go files, in generated files, or in the runtime package.
 // Calls already rewritten to the shims that gracefulgen generates are
 // recognised by type and are silent.
 //

@@ -23,11 +23,13 @@ var inMemoryPackages = []string{
 	"tailscale.com/tsnet",
 }
 
-// otherListens are the functions that open a socket themselves, which the
-// runtime cannot hand over, with the remedy for each.
+// otherListens are the functions and methods (by package path and
+// "Name" or "Recv.Name") that open a socket themselves, which the runtime
+// cannot hand over, with the remedy for each.
 var otherListens = map[[2]string]string{
-	{"net", "FileListener"}:  "open it with net.Listen instead (the runtime adopts systemd's sockets itself)",
-	{"crypto/tls", "Listen"}: "open it with net.Listen and wrap it with tls.NewListener instead",
+	{"golang.org/x/crypto/acme/autocert", "Manager.Listener"}: "open the socket with net.Listen(\"tcp\", \":443\") and serve tls.NewListener(l, m.TLSConfig()) instead",
+	{"net", "FileListener"}:                                   "open it with net.Listen instead (the runtime adopts systemd's sockets itself)",
+	{"crypto/tls", "Listen"}:                                  "open it with net.Listen and wrap it with tls.NewListener instead",
 }
 
 // origin is where a listener comes from, as far as the function that serves
@@ -269,14 +271,18 @@ func (f *follower) call(call *ast.CallExpr) (o origin) {
 		}
 		if t, ok := classify(fn); ok && t.Listens {
 			if t.Kind == KindMethod && !isMethodCall(f.c.info, call) {
-				return origin{unknown: true} // a method expression: (*net.ListenConfig).Listen(lc, ...)
+				return o // a method expression, (*net.ListenConfig).Listen(lc, ...): listenRef names it
 			}
 			o.listens = append(o.listens, call)
 			return o
 		}
-		if fn.Pkg() != nil && receiverName(fn) == "" {
-			if remedy, ok := otherListens[[2]string{fn.Pkg().Path(), fn.Name()}]; ok {
-				return origin{other: shortPkg(fn.Pkg().Path()) + "." + fn.Name(), remedy: remedy}
+		if fn.Pkg() != nil {
+			name := fn.Name()
+			if recv := receiverName(fn); recv != "" {
+				name = recv + "." + name
+			}
+			if remedy, ok := otherListens[[2]string{fn.Pkg().Path(), name}]; ok {
+				return origin{other: shortPkg(fn.Pkg().Path()) + "." + name, remedy: remedy}
 			}
 		}
 		if fn.Pkg() != nil && slices.Contains(inMemoryPackages, fn.Pkg().Path()) {
@@ -303,7 +309,7 @@ func (f *follower) call(call *ast.CallExpr) (o origin) {
 		// A helper of another package of the module: the listeners it
 		// opens are converted in that package, which the generator checks
 		// is converted too.
-		f.c.res.ListenersFrom = appendUnique(f.c.res.ListenersFrom, fn.Pkg().Path())
+		f.c.res.ListenersFrom = append(f.c.res.ListenersFrom, ListenerCall{Pos: call.Pos(), Pkg: fn.Pkg().Path()})
 		return o
 	}
 	o.unknown = true
@@ -386,13 +392,6 @@ func (c *checker) inModule(pkg *types.Package) bool {
 		return false
 	}
 	return pkg.Path() == m.Path || strings.HasPrefix(pkg.Path(), m.Path+"/")
-}
-
-func appendUnique(list []string, s string) []string {
-	if slices.Contains(list, s) {
-		return list
-	}
-	return append(list, s)
 }
 
 // literal follows a listener built as a composite literal: a wrapper of

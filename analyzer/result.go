@@ -94,6 +94,13 @@ type Shim struct {
 	Sites        []token.Pos // the sites served, in source order (for comments)
 }
 
+// ListenerCall is a call of a function of another package of the module
+// that returns a listener a Serve of this package serves.
+type ListenerCall struct {
+	Pos token.Pos // the call
+	Pkg string    // the path of the callee's package
+}
+
 // Result is the analyzer's result for one package: the plan the generator applies.
 type Result struct {
 	Sites []*Site // in source order
@@ -103,10 +110,11 @@ type Result struct {
 	// a file would leave unused.
 	ImportEdits []analysis.TextEdit
 
-	// ListenersFrom lists the other packages of the module whose functions
-	// return listeners that this package serves: their listeners are
-	// converted there, so the generator makes sure they are converted.
-	ListenersFrom []string
+	// ListenersFrom lists the calls of functions of other packages of the
+	// module that return listeners this package serves: their listeners
+	// are converted in those packages, so the generator makes sure that
+	// they are converted too.
+	ListenersFrom []ListenerCall
 
 	// HandlesStop is true when the package handles SIGTERM/SIGINT itself
 	// (signal.Notify / signal.NotifyContext naming syscall.SIGTERM,

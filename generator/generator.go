@@ -133,6 +133,13 @@ func (r *run) compute() ([]change, error) {
 	if r.errors = loadErrors(r.cwd, pkgs); len(r.errors) > 0 {
 		return nil, fmt.Errorf("%d error(s) in the packages; nothing was written", len(r.errors))
 	}
+	for _, pkg := range pkgs {
+		if usesCgo(pkg) {
+			if err := uncgo(pkg); err != nil {
+				return nil, err
+			}
+		}
+	}
 	results, err := analyze(pkgs)
 	if err != nil {
 		return nil, err
@@ -200,8 +207,8 @@ func (r *run) checkListenersFrom(pkgs []*packages.Package, results map[*packages
 			continue
 		}
 		for _, from := range res.ListenersFrom {
-			if !inRun[from] {
-				r.notes = append(r.notes, fmt.Sprintf("%s: not converted: it serves listeners that functions of %s open, and this run does not convert that package; run gracefulgen on it too (e.g. gracefulgen ./... at the module root)", pkg.PkgPath, from))
+			if !inRun[from.Pkg] {
+				r.notes = append(r.notes, fmt.Sprintf("%s: not converted: the listener this call returns is opened in %s, which this run does not convert; run gracefulgen on it too (e.g. gracefulgen ./... at the module root)", r.planner.pos(pkg.Fset, from.Pos), from.Pkg))
 				r.left++
 			}
 		}

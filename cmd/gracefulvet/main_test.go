@@ -192,3 +192,38 @@ func checkFixed(t *testing.T, bin, dir string) {
 		t.Fatalf("the fixed program does not build:\n%s", out)
 	}
 }
+
+// cgoServer starts a server in a file that uses cgo.
+const cgoServer = `package main
+
+// int answer(void) { return 42; }
+import "C"
+
+import (
+	"fmt"
+	"net/http"
+)
+
+func main() {
+	fmt.Println(C.answer())
+	_ = http.ListenAndServe(":8080", nil)
+}
+`
+
+// TestCgoFileIsSeen: a server started in a cgo file (import "C") is
+// reported, at its position in the user's file, by the vet tool and the
+// standalone checker.
+func TestCgoFileIsSeen(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("cgo needs a C compiler: gcc is not installed")
+	}
+	bin := buildTool(t)
+	dir := writeModule(t, map[string]string{"main.go": cgoServer})
+	const want = "main.go:13:6: http.ListenAndServe starts a server that is not restartable"
+	for _, cmd := range [][]string{{"go", "vet", "-vettool=" + bin, "./..."}, {bin, "./..."}} {
+		out, code := run(t, dir, cmd[0], cmd[1:]...)
+		if code == 0 || !strings.Contains(out, want) {
+			t.Errorf("%s: exit %d, output lacks %q:\n%s", strings.Join(cmd, " "), code, want, out)
+		}
+	}
+}

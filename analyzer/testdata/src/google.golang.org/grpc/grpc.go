@@ -8,3 +8,6 @@ type Server struct{}
 func NewServer() *Server { return &Server{} }
 
 func (s *Server) Serve(l net.Listener) error { return nil }
+
+func (s *Server) GracefulStop() {}
+func (s *Server) Stop()         {}

@@ -21,3 +21,15 @@ func ServerServe(srv *http.Server, l net.Listener) error                        
 func ServerServeTLS(srv *http.Server, l net.Listener, certFile, keyFile string) error {
 	return nil
 }
+
+func ListenTCP(network string, laddr *net.TCPAddr) (*net.TCPListener, error)    { return nil, nil }
+func ListenUnix(network string, laddr *net.UnixAddr) (*net.UnixListener, error) { return nil, nil }
+func OnShutdown(f func())                                                        {}
+
+type GracefulStopper interface {
+	Serve(net.Listener) error
+	GracefulStop()
+	Stop()
+}
+
+func ServeStopper(s GracefulStopper, l net.Listener) error { return nil }

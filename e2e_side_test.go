@@ -1,0 +1,216 @@
+//go:build linux
+
+package gracefulgen_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Protocols served beside HTTP, on E2E_ADMIN_ADDR (e2eCase.side).
+const (
+	sideLine = "line" // the program's own accept loop: one line "pid PID" per connection
+	sideGRPC = "grpc" // grpc-go's health service; the program is its own client with -load
+)
+
+// sideLoad loads the side protocol of a program while it restarts: a new
+// connection per exchange for sideLine, unary calls on one reused client
+// connection for sideGRPC.
+type sideLoad struct {
+	kind string
+	bin  string
+	ep   endpoint
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	calls  int
+	failed int
+	sample string
+	pids   map[int]int
+
+	client *exec.Cmd      // sideGRPC: the -load client
+	stdin  io.WriteCloser // closing it ends the client
+	out    strings.Builder
+}
+
+// startSide starts the load of a side protocol, or returns nil for none.
+func startSide(t *testing.T, kind, bin string, ep endpoint, g *group) *sideLoad {
+	t.Helper()
+	if kind == "" {
+		return nil
+	}
+	s := &sideLoad{kind: kind, bin: bin, ep: ep, pids: map[int]int{}}
+	if kind == sideGRPC {
+		s.client, s.stdin = s.startClient(t)
+		return s
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	for range e2eClients {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			for ctx.Err() == nil {
+				pid, err := lineExchange(ep)
+				if ctx.Err() != nil {
+					return
+				}
+				s.count(pid, err)
+			}
+		}()
+	}
+	return s
+}
+
+func (s *sideLoad) count(pid int, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	if err != nil {
+		s.failed++
+		if s.sample == "" {
+			s.sample = time.Now().Format("15:04:05.000") + " " + err.Error()
+		}
+		return
+	}
+	s.pids[pid]++
+}
+
+// lineExchange reads the one line a new connection to the line service
+// gets, and returns the pid it names.
+func lineExchange(ep endpoint) (int, error) {
+	c, err := net.DialTimeout(ep.network, ep.address, 5*time.Second)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		return 0, fmt.Errorf("read: %w", err)
+	}
+	pid, ok := strings.CutPrefix(strings.TrimSpace(line), "pid ")
+	n, err := strconv.Atoi(pid)
+	if !ok || err != nil {
+		return 0, fmt.Errorf("answer %q, want \"pid PID\"", line)
+	}
+	return n, nil
+}
+
+// startClient starts the program as a gRPC client of ep.
+func (s *sideLoad) startClient(t *testing.T) (*exec.Cmd, io.WriteCloser) {
+	t.Helper()
+	cmd := exec.Command(s.bin, "-load", s.ep.address)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.out.Reset()
+	cmd.Stdout, cmd.Stderr = &s.out, &s.out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	return cmd, stdin
+}
+
+// stopClient ends the gRPC client and reads its counts.
+func (s *sideLoad) stopClient(t *testing.T) {
+	t.Helper()
+	s.stdin.Close()
+	done := make(chan error, 1)
+	go func() { done <- s.client.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("grpc client: %v\n%s", err, &s.out)
+		}
+	case <-time.After(patience):
+		s.client.Process.Kill()
+		t.Fatalf("grpc client still running %v after its input closed:\n%s", patience, &s.out)
+	}
+	var pids, first string
+	out := strings.TrimSpace(s.out.String())
+	if i := strings.LastIndex(out, "\n"); i >= 0 {
+		out = out[i+1:]
+	}
+	if _, err := fmt.Sscanf(out, "calls %d failed %d pids %s first-error", &s.calls, &s.failed, &pids); err != nil {
+		t.Fatalf("grpc client output %q: %v", s.out.String(), err)
+	}
+	if i := strings.Index(out, "first-error "); i >= 0 {
+		first = out[i+len("first-error "):]
+	}
+	s.sample = first
+	for _, p := range strings.Split(pids, ",") {
+		if n, err := strconv.Atoi(p); err == nil {
+			s.pids[n]++
+		}
+	}
+}
+
+// stop ends the load and checks it: no call failed, and every answer came
+// from one of the generations.
+func (s *sideLoad) stop(t *testing.T, generations []int) {
+	t.Helper()
+	if s == nil {
+		return
+	}
+	if s.kind == sideGRPC {
+		s.stopClient(t)
+	} else {
+		s.cancel()
+		s.wg.Wait()
+	}
+	t.Logf("%s on %s: %d calls, %d failed, answered by %v", s.kind, s.ep.name, s.calls, s.failed, s.pids)
+	if s.failed > 0 {
+		t.Errorf("%s: %d of %d calls failed (e.g. %s)", s.kind, s.failed, s.calls, s.sample)
+	}
+	if s.calls == 0 {
+		t.Errorf("%s: no call was made", s.kind)
+	}
+	for pid := range s.pids {
+		if !slices.Contains(generations, pid) {
+			t.Errorf("%s: answered by pid %d, not one of the generations %v", s.kind, pid, generations)
+		}
+	}
+}
+
+// checkServing checks that pid alone holds the side socket and answers on it.
+func (s *sideLoad) checkServing(t *testing.T, pid int) {
+	t.Helper()
+	if s == nil {
+		return
+	}
+	if got, err := holders(s.ep); err != nil || !slices.Equal(got, []int{pid}) {
+		t.Errorf("%s: listening socket held by %v (%v), want only the last process %d", s.kind, got, err, pid)
+	}
+	if s.kind == sideLine {
+		if got, err := lineExchange(s.ep); err != nil || got != pid {
+			t.Errorf("%s: answered by %d (%v), want %d", s.kind, got, err, pid)
+		}
+		return
+	}
+	probe := &sideLoad{kind: s.kind, bin: s.bin, ep: s.ep, pids: map[int]int{}}
+	probe.client, probe.stdin = probe.startClient(t)
+	time.Sleep(300 * time.Millisecond)
+	probe.stopClient(t)
+	if probe.failed > 0 || len(probe.pids) != 1 || probe.pids[pid] == 0 {
+		t.Errorf("%s: after the restarts, %d calls (%d failed: %s) answered by %v, want all by %d", s.kind, probe.calls, probe.failed, probe.sample, probe.pids, pid)
+	}
+}
