@@ -172,9 +172,12 @@ func (r *run) binaryConfig(b *binary, results map[*packages.Package]*analyzer.Re
 				continue
 			}
 			r.removals[where] = true
-			if cfg.AppStopAfterHandover {
+			switch {
+			case !cfg.AppHandlesStop:
+				r.info = append(r.info, fmt.Sprintf("%s: %s in the stop code of %s: the runtime ends the process itself, on SIGTERM/SIGINT and after a restart, without running it", where, rm.Call, b.pkg.PkgPath))
+			case cfg.AppStopAfterHandover:
 				r.info = append(r.info, fmt.Sprintf("%s: warning: %s in the stop code of %s runs in the old process after every restart (-app-stop-after-handover): make sure it removes nothing the new process uses", where, rm.Call, b.pkg.PkgPath))
-			} else {
+			default:
 				r.info = append(r.info, fmt.Sprintf("%s: %s in the stop code of %s: it does not run in an old process after a restart (the default), so it cannot remove what the new process uses; -app-stop-after-handover would run it there", where, rm.Call, b.pkg.PkgPath))
 			}
 		}
