@@ -70,6 +70,20 @@
 // slow-loris clients. The suggested fixes set ReadHeaderTimeout to ten
 // seconds. Converted programs are silent: the runtime gives zero timeouts
 // safe defaults.
+//
+// Category "signal": a call of signal.Notify or signal.NotifyContext that
+// asks for the restart signal (the -signal flag, SIGHUP by default) or
+// relays every signal, in a package whose generated code does not configure
+// the runtime. Converted, the program would restart on that signal instead
+// of handling it; gracefulgen refuses it unless -signal names it.
+//
+// # Stop code
+//
+// The Result also says, for the generator's per-binary decisions, where the
+// package handles its own stop (StopUses), which signals it asks for
+// (Signals), and which calls in its stop path remove a file or socket
+// (StopRemovals): the code after the receive of a stop signal, main's
+// deferred calls, and the functions of the package they call.
 package analyzer
 
 const doc = `report net/http servers that cannot restart with zero downtime

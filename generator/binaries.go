@@ -172,9 +172,12 @@ func (r *run) binaryConfig(b *binary, results map[*packages.Package]*analyzer.Re
 				continue
 			}
 			r.removals[where] = true
-			if cfg.AppStopAfterHandover {
+			switch {
+			case !cfg.AppHandlesStop:
+				r.info = append(r.info, fmt.Sprintf("%s: %s in the stop code of %s: the runtime ends the process itself, on SIGTERM/SIGINT and after a restart, without running it", where, rm.Call, b.pkg.PkgPath))
+			case cfg.AppStopAfterHandover:
 				r.info = append(r.info, fmt.Sprintf("%s: warning: %s in the stop code of %s runs in the old process after every restart (-app-stop-after-handover): make sure it removes nothing the new process uses", where, rm.Call, b.pkg.PkgPath))
-			} else {
+			default:
 				r.info = append(r.info, fmt.Sprintf("%s: %s in the stop code of %s: it does not run in an old process after a restart (the default), so it cannot remove what the new process uses; -app-stop-after-handover would run it there", where, rm.Call, b.pkg.PkgPath))
 			}
 		}
@@ -277,16 +280,38 @@ func newRefGraph(pkgs []*packages.Package, results map[*packages.Package]*analyz
 		}
 		for _, f := range pkg.Syntax {
 			for _, d := range f.Decls {
-				from := "init:" + pkg.PkgPath
-				if fd, ok := d.(*ast.FuncDecl); ok {
-					from = g.funcDecl(pkg, fd)
-				}
-				for _, p := range sites {
-					if d.Pos() <= p && p < d.End() {
-						g.serving[from] = true
+				// What a declaration refers to is reached with it: a
+				// function with its body, a type (and so its methods)
+				// with its fields, and package variables at start-up.
+				var nodes []ast.Node
+				var froms []string
+				switch d := d.(type) {
+				case *ast.FuncDecl:
+					nodes, froms = append(nodes, d), append(froms, g.funcDecl(pkg, d))
+				case *ast.GenDecl:
+					for _, spec := range d.Specs {
+						switch spec := spec.(type) {
+						case *ast.ValueSpec:
+							if d.Tok == token.VAR {
+								nodes, froms = append(nodes, spec), append(froms, "init:"+pkg.PkgPath)
+							}
+						case *ast.TypeSpec:
+							if tn, ok := pkg.TypesInfo.Defs[spec.Name].(*types.TypeName); ok {
+								if tk := typeKey(tn.Type()); tk != "" {
+									nodes, froms = append(nodes, spec), append(froms, tk)
+								}
+							}
+						}
 					}
 				}
-				g.refs(pkg.TypesInfo, d, from)
+				for i, n := range nodes {
+					for _, p := range sites {
+						if n.Pos() <= p && p < n.End() {
+							g.serving[froms[i]] = true
+						}
+					}
+					g.refs(pkg.TypesInfo, n, froms[i])
+				}
 			}
 		}
 	}

@@ -10,6 +10,17 @@
 // diff.go, errors.go and runtimedep.go (the user's module must provide the
 // runtime).
 //
+// # Binaries
+//
+// binaries.go makes every decision per binary: for each main package of the
+// run, the packages it links (go list -deps, among those of the run) decide
+// its stop handling and restart signal, and only its zz_graceful.go holds
+// the init that configures the runtime. A main package that links converted
+// packages but reaches no server start (a conservative reference graph over
+// functions, types and package variables, from main and every package's
+// initialisation) is a CLI and gets nothing; one that serves through a
+// library gets a zz_graceful.go with the init alone.
+//
 // # Revert record
 //
 // -revert restores the user's files byte for byte without reprinting them.

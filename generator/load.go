@@ -128,8 +128,8 @@ func relevant(pkgs []*packages.Package) []string {
 				keep = true
 			case strings.Contains(strings.SplitN(path, "/", 2)[0], ".") && reachesHTTP(imp):
 				keep = true
-			case p.Module != nil && imp.Module != nil && imp.Module.Path == p.Module.Path && reachesHTTP(imp):
-				keep = true // a package of the module that leads to a server: its binary's settings may go here
+			case p.Name == "main" && p.Module != nil && imp.Module != nil && imp.Module.Path == p.Module.Path && reachesHTTP(imp):
+				keep = true // a binary that may serve through its module's packages: its settings go here
 			}
 		}
 		if !keep {

@@ -227,3 +227,38 @@ func TestCgoFileIsSeen(t *testing.T) {
 		}
 	}
 }
+
+const reloadsOnHangup = `package main
+
+import (
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	<-hup
+}
+`
+
+// TestReportsAHandlerOfTheRestartSignal checks that gracefulvet says what
+// gracefulgen says of a program that handles the restart signal itself,
+// as a vet tool and standalone, and that -signal names another one.
+func TestReportsAHandlerOfTheRestartSignal(t *testing.T) {
+	bin := buildTool(t)
+	dir := writeModule(t, map[string]string{"main.go": reloadsOnHangup})
+	want := "main.go:11:2: signal.Notify asks for SIGHUP, the restart signal: converted, the program would restart on every SIGHUP instead of handling it; run gracefulgen -signal SIGUSR2"
+	out, code := run(t, dir, "go", "vet", "-vettool="+bin, "./...")
+	if code == 0 || !strings.Contains(out, want) {
+		t.Errorf("go vet -vettool: exit %d, output lacks %q:\n%s", code, want, out)
+	}
+	out, code = run(t, dir, bin, "./...")
+	if code != 3 || !strings.Contains(out, want) {
+		t.Errorf("gracefulvet ./...: exit %d (want 3), output lacks %q:\n%s", code, want, out)
+	}
+	if out, code := run(t, dir, bin, "-signal", "SIGUSR2", "./..."); code != 0 {
+		t.Errorf("gracefulvet -signal SIGUSR2 reports a SIGHUP handler: exit %d\n%s", code, out)
+	}
+}
