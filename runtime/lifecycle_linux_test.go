@@ -448,3 +448,21 @@ func TestDrainDeadlineWarnsOfHijackedConnectionsClosed(t *testing.T) {
 		t.Errorf("no warning with the count of hijacked connections closed:\n%s", s.log())
 	}
 }
+
+// Items 1 and 2 as PID 1: the supervisor retires an old child as a
+// handover, not as a stop: it drains first and does not run the app's stop
+// code.
+func TestSupervisorRetiresAnOldChildWithoutItsStopCode(t *testing.T) {
+	s := startSupervised(t, "TS_APP_STOP=exit", "TS_DRAIN=30s")
+	done := longRequest(t, s.targets[0], 3*time.Second)
+	s.signal(s.sup, syscall.SIGHUP)
+	s.waitLog(`msg="graceful: child ready" pid=1 `, 2)
+	waitRequest(t, done)
+	logs := s.waitLog(`former child exited`, 1)
+	if !regexp.MustCompile(`former child exited.*status="exit status 0"`).MatchString(logs) {
+		t.Errorf("the old child did not exit 0 after its drain:\n%s", logs)
+	}
+	if strings.Contains(logs, "testserver: app shutdown") {
+		t.Errorf("the old child ran the app's stop path:\n%s", logs)
+	}
+}
