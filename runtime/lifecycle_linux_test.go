@@ -329,10 +329,12 @@ func TestRestartSignalDuringARestartIsCarriedOutAfterIt(t *testing.T) {
 }
 
 // Item 7, as PID 1: the supervisor carries out a restart signal that
-// arrived during a restart once it completes.
+// arrived during a restart once it completes, without waiting for the old
+// child's drain (held here for 3s by a request in flight).
 func TestSupervisorCarriesOutARestartSignalDuringARestart(t *testing.T) {
 	v2, v3 := serverVersion(t, "v2"), serverVersion(t, "v3")
-	s := startSupervised(t)
+	s := startSupervised(t, "TS_DRAIN=30s")
+	done := longRequest(t, s.targets[0], 3*time.Second)
 	deploy(t, v2, s.bin)
 	s.signal(s.sup, syscall.SIGHUP)
 	time.Sleep(100 * time.Millisecond)
@@ -342,6 +344,10 @@ func TestSupervisorCarriesOutARestartSignalDuringARestart(t *testing.T) {
 	if got := get(t, s.targets[0], "/version"); got != "v3" {
 		t.Errorf("after two deploys in a row, version %q serves, want v3:\n%s", got, s.log())
 	}
+	if logs := s.log(); strings.Contains(logs, "former child exited") {
+		t.Errorf("the queued restart waited for the first child's drain:\n%s", logs)
+	}
+	waitRequest(t, done)
 	s.waitLog(`former child exited`, 2)
 	if kids := s.serverChildren(); len(kids) != 1 {
 		t.Errorf("the supervisor's children: %v, want one server", kids)
