@@ -48,7 +48,6 @@ type readyReport struct {
 
 // supervise runs this process as a supervisor; it never returns.
 func (p *process) supervise() {
-	startLogging() // the supervisor serves, through its children
 	s := &supervisor{
 		cfg:     p.config(),
 		exe:     p.exe,
@@ -64,6 +63,7 @@ func (p *process) supervise() {
 	signal.Notify(s.sigs, s.cfg.RestartSignal, syscall.SIGTERM, os.Interrupt, syscall.SIGCHLD)
 	logEvent("supervisor mode: this process keeps the sockets and runs the server as its child", "pid1", os.Getpid() == 1, "restart", s.cfg.RestartSignal.String())
 	if err := s.start(); err != nil {
+		startLogging()
 		logFailure("supervisor: cannot start the server", "err", err)
 		os.Exit(1)
 	}
@@ -96,6 +96,7 @@ func (s *supervisor) loop() {
 			pid := s.next.pid
 			syscall.Kill(pid, syscall.SIGKILL)
 			s.retired[pid] = true
+			startLogging()
 			logFailure("restart failed, still serving", "reason", fmt.Sprintf("child %d not ready within the start timeout %v, killed", pid, s.cfg.StartTimeout))
 			s.abandon()
 			sd.reloadFailed()
@@ -186,6 +187,7 @@ func (s *supervisor) ready(r readyReport) {
 	s.ctls[r.pid] = r.ctl
 	old := s.current
 	s.current = r.pid
+	startLogging() // the supervisor serves, through its child: its lines go out from now on
 	logEvent("child ready", "child", r.pid, "sockets", len(s.held))
 	if old == 0 {
 		sd.ready()
@@ -290,6 +292,10 @@ func (s *supervisor) exited(pid int, ws syscall.WaitStatus) {
 	case s.next != nil && pid == s.next.pid:
 		s.abandon()
 		if s.current == 0 {
+			if ws.Exited() && ws.ExitStatus() == 0 {
+				os.Exit(0) // a run that never serves (--help): nothing of the runtime's to say
+			}
+			startLogging()
 			logFailure("supervisor: the server exited before it was ready", "child", pid, "status", why)
 			os.Exit(exitCode(ws))
 		}
