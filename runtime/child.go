@@ -42,9 +42,11 @@ func inherit() *inheritance {
 		return in
 	case err != nil:
 		noteAtStart(fmt.Sprintf("ignoring inherited sockets: %v", err), protocolVars...)
+		in.activated()
 		return in
 	case pr.parentPID != os.Getppid():
 		noteAtStart(fmt.Sprintf("ignoring inherited sockets: they name parent pid %d, but the parent is %d", pr.parentPID, os.Getppid()), protocolVars...)
+		in.activated()
 		return in
 	}
 	// Sockets activated for a restarted process were its parent's.

@@ -9,7 +9,7 @@ import (
 
 func TestProtocolRoundTripsAndLeavesNoVariable(t *testing.T) {
 	names := []socketName{{"tcp", ":8080", "[::]:8080"}, {"unix", "/run/a,b.sock", "/run/a,b.sock"}}
-	env, err := encodeProtocol(42, names, 5)
+	env, err := encodeProtocol(os.Getppid(), names, 5) // the protocol names this process
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,7 +21,7 @@ func TestProtocolRoundTripsAndLeavesNoVariable(t *testing.T) {
 	if !ok || err != nil {
 		t.Fatalf("readProtocol: ok=%v err=%v", ok, err)
 	}
-	if pr.parentPID != 42 || pr.readyFD != 5 || !reflect.DeepEqual(pr.sockets, names) {
+	if pr.parentPID != os.Getppid() || pr.readyFD != 5 || !reflect.DeepEqual(pr.sockets, names) {
 		t.Errorf("read back %+v", pr)
 	}
 	for _, k := range []string{envParentPID, envListeners, envReadyFD} {

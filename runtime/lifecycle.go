@@ -93,3 +93,20 @@ func (p *process) afterHandover() {
 	logEvent("the program's stop path did not end the process; the runtime exits", "waited", appStopGrace)
 	os.Exit(0)
 }
+
+// retire drains this supervised child after its supervisor made a new one
+// the serving child: as after a handover, every server is drained and the
+// program's stop code does not run (see afterHandover).
+func (p *process) retire() {
+	p.mu.Lock()
+	if p.phase == phaseDraining {
+		p.mu.Unlock()
+		return
+	}
+	p.phase = phaseDraining
+	p.exiting = !(p.cfg.AppStopAfterHandover && p.cfg.AppHandlesStop)
+	close(p.stopping)
+	p.mu.Unlock()
+	logEvent("retired by the supervisor: a new child serves")
+	p.drainAndExit(true)
+}

@@ -329,10 +329,12 @@ func TestRestartSignalDuringARestartIsCarriedOutAfterIt(t *testing.T) {
 }
 
 // Item 7, as PID 1: the supervisor carries out a restart signal that
-// arrived during a restart once it completes.
+// arrived during a restart once it completes, without waiting for the old
+// child's drain (held here for 3s by a request in flight).
 func TestSupervisorCarriesOutARestartSignalDuringARestart(t *testing.T) {
 	v2, v3 := serverVersion(t, "v2"), serverVersion(t, "v3")
-	s := startSupervised(t)
+	s := startSupervised(t, "TS_DRAIN=30s")
+	done := longRequest(t, s.targets[0], 3*time.Second)
 	deploy(t, v2, s.bin)
 	s.signal(s.sup, syscall.SIGHUP)
 	time.Sleep(100 * time.Millisecond)
@@ -342,6 +344,10 @@ func TestSupervisorCarriesOutARestartSignalDuringARestart(t *testing.T) {
 	if got := get(t, s.targets[0], "/version"); got != "v3" {
 		t.Errorf("after two deploys in a row, version %q serves, want v3:\n%s", got, s.log())
 	}
+	if logs := s.log(); strings.Contains(logs, "former child exited") {
+		t.Errorf("the queued restart waited for the first child's drain:\n%s", logs)
+	}
+	waitRequest(t, done)
 	s.waitLog(`former child exited`, 2)
 	if kids := s.serverChildren(); len(kids) != 1 {
 		t.Errorf("the supervisor's children: %v, want one server", kids)
@@ -446,5 +452,23 @@ func TestDrainDeadlineWarnsOfHijackedConnectionsClosed(t *testing.T) {
 	}
 	if !regexp.MustCompile(`level=WARN msg="graceful: drain deadline: hijacked connections closed".* hijacked=2`).MatchString(s.log()) {
 		t.Errorf("no warning with the count of hijacked connections closed:\n%s", s.log())
+	}
+}
+
+// Items 1 and 2 as PID 1: the supervisor retires an old child as a
+// handover, not as a stop: it drains first and does not run the app's stop
+// code.
+func TestSupervisorRetiresAnOldChildWithoutItsStopCode(t *testing.T) {
+	s := startSupervised(t, "TS_APP_STOP=exit", "TS_DRAIN=30s")
+	done := longRequest(t, s.targets[0], 3*time.Second)
+	s.signal(s.sup, syscall.SIGHUP)
+	s.waitLog(`msg="graceful: child ready" pid=1 `, 2)
+	waitRequest(t, done)
+	logs := s.waitLog(`former child exited`, 1)
+	if !regexp.MustCompile(`former child exited.*status="exit status 0"`).MatchString(logs) {
+		t.Errorf("the old child did not exit 0 after its drain:\n%s", logs)
+	}
+	if strings.Contains(logs, "testserver: app shutdown") {
+		t.Errorf("the old child ran the app's stop path:\n%s", logs)
 	}
 }

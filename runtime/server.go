@@ -154,11 +154,11 @@ func (d drainHandler) serve(w http.ResponseWriter, r *http.Request) {
 	h.ServeHTTP(w, r)
 }
 
-// appShutdowns records which servers have been shut down (Server.Shutdown)
-// since the drain began. An app that handles its own stop shuts its servers
-// down when its signal arrives; the drain waits for that before it ends, so
-// that the serving functions never return before the app asked them to, as
-// with net/http. (Returning first would send a program that selects on "Serve
+// appShutdowns records which servers have been shut down (Server.Shutdown).
+// An app that handles its own stop shuts its servers down when its signal
+// arrives: that is when the runtime drains (appShutdownCalled), so that the
+// serving functions never return before the app asked them to, as with
+// net/http. (Returning first would send a program that selects on "Serve
 // returned" and "signal received" down its error path.)
 var appShutdowns = &shutdownWatch{}
 
@@ -187,29 +187,6 @@ func (w *shutdownWatch) watch(srv *http.Server) {
 			appShutdownCalled()
 		})
 	})
-}
-
-// wait returns when every server in servers has been shut down, or when
-// timeout has passed, or ctx ends; it reports whether all were shut down.
-func (w *shutdownWatch) wait(done <-chan struct{}, servers []*http.Server, timeout time.Duration) bool {
-	t := time.NewTimer(timeout)
-	defer t.Stop()
-	for _, s := range servers {
-		w.mu.Lock()
-		c := w.shut[s]
-		w.mu.Unlock()
-		if c == nil {
-			continue
-		}
-		select {
-		case <-c:
-		case <-t.C:
-			return false
-		case <-done:
-			return false
-		}
-	}
-	return true
 }
 
 // responseWriter1 is what net/http's HTTP/1 response writer implements.

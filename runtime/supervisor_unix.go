@@ -20,6 +20,7 @@ type supervisor struct {
 	held        []int // listening sockets of the serving child, close-on-exec copies
 	names       []socketName
 	current     int            // pid of the serving child, 0 before the first is ready
+	ctls        map[int]int    // each ready child's end of its readiness socket, to retire it
 	next        *startingChild // the child being started, nil when none
 	retired     map[int]bool   // old children draining
 	stopping    bool           // a stop signal was forwarded
@@ -41,16 +42,17 @@ type readyReport struct {
 	pid   int
 	fds   []int
 	names []socketName
+	ctl   int // the supervisor's end of the readiness socket, -1 on error
 	err   error
 }
 
 // supervise runs this process as a supervisor; it never returns.
 func (p *process) supervise() {
-	startLogging() // the supervisor serves, through its children
 	s := &supervisor{
 		cfg:     p.config(),
 		exe:     p.exe,
 		retired: map[int]bool{},
+		ctls:    map[int]int{},
 		sigs:    make(chan os.Signal, 32),
 		readyCh: make(chan readyReport, 1),
 	}
@@ -61,6 +63,7 @@ func (p *process) supervise() {
 	signal.Notify(s.sigs, s.cfg.RestartSignal, syscall.SIGTERM, os.Interrupt, syscall.SIGCHLD)
 	logEvent("supervisor mode: this process keeps the sockets and runs the server as its child", "pid1", os.Getpid() == 1, "restart", s.cfg.RestartSignal.String())
 	if err := s.start(); err != nil {
+		startLogging()
 		logFailure("supervisor: cannot start the server", "err", err)
 		os.Exit(1)
 	}
@@ -93,6 +96,7 @@ func (s *supervisor) loop() {
 			pid := s.next.pid
 			syscall.Kill(pid, syscall.SIGKILL)
 			s.retired[pid] = true
+			startLogging()
 			logFailure("restart failed, still serving", "reason", fmt.Sprintf("child %d not ready within the start timeout %v, killed", pid, s.cfg.StartTimeout))
 			s.abandon()
 			sd.reloadFailed()
@@ -168,6 +172,7 @@ func (s *supervisor) restart() {
 func (s *supervisor) ready(r readyReport) {
 	if s.next == nil || r.pid != s.next.pid {
 		closeAll(r.fds)
+		closeAll([]int{r.ctl})
 		return
 	}
 	if r.err != nil {
@@ -179,8 +184,10 @@ func (s *supervisor) ready(r readyReport) {
 	s.next = nil
 	closeAll(s.held)
 	s.held, s.names = r.fds, r.names
+	s.ctls[r.pid] = r.ctl
 	old := s.current
 	s.current = r.pid
+	startLogging() // the supervisor serves, through its child: its lines go out from now on
 	logEvent("child ready", "child", r.pid, "sockets", len(s.held))
 	if old == 0 {
 		sd.ready()
@@ -194,11 +201,32 @@ func (s *supervisor) ready(r readyReport) {
 	}
 	sd.ready()
 	s.retired[old] = true
-	if err := syscall.Kill(old, syscall.SIGTERM); err != nil {
-		logFailure("supervisor: retire old child", "child", old, "err", err)
-	}
-	logEvent("old child retired", "child", old)
+	s.retire(old)
 	s.runQueued()
+}
+
+// retire tells an old child that a new one serves: on its readiness
+// socket, which it keeps open to hear this, so that it drains as after a
+// handover (every server drained, none of the program's stop code run)
+// and not as on a stop signal, which a program that handles its own stop
+// would take as its own. A child that cannot hear it (its runtime predates
+// this) gets SIGTERM.
+func (s *supervisor) retire(pid int) {
+	ctl, ok := s.ctls[pid]
+	delete(s.ctls, pid)
+	if ok {
+		_, err := syscall.Write(ctl, []byte{'T'})
+		syscall.Close(ctl)
+		if err == nil {
+			logEvent("old child retired", "child", pid)
+			return
+		}
+	}
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		logFailure("supervisor: retire old child", "child", pid, "err", err)
+		return
+	}
+	logEvent("old child retired", "child", pid, "by", "SIGTERM")
 }
 
 // runQueued runs the restart queued during the one that just completed.
@@ -256,10 +284,18 @@ func (s *supervisor) reap() {
 // exited acts on the end of a child.
 func (s *supervisor) exited(pid int, ws syscall.WaitStatus) {
 	why := describeStatus(ws)
+	if ctl, ok := s.ctls[pid]; ok {
+		syscall.Close(ctl)
+		delete(s.ctls, pid)
+	}
 	switch {
 	case s.next != nil && pid == s.next.pid:
 		s.abandon()
 		if s.current == 0 {
+			if ws.Exited() && ws.ExitStatus() == 0 {
+				os.Exit(0) // a run that never serves (--help): nothing of the runtime's to say
+			}
+			startLogging()
 			logFailure("supervisor: the server exited before it was ready", "child", pid, "status", why)
 			os.Exit(exitCode(ws))
 		}
@@ -305,12 +341,18 @@ func closeAll(fds []int) {
 	}
 }
 
-// receiveReport reads a child's readiness report until the child closes
-// the socket: "R", the JSON names of its sockets, and the sockets
-// themselves as SCM_RIGHTS.
-func receiveReport(pid, fd int) readyReport {
-	defer syscall.Close(fd)
-	r := readyReport{pid: pid}
+// receiveReport reads a child's readiness report until the child shuts its
+// end of the socket down for writing (or closes it): "R", the JSON names of
+// its sockets, and the sockets themselves as SCM_RIGHTS. On success the
+// socket stays open (report.ctl), to retire the child later.
+func receiveReport(pid, fd int) (report readyReport) {
+	defer func() {
+		if report.err != nil {
+			syscall.Close(fd)
+			report.ctl = -1
+		}
+	}()
+	r := readyReport{pid: pid, ctl: fd}
 	var data []byte
 	buf, oob := make([]byte, 64<<10), make([]byte, syscall.CmsgSpace(4*256))
 	for {
@@ -362,7 +404,12 @@ func (p *process) reportToSupervisor() error {
 	if fd < 0 {
 		return nil
 	}
-	defer syscall.Close(fd)
+	listening := false
+	defer func() {
+		if !listening {
+			syscall.Close(fd)
+		}
+	}()
 	var fds []int
 	defer func() { closeAll(fds) }()
 	var names []socketName
@@ -389,7 +436,31 @@ func (p *process) reportToSupervisor() error {
 	if err := syscall.Sendmsg(fd, append([]byte{'R'}, js...), rights, nil, 0); err != nil {
 		return fmt.Errorf("report readiness to the supervisor: %w", err)
 	}
+	// The report ends here; the socket stays open to hear of retirement.
+	if err := syscall.Shutdown(fd, syscall.SHUT_WR); err != nil {
+		return fmt.Errorf("end the readiness report to the supervisor: %w", err)
+	}
+	listening = true
+	go p.awaitRetirement(fd)
 	return nil
+}
+
+// awaitRetirement waits on the readiness socket for the supervisor to say
+// that a new child serves; the socket closing without it (the supervisor
+// is gone) retires nothing.
+func (p *process) awaitRetirement(fd int) {
+	defer syscall.Close(fd)
+	var b [1]byte
+	for {
+		n, err := syscall.Read(fd, b[:])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err == nil && n == 1 && b[0] == 'T' {
+			p.retire()
+		}
+		return
+	}
 }
 
 // forwardRestart hands a restart signal of a supervised child to its
