@@ -234,14 +234,30 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			// gomod PATH writes a go.mod for module PATH that requires the
-			// local runtime; gomod -noruntime PATH one that does not.
+			// local runtime; gomod -noruntime PATH one that does not;
+			// gomod -replace PATH one that only replaces it by the local
+			// copy (no require), -pin=V for version V only. -go=V sets the
+			// go line (default 1.22).
 			"gomod": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) == 0 {
-					ts.Fatalf("usage: gomod [-noruntime] module-path")
+					ts.Fatalf("usage: gomod [-noruntime|-replace] [-go=V] module-path")
 				}
-				content := goMod(t, args[len(args)-1])
-				if args[0] == "-noruntime" {
-					content = "module " + args[1] + "\n\ngo 1.22\n"
+				path, goLine, kind, pin := args[len(args)-1], "1.22", "", ""
+				for _, a := range args[:len(args)-1] {
+					if v, ok := strings.CutPrefix(a, "-go="); ok {
+						goLine = v
+					} else if v, ok := strings.CutPrefix(a, "-pin="); ok {
+						pin = " " + v // the replace names this version only
+					} else {
+						kind = a
+					}
+				}
+				content := strings.Replace(goMod(t, path), "go 1.22", "go "+goLine, 1)
+				switch kind {
+				case "-noruntime":
+					content = "module " + path + "\n\ngo " + goLine + "\n"
+				case "-replace":
+					content = "module " + path + "\n\ngo " + goLine + "\n\nreplace " + templates.RuntimePath + pin + " => " + rt + "\n"
 				}
 				ts.Check(os.WriteFile(ts.MkAbs("go.mod"), []byte(content), 0o644))
 			},

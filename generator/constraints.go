@@ -53,15 +53,106 @@ func (p *planner) constrainedNotes(pkg *packages.Package, rec *record) []string 
 				}
 			}
 		}
-		msg := fmt.Sprintf("%s: skipped: excluded by build constraints", p.rel(path))
-		if expr != "" {
-			msg += fmt.Sprintf(" (//go:build %s); servers in it are not converted: run gracefulgen with -tags to include it (e.g. -tags=%s)", expr, tagsOf(expr))
-		} else {
-			msg += "; servers in it are not converted: run gracefulgen with GOOS/GOARCH or -tags that include it"
-		}
+		msg := fmt.Sprintf("%s: skipped: excluded by build constraints", p.rel(path)) + exclusionAdvice(base, expr)
 		notes = append(notes, msg)
 	}
 	return notes
+}
+
+// exclusionAdvice says why a file is left out and how to include it: the
+// GOOS/GOARCH of its name (server_darwin.go), the tags of its //go:build
+// line for -tags, and GOOS/GOARCH for the platform names in that line
+// (which -tags cannot set). It never suggests an empty -tags=.
+func exclusionAdvice(base, expr string) string {
+	const not = "; servers in it are not converted"
+	goos, goarch := nameOSArch(base)
+	var env []string
+	if goos != "" {
+		env = append(env, "GOOS="+goos)
+	}
+	if goarch != "" {
+		env = append(env, "GOARCH="+goarch)
+	}
+	var tags []string
+	if expr != "" {
+		for _, t := range strings.Split(tagsOf(expr), ",") {
+			switch {
+			case t == "":
+			case knownOS[t] && goos == "":
+				goos = t
+				env = append(env, "GOOS="+t)
+			case knownArch[t] && goarch == "":
+				goarch = t
+				env = append(env, "GOARCH="+t)
+			case knownOS[t], knownArch[t], t == "unix", t == "cgo", t == "ignore", strings.HasPrefix(t, "go1."):
+				// set by the platform or the toolchain, not by -tags
+			default:
+				tags = append(tags, t)
+			}
+		}
+	}
+	var why string
+	switch {
+	case expr != "" && nameHasPlatform(base):
+		why = fmt.Sprintf(" (its file name and //go:build %s)", expr)
+	case expr != "":
+		why = fmt.Sprintf(" (//go:build %s)", expr)
+	case len(env) > 0:
+		why = " (its file name builds it only for " + strings.Join(env, " ") + ")"
+	}
+	switch {
+	case len(env) > 0 && len(tags) > 0:
+		return why + not + fmt.Sprintf(" here: run `%s gracefulgen -tags=%s` to convert them too", strings.Join(env, " "), strings.Join(tags, ","))
+	case len(env) > 0:
+		return why + not + fmt.Sprintf(" here: run `%s gracefulgen` to convert them too", strings.Join(env, " "))
+	case len(tags) > 0:
+		return why + not + fmt.Sprintf(": run gracefulgen with -tags to include it (e.g. -tags=%s)", strings.Join(tags, ","))
+	}
+	return why + not + " in this configuration (GOOS, GOARCH, cgo or Go version): run gracefulgen in one that includes it"
+}
+
+// nameOSArch returns the GOOS and GOARCH a file name restricts it to, as
+// go/build reads them: name_GOOS.go, name_GOARCH.go, name_GOOS_GOARCH.go
+// (test suffix aside).
+func nameOSArch(base string) (goos, goarch string) {
+	name := strings.TrimSuffix(strings.TrimSuffix(base, ".go"), "_test")
+	parts := strings.Split(name, "_")
+	if len(parts) < 2 {
+		return "", ""
+	}
+	last := parts[len(parts)-1]
+	if len(parts) >= 3 && knownOS[parts[len(parts)-2]] && knownArch[last] {
+		return parts[len(parts)-2], last
+	}
+	if knownOS[last] {
+		return last, ""
+	}
+	if knownArch[last] {
+		return "", last
+	}
+	return "", ""
+}
+
+func nameHasPlatform(base string) bool {
+	goos, goarch := nameOSArch(base)
+	return goos != "" || goarch != ""
+}
+
+// knownOS and knownArch are go/build's lists of GOOS and GOARCH values
+// that file names and build tags may use.
+var knownOS = setOf("aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js", "linux",
+	"nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos")
+
+var knownArch = setOf("386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips", "mipsle",
+	"mips64", "mips64le", "mips64p32", "mips64p32le", "ppc", "ppc64", "ppc64le", "riscv", "riscv64", "s390", "s390x",
+	"sparc", "sparc64", "wasm")
+
+func setOf(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
 }
 
 // tagsOf lists the positive tags of a build expression, comma-separated.

@@ -119,7 +119,15 @@ func (r *run) compute() ([]change, error) {
 	if r.opts.Revert {
 		pkgs, err := l.list(packages.NeedName|packages.NeedFiles|packages.NeedModule, nil, l.patterns())
 		if err != nil {
-			return nil, err
+			// -revert needs only zz_graceful.go: a module that does
+			// not load (a go.mod the go command wants updated) is
+			// reverted from the files on disk.
+			disk, derr := l.fromDisk()
+			if derr != nil || len(disk) == 0 {
+				return nil, err
+			}
+			r.notes = append(r.notes, fmt.Sprintf("the go command cannot list the packages (%s); reverting from the zz_graceful.go files on disk", firstLine(err.Error())))
+			pkgs = disk
 		}
 		return r.revert(pkgs)
 	}
@@ -248,13 +256,7 @@ func (r *run) finishChanges(changes []change) int {
 		}
 		return ExitOK
 	}
-	for _, dir := range r.modDirs {
-		if err := provideRuntime(dir, r.opts.Env, r.opts.Get); err != nil {
-			fmt.Fprintf(r.opts.Stderr, "gracefulgen: %v\n", err)
-			return ExitError
-		}
-	}
-	if err := commit(changes, rel); err != nil {
+	if err := r.write(changes); err != nil {
 		fmt.Fprintf(r.opts.Stderr, "gracefulgen: %v\n", err)
 		return ExitError
 	}

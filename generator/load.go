@@ -291,3 +291,69 @@ func undefinedShims(pkg *packages.Package) []string {
 	sort.Strings(names)
 	return names
 }
+
+// fromDisk finds, without the go command, the package directories that
+// the patterns name and that hold a zz_graceful.go, for -revert when the
+// module does not load. Only directory patterns (".", "./x", "./x/...")
+// are understood; walks skip vendor, testdata, hidden directories and
+// nested modules.
+func (l *loader) fromDisk() ([]*packages.Package, error) {
+	var dirs []string
+	for _, p := range l.patterns() {
+		if !(p == "." || p == "..." || strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") || filepath.IsAbs(p)) {
+			return nil, fmt.Errorf("pattern %s is not a directory", p)
+		}
+		root, all := strings.CutSuffix(p, "...")
+		root = strings.TrimSuffix(root, "/")
+		if root == "" {
+			root = "."
+		}
+		if !filepath.IsAbs(root) {
+			root = filepath.Join(l.cwd, filepath.FromSlash(root))
+		}
+		if !all {
+			dirs = append(dirs, root)
+			continue
+		}
+		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() {
+				return nil
+			}
+			name := d.Name()
+			if path != root {
+				if name == "vendor" || name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+					return filepath.SkipDir
+				}
+				if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+					return filepath.SkipDir
+				}
+			}
+			dirs = append(dirs, path)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	var out []*packages.Package
+	for _, dir := range dirs {
+		if _, err := os.Stat(filepath.Join(dir, templates.FileName)); err != nil {
+			continue
+		}
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &packages.Package{ID: dir, PkgPath: dir, GoFiles: files})
+	}
+	return out, nil
+}
+
+// firstLine is the first line of s.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

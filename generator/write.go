@@ -13,6 +13,10 @@ import (
 // fails, the files already replaced get their old content back and the
 // temporary files are removed.
 func commit(changes []change, rel func(string) string) error {
+	changes, err := throughLinks(changes)
+	if err != nil {
+		return fmt.Errorf("%v; nothing was written", err)
+	}
 	for _, c := range changes {
 		if err := writable(c.Path); err != nil {
 			return fmt.Errorf("%s: %v; nothing was written: make it writable and run gracefulgen again", rel(c.Path), err)
@@ -127,4 +131,29 @@ func writeTemp(path string, data []byte) (string, error) {
 		return "", err
 	}
 	return name, nil
+}
+
+// throughLinks returns changes with the path of each file to write that is
+// a symbolic link replaced by the file it points to, so that the new
+// content is written through the link and the link stays a link (a rename
+// onto the link's own name would replace it with a regular file). A file
+// to delete is deleted as named.
+func throughLinks(changes []change) ([]change, error) {
+	out := make([]change, len(changes))
+	for i, c := range changes {
+		out[i] = c
+		if c.New == nil {
+			continue
+		}
+		info, err := os.Lstat(c.Path)
+		if err != nil || info.Mode()&os.ModeSymlink == 0 {
+			continue
+		}
+		target, err := filepath.EvalSymlinks(c.Path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: a symbolic link that cannot be followed: %w", c.Path, err)
+		}
+		out[i].Path = target
+	}
+	return out, nil
 }

@@ -3,7 +3,6 @@ package graceful
 import (
 	"log/slog"
 	"os"
-	"syscall"
 	"time"
 
 	"github.com/gracefulgen/gracefulgen/runtime/defaults"
@@ -13,7 +12,7 @@ import (
 // passes one from an init function of every package that starts a server;
 // the zero value of every field means "use the default".
 type Config struct {
-	// RestartSignal starts a zero-downtime restart. Default syscall.SIGHUP.
+	// RestartSignal starts a zero-downtime restart. Default SIGHUP.
 	RestartSignal os.Signal
 	// DrainTimeout bounds how long a stopping process finishes the requests
 	// and connections it has before it closes them. Default 30s.
@@ -163,7 +162,7 @@ func merge(old, c Config) Config {
 // withDefaults fills the zero fields of c with the defaults.
 func (c Config) withDefaults() Config {
 	return merge(Config{
-		RestartSignal:     syscall.SIGHUP,
+		RestartSignal:     SIGHUP,
 		DrainTimeout:      DefaultDrainTimeout,
 		StartTimeout:      DefaultStartTimeout,
 		ReadHeaderTimeout: DefaultReadHeaderTimeout,

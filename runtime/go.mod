@@ -1,3 +1,3 @@
 module github.com/gracefulgen/gracefulgen/runtime
 
-go 1.22
+go 1.21

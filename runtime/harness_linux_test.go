@@ -347,7 +347,7 @@ func load(targets []loadtest.Target, concurrency int, modes ...loadtest.Mode) (s
 	return func() []loadtest.Result {
 		cancel()
 		var rs []loadtest.Result
-		for range cap(results) {
+		for i := 0; i < cap(results); i++ {
 			rs = append(rs, <-results)
 		}
 		return rs

@@ -12,7 +12,7 @@ import (
 // zz_graceful.go of a main package (File.Configure). Each field becomes the
 // field of graceful.Config of the same name.
 type Config struct {
-	RestartSignal     string // a constant of package syscall, e.g. "SIGHUP"
+	RestartSignal     string // a signal constant of the runtime package, e.g. "SIGHUP"
 	DrainTimeout      time.Duration
 	StartTimeout      time.Duration
 	ReadHeaderTimeout time.Duration
@@ -31,20 +31,21 @@ type Config struct {
 	Supervise bool          // run a supervisor parent even when not PID 1
 }
 
-// Signals lists the restart signals gracefulgen accepts. All of them are
-// declared by package syscall on every platform the runtime supports except
-// SIGUSR1 and SIGUSR2, which Windows lacks.
+// Signals lists the restart signals gracefulgen accepts. Generated code
+// names them through the runtime package (graceful.SIGHUP), which declares
+// them on every platform, so a converted program builds for js/wasm and
+// Windows too (where restarts are unavailable).
 var Signals = []string{"SIGHUP", "SIGUSR1", "SIGUSR2"}
 
 // configure builds:
 //
 //	func init() {
-//		graceful.Configure(graceful.Config{RestartSignal: syscall.SIGHUP, ...})
+//		graceful.Configure(graceful.Config{RestartSignal: graceful.SIGHUP, ...})
 //	}
 func configure(c Config) *jen.Statement {
 	// One field per line, in the order of graceful.Config.
 	fields := []jen.Code{
-		jen.Id("RestartSignal").Op(":").Qual("syscall", c.RestartSignal),
+		jen.Id("RestartSignal").Op(":").Qual(RuntimePath, c.RestartSignal),
 		jen.Id("DrainTimeout").Op(":").Add(duration(c.DrainTimeout)),
 		jen.Id("StartTimeout").Op(":").Add(duration(c.StartTimeout)),
 		jen.Id("ReadHeaderTimeout").Op(":").Add(duration(c.ReadHeaderTimeout)),

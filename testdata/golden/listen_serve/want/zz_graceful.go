@@ -6,7 +6,6 @@ import (
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
 	"net"
 	"net/http"
-	"syscall"
 	"time"
 )
 
@@ -14,7 +13,7 @@ import (
 // a restart signal arriving during start-up is held until it serves.
 func init() {
 	graceful.Configure(graceful.Config{
-		RestartSignal:     syscall.SIGHUP,
+		RestartSignal:     graceful.SIGHUP,
 		DrainTimeout:      30 * time.Second,
 		StartTimeout:      time.Minute,
 		ReadHeaderTimeout: 10 * time.Second,

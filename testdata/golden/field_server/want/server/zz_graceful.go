@@ -5,14 +5,13 @@ package server
 import (
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
 	"net/http"
-	"syscall"
 	"time"
 )
 
 // init configures the restart runtime before main runs, so that a restart signal arriving early is handled.
 func init() {
 	graceful.Configure(graceful.Config{
-		RestartSignal:     syscall.SIGHUP,
+		RestartSignal:     graceful.SIGHUP,
 		DrainTimeout:      30 * time.Second,
 		StartTimeout:      time.Minute,
 		ReadHeaderTimeout: 10 * time.Second,
