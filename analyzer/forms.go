@@ -73,16 +73,6 @@ func (f *Form) String() string {
 	return "(*" + shortPkg(f.Pkg) + "." + f.Recv + ")." + string(f.Op)
 }
 
-// RuntimeArgs lists the shim parameters, in order, that the runtime call
-// takes: all of them.
-func (f *Form) RuntimeArgs() []string {
-	var out []string
-	for _, p := range f.Params {
-		out = append(out, p.Name)
-	}
-	return out
-}
-
 // Types used by the table.
 var (
 	stringType   = Type{Name: "string"}
@@ -92,15 +82,19 @@ var (
 	serverType   = Type{Path: "net/http", Name: "Server", Ptr: true}
 )
 
-func p(name string, t Type) Param { return Param{name, t} }
-func str(names ...string) []Param {
+func param(name string, t Type) Param { return Param{name, t} }
+
+// strParams returns string parameters of these names.
+func strParams(names ...string) []Param {
 	var out []Param
 	for _, n := range names {
-		out = append(out, p(n, stringType))
+		out = append(out, param(n, stringType))
 	}
 	return out
 }
-func params(groups ...[]Param) []Param {
+
+// joinParams concatenates groups of parameters.
+func joinParams(groups ...[]Param) []Param {
 	var out []Param
 	for _, g := range groups {
 		out = append(out, g...)
@@ -115,47 +109,48 @@ const (
 	h2cPath   = "golang.org/x/net/http2/h2c"
 )
 
-// Forms is the table of start forms, in the order the generated file
-// declares nothing by: lookups go through it.
+// Forms is the table of start forms. The analyzer classifies callees with
+// it (FormOf), the templates write each shim from its entry, and the
+// generator maps shim names back to it (FormOfShim) and reverts by it.
 var Forms = []*Form{
 	// net/http's package functions.
 	{Kind: KindFunc, Op: OpListenAndServe, Pkg: "net/http", Shim: "gracefulListenAndServe", Runtime: "ListenAndServe",
-		Params: params(str("addr"), []Param{p("handler", handlerType)}), Results: []Type{errorType}, Listener: -1},
+		Params: joinParams(strParams("addr"), []Param{param("handler", handlerType)}), Results: []Type{errorType}, Listener: -1},
 	{Kind: KindFunc, Op: OpListenAndServeTLS, Pkg: "net/http", Shim: "gracefulListenAndServeTLS", Runtime: "ListenAndServeTLS",
-		Params: params(str("addr", "certFile", "keyFile"), []Param{p("handler", handlerType)}), Results: []Type{errorType}, Listener: -1},
+		Params: joinParams(strParams("addr", "certFile", "keyFile"), []Param{param("handler", handlerType)}), Results: []Type{errorType}, Listener: -1},
 	{Kind: KindFunc, Op: OpServe, Pkg: "net/http", Shim: "gracefulServe", Runtime: "Serve",
-		Params: []Param{p("l", listenerType), p("handler", handlerType)}, Results: []Type{errorType}, Listener: 0},
+		Params: []Param{param("l", listenerType), param("handler", handlerType)}, Results: []Type{errorType}, Listener: 0},
 	{Kind: KindFunc, Op: OpServeTLS, Pkg: "net/http", Shim: "gracefulServeTLS", Runtime: "ServeTLS",
-		Params: params([]Param{p("l", listenerType), p("handler", handlerType)}, str("certFile", "keyFile")), Results: []Type{errorType}, Listener: 0},
+		Params: joinParams([]Param{param("l", listenerType), param("handler", handlerType)}, strParams("certFile", "keyFile")), Results: []Type{errorType}, Listener: 0},
 
 	// The methods of *http.Server.
 	{Kind: KindMethod, Op: OpListenAndServe, Pkg: "net/http", Recv: "Server", Shim: "gracefulServerListenAndServe", Runtime: "ServerListenAndServe",
-		Params: []Param{p("srv", serverType)}, Results: []Type{errorType}, Listener: -1},
+		Params: []Param{param("srv", serverType)}, Results: []Type{errorType}, Listener: -1},
 	{Kind: KindMethod, Op: OpListenAndServeTLS, Pkg: "net/http", Recv: "Server", Shim: "gracefulServerListenAndServeTLS", Runtime: "ServerListenAndServeTLS",
-		Params: params([]Param{p("srv", serverType)}, str("certFile", "keyFile")), Results: []Type{errorType}, Listener: -1},
+		Params: joinParams([]Param{param("srv", serverType)}, strParams("certFile", "keyFile")), Results: []Type{errorType}, Listener: -1},
 	{Kind: KindMethod, Op: OpServe, Pkg: "net/http", Recv: "Server", Shim: "gracefulServerServe", Runtime: "ServerServe",
-		Params: []Param{p("srv", serverType), p("l", listenerType)}, Results: []Type{errorType}, Listener: 1},
+		Params: []Param{param("srv", serverType), param("l", listenerType)}, Results: []Type{errorType}, Listener: 1},
 	{Kind: KindMethod, Op: OpServeTLS, Pkg: "net/http", Recv: "Server", Shim: "gracefulServerServeTLS", Runtime: "ServerServeTLS",
-		Params: params([]Param{p("srv", serverType), p("l", listenerType)}, str("certFile", "keyFile")), Results: []Type{errorType}, Listener: 1},
+		Params: joinParams([]Param{param("srv", serverType), param("l", listenerType)}, strParams("certFile", "keyFile")), Results: []Type{errorType}, Listener: 1},
 
 	// Listeners: every socket a restart hands over.
 	{Kind: KindFunc, Op: OpListen, Pkg: "net", Shim: "gracefulListen", Runtime: "Listen", Listens: true,
-		Params: str("network", "address"), Results: []Type{listenerType, errorType}, Listener: -1},
+		Params: strParams("network", "address"), Results: []Type{listenerType, errorType}, Listener: -1},
 	{Kind: KindMethod, Op: OpListen, Pkg: "net", Recv: "ListenConfig", Shim: "gracefulListenConfigListen", Runtime: "ListenConfig", Listens: true,
-		Params:  params([]Param{p("lc", Type{Path: "net", Name: "ListenConfig", Ptr: true}), p("ctx", Type{Path: "context", Name: "Context"})}, str("network", "address")),
+		Params:  joinParams([]Param{param("lc", Type{Path: "net", Name: "ListenConfig", Ptr: true}), param("ctx", Type{Path: "context", Name: "Context"})}, strParams("network", "address")),
 		Results: []Type{listenerType, errorType}, Listener: -1},
 	{Kind: KindFunc, Op: OpListenTCP, Pkg: "net", Shim: "gracefulListenTCP", Runtime: "ListenTCP", Listens: true,
-		Params:  []Param{p("network", stringType), p("laddr", Type{Path: "net", Name: "TCPAddr", Ptr: true})},
+		Params:  []Param{param("network", stringType), param("laddr", Type{Path: "net", Name: "TCPAddr", Ptr: true})},
 		Results: []Type{{Path: "net", Name: "TCPListener", Ptr: true}, errorType}, Listener: -1},
 	{Kind: KindFunc, Op: OpListenUnix, Pkg: "net", Shim: "gracefulListenUnix", Runtime: "ListenUnix", Listens: true,
-		Params:  []Param{p("network", stringType), p("laddr", Type{Path: "net", Name: "UnixAddr", Ptr: true})},
+		Params:  []Param{param("network", stringType), param("laddr", Type{Path: "net", Name: "UnixAddr", Ptr: true})},
 		Results: []Type{{Path: "net", Name: "UnixListener", Ptr: true}, errorType}, Listener: -1},
 
 	// Servers of other protocols.
 	{Kind: KindMethod, Op: OpServe, Pkg: grpcPath, Recv: "Server", Shim: "gracefulGRPCServerServe", Runtime: "ServeStopper",
-		Params: []Param{p("s", Type{Path: grpcPath, Name: "Server", Ptr: true}), p("l", listenerType)}, Results: []Type{errorType}, Listener: 1},
+		Params: []Param{param("s", Type{Path: grpcPath, Name: "Server", Ptr: true}), param("l", listenerType)}, Results: []Type{errorType}, Listener: 1},
 	{Kind: KindFunc, Op: OpNewHandler, Pkg: h2cPath, Shim: "gracefulH2CNewHandler", Runtime: "OnShutdown", Body: BodyH2C,
-		Params:  []Param{p("h", handlerType), p("s", Type{Path: http2Path, Name: "Server", Ptr: true})},
+		Params:  []Param{param("h", handlerType), param("s", Type{Path: http2Path, Name: "Server", Ptr: true})},
 		Results: []Type{handlerType}, Listener: -1},
 }
 

@@ -183,6 +183,9 @@ type follower struct {
 	body  ast.Node // the enclosing function declaration, closures included
 	iface *types.Interface
 	seen  map[*types.Var]bool
+	// args gives the origin of a parameter of a helper being followed
+	// from a call, or reports false for any other variable.
+	args func(*types.Var) (origin, bool)
 }
 
 func (f *follower) origin(e ast.Expr) origin {
@@ -212,10 +215,27 @@ func (f *follower) variable(v *types.Var) (o origin) {
 		return o // l = wrap(l): the other assignments decide
 	}
 	f.seen[v] = true
+	if f.args != nil {
+		if p, ok := f.args(v); ok {
+			// A parameter of a helper: its argument, and what the helper
+			// assigns to it.
+			o.add(p)
+			f.assignments(v, &o)
+			return o
+		}
+	}
 	if f.body == nil {
 		return origin{unknown: true}
 	}
-	defined := false
+	if !f.assignments(v, &o) {
+		o.unknown = true // a parameter, or a variable of an outer scope
+	}
+	return o
+}
+
+// assignments adds to o the origins of the values assigned to v in the
+// function, and reports whether the function defines v.
+func (f *follower) assignments(v *types.Var, o *origin) (defined bool) {
 	assigned := func(i int, lhs, rhs []ast.Expr) {
 		switch {
 		case len(rhs) == len(lhs):
@@ -255,10 +275,7 @@ func (f *follower) variable(v *types.Var) (o origin) {
 		}
 		return true
 	})
-	if !defined {
-		o.unknown = true // a parameter, or a variable of an outer scope
-	}
-	return o
+	return defined
 }
 
 // call follows a listener returned by a call: a listener constructor, an
@@ -304,7 +321,7 @@ func (f *follower) call(call *ast.CallExpr) (o origin) {
 	switch {
 	case fn == nil:
 	case f.c.funcDecl(fn) != nil:
-		return f.c.returned(fn, f.iface)
+		return f.c.returned(fn, f.iface, f.argsOf(call, fn))
 	case f.c.inModule(fn.Pkg()):
 		// A helper of another package of the module: the listeners it
 		// opens are converted in that package, which the generator checks
@@ -316,10 +333,34 @@ func (f *follower) call(call *ast.CallExpr) (o origin) {
 	return o
 }
 
+// argsOf returns what a parameter of fn stands for in call: the origin of
+// its argument, followed in the caller.
+func (f *follower) argsOf(call *ast.CallExpr, fn *types.Func) func(*types.Var) (origin, bool) {
+	params := fn.Signature().Params()
+	return func(v *types.Var) (origin, bool) {
+		for i := range params.Len() {
+			if params.At(i) != v {
+				continue
+			}
+			switch {
+			case fn.Signature().Variadic() && i == params.Len()-1:
+				return origin{unknown: true}, true
+			case len(call.Args) == params.Len():
+				return f.origin(call.Args[i]), true
+			case len(call.Args) == 1:
+				return f.origin(call.Args[0]), true // must(net.Listen(...)): the call gives every argument
+			}
+			return origin{unknown: true}, true
+		}
+		return origin{}, false
+	}
+}
+
 // returned follows the listeners that fn, a function of this package,
 // returns: a helper that opens the listener (and picks unix or tcp) and
-// returns it.
-func (c *checker) returned(fn *types.Func, iface *types.Interface) (o origin) {
+// returns it, or one that checks the error of the listener it is given;
+// args says what fn's parameters stand for at the call.
+func (c *checker) returned(fn *types.Func, iface *types.Interface, args func(*types.Var) (origin, bool)) (o origin) {
 	if c.following[fn] {
 		return o // recursion: the other returns decide
 	}
@@ -337,7 +378,7 @@ func (c *checker) returned(fn *types.Func, iface *types.Interface) (o origin) {
 	if index < 0 || decl.Body == nil {
 		return origin{unknown: true}
 	}
-	f := &follower{c: c, body: decl, iface: iface, seen: make(map[*types.Var]bool)}
+	f := &follower{c: c, body: decl, iface: iface, seen: make(map[*types.Var]bool), args: args}
 	ast.Inspect(decl.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:

@@ -5,12 +5,16 @@ import (
 	"go/ast"
 	"go/types"
 	"strings"
+	"time"
 
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/gracefulgen/gracefulgen/runtime/defaults"
 )
 
-// readHeaderTimeout is the value the suggested fixes set.
-const readHeaderTimeout = "10 * %sSecond"
+// readHeaderTimeout is the value the suggested fixes set, the runtime's
+// default, written with the file's qualifier of package time.
+var readHeaderTimeout = fmt.Sprintf("%d * %%sSecond", defaults.ReadHeaderTimeout/time.Second)
 
 // literalFix adds ReadHeaderTimeout to a server literal.
 func (c *checker) literalFix(a serverAlloc) (analysis.SuggestedFix, bool) {
@@ -33,7 +37,7 @@ func (c *checker) literalFix(a serverAlloc) (analysis.SuggestedFix, bool) {
 		edit = analysis.TextEdit{Pos: lit.Elts[n-1].End(), End: lit.Elts[n-1].End(), NewText: []byte(", " + field)}
 	}
 	return analysis.SuggestedFix{
-		Message:   "Set ReadHeaderTimeout to 10 seconds",
+		Message:   fmt.Sprintf("Set ReadHeaderTimeout to %d seconds", defaults.ReadHeaderTimeout/time.Second),
 		TextEdits: append([]analysis.TextEdit{edit}, edits...),
 	}, true
 }

@@ -8,7 +8,14 @@
 // the revert record of each file), render.go (zz_graceful.go through package
 // templates), revert.go (-revert), write.go (the all-or-nothing commit),
 // diff.go, errors.go and runtimedep.go (the user's module must provide the
-// runtime).
+// runtime), cgo.go (packages that use cgo are type-checked from the user's
+// own files).
+//
+// A run exits 3 (ExitIncomplete) when server starts or listeners are left
+// behind: each is named with its position and the reason, and the rest is
+// converted. A listener served in one package and opened by a helper of
+// another package of the module is converted where it is opened; a run that
+// leaves that package out names the call.
 //
 // # Binaries
 //

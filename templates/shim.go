@@ -93,7 +93,12 @@ func comment(s Shim) string {
 // registered it on one; an h2c handler's connections are hijacked, so the
 // server that serves them never sees them. The shim configures s on a
 // private server that is never served and shuts that server down when the
-// runtime drains, then returns the handler the call would have:
+// runtime drains, then returns the handler the call would have. A user who
+// also configured s on the server itself (http2.ConfigureServer(srv, s), for
+// h2 over TLS beside h2c) keeps that working: ConfigureServer gives s a new
+// connection registry each time, so the registration made last holds every
+// connection; if that is the shim's, the runtime's OnShutdown sends their
+// GOAWAY, and if it is the user's, the drain's srv.Shutdown does:
 //
 //	hs := &http.Server{}
 //	if err := http2.ConfigureServer(hs, s); err == nil {

@@ -43,7 +43,7 @@ func unixSocket() (*net.UnixListener, error) {
 // h2cServer serves unencrypted HTTP/2 through x/net's h2c handler.
 func h2cServer(h http.Handler) error {
 	srv := &http.Server{Addr: ":8080", Handler: h2c.NewHandler(h, &http2.Server{}), ReadHeaderTimeout: time.Second} // want `h2c.NewHandler serves h2c connections that a restart cuts`
-	return srv.ListenAndServe() // want `srv.ListenAndServe starts a server`
+	return srv.ListenAndServe()                                                                                     // want `srv.ListenAndServe starts a server`
 }
 
 // grpcValue: a method value of (*grpc.Server).Serve passed as an argument.

@@ -17,5 +17,5 @@ func must(l net.Listener, err error) net.Listener {
 
 func main() {
 	srv := &http.Server{ReadHeaderTimeout: time.Second}
-	log.Fatal(gracefulServerServe(srv, must(net.Listen("tcp", ":8080"))))
+	log.Fatal(gracefulServerServe(srv, must(gracefulListen("tcp", ":8080"))))
 }

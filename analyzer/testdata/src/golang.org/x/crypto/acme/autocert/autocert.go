@@ -8,5 +8,5 @@ import (
 
 type Manager struct{}
 
-func (m *Manager) Listener() net.Listener  { return nil }
+func (m *Manager) Listener() net.Listener { return nil }
 func (m *Manager) TLSConfig() *tls.Config { return nil }
