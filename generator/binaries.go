@@ -5,6 +5,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -40,7 +42,7 @@ func (r *run) decideBinaries(pkgs []*packages.Package, results map[*packages.Pac
 		if res == nil {
 			continue
 		}
-		if len(res.Shims) > 0 {
+		if len(res.Shims) > 0 || keepsShims(pkg) {
 			converted[pkg.PkgPath] = true
 		}
 		if pkg.Name == "main" {
@@ -56,6 +58,13 @@ func (r *run) decideBinaries(pkgs []*packages.Package, results map[*packages.Pac
 		return nil, nil, err
 	}
 	graph := newRefGraph(pkgs, results)
+	for path := range converted {
+		if p := byPath[path]; len(results[p].Shims) == 0 {
+			// Its server starts are in files outside the build: where
+			// they are reached from cannot be seen, so assume it serves.
+			graph.serving["init:"+path] = true
+		}
+	}
 	linkedBy := map[string]bool{}
 	for _, m := range mains {
 		closure := deps.closure(m.PkgPath)
@@ -183,6 +192,40 @@ func (r *run) binaryConfig(b *binary, results map[*packages.Package]*analyzer.Re
 		}
 	}
 	return cfg
+}
+
+// keepsShims reports whether pkg keeps shims for files left out of the
+// build (by build constraints), as recorded in its zz_graceful.go: the
+// package stays converted although the analyzer saw no server start.
+func keepsShims(pkg *packages.Package) bool {
+	dir := pkgDir(pkg)
+	if dir == "" {
+		return false
+	}
+	gen, ok, err := readIfExists(filepath.Join(dir, templates.FileName))
+	if err != nil || !ok || !isOurs(gen) {
+		return false
+	}
+	rec, err := parseRecord(gen)
+	if err != nil {
+		return false
+	}
+	loaded := map[string]bool{}
+	for _, f := range pkg.CompiledGoFiles {
+		loaded[filepath.Base(f)] = true
+	}
+	for _, f := range pkg.GoFiles {
+		loaded[filepath.Base(f)] = true
+	}
+	for _, name := range rec.files() {
+		if loaded[name] || len(rec.callsIn(name)) == 0 {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // otherSignal suggests a restart signal other than sig.
