@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the .rewritten golden files of 
 var planPackages = []string{
 	"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "iface", "frameworks",
 	"notservers", "testfiles", "httptestpkg", "generated", "converted", "mixed", "collision", "imports",
-	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow",
+	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow", "shortlived",
 }
 
 var (
