@@ -280,6 +280,8 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
 				}
 			},
+			// fakeproxy serves this worktree's modules as a module proxy.
+			"fakeproxy": fakeProxy(t),
 			// chmod MODE FILE, for read-only files.
 			"chmod": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {

@@ -124,7 +124,7 @@ func (c *checker) listenSite(call *ast.CallExpr, servedBy string, file *ast.File
 	}
 	fn := typeutil.Callee(c.info, call).(*types.Func)
 	t, _ := classify(fn)
-	if c.shortLived(call, t) {
+	if c.loopbackListener(call, t) {
 		c.listenSites[call] = nil
 		return
 	}
@@ -144,10 +144,10 @@ func (c *checker) listenSite(call *ast.CallExpr, servedBy string, file *ast.File
 	c.listenSites[call] = c.addSite(s)
 }
 
-// shortLived reports whether call opens a listener that is not a service:
+// loopbackListener reports whether call opens a listener that is not a service:
 // a constant address on a loopback interface with port 0, which only the
 // process itself can learn and reach (an OAuth callback, a test helper).
-func (c *checker) shortLived(call *ast.CallExpr, t target) bool {
+func (c *checker) loopbackListener(call *ast.CallExpr, t target) bool {
 	i := slices.IndexFunc(t.Params, func(p Param) bool { return p.Name == "address" })
 	if t.Kind == KindMethod {
 		i-- // the receiver is not among the call's arguments

@@ -26,6 +26,7 @@ var planPackages = []string{
 	"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "iface", "frameworks",
 	"notservers", "testfiles", "httptestpkg", "generated", "converted", "mixed", "collision", "imports",
 	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow", "protocols", "convertedprotocols", "reload", "stopremove",
+	"shortlived",
 }
 
 var (

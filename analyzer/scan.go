@@ -108,6 +108,9 @@ func (c *checker) visitFunc(r ref, fn *types.Func) {
 		return
 	}
 	if t, ok := classify(fn); ok {
+		if c.shortLived(r, t) {
+			return // not a service: see shortlived.go
+		}
 		switch {
 		case t.Listens:
 			c.listenRef(r, fn, t)
@@ -122,7 +125,9 @@ func (c *checker) visitFunc(r ref, fn *types.Func) {
 		c.frameworkSite(r, f)
 		return
 	}
-	c.visitStop(r, fn)
+	if !c.stopsShortLived(r, fn) {
+		c.visitStop(r, fn)
+	}
 	c.visitInterfaceCall(r, fn)
 }
 

@@ -36,7 +36,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.Revert, "revert", false, "put the programs back as they were, byte for byte, and delete zz_graceful.go")
 	fs.BoolVar(&opts.Verbose, "v", false, "say what was written or deleted")
 	fs.StringVar(&opts.Tags, "tags", "", "comma-separated build tags, as for go build: files behind other tags are not converted")
-	fs.BoolVar(&opts.Get, "get", false, "if the module does not require "+templates.RuntimePath+", add it with go get")
+	fs.BoolVar(&opts.Get, "get", false, "if the module does not require "+templates.RuntimePath+", add it with go get (at the version a replace names, if any); says when that raises the module's go line to the runtime's")
 	def := DefaultConfig()
 	fs.StringVar(&opts.Config.RestartSignal, "signal", def.RestartSignal, "restart signal: one of "+strings.Join(templates.Signals, ", "))
 	fs.DurationVar(&opts.Config.DrainTimeout, "drain", def.DrainTimeout, "how long an old process may take to finish its requests before its connections are closed")
@@ -89,7 +89,9 @@ gracefulgen makes the net/http servers of the named packages (default: the
 package in the current directory) restart with zero downtime. It renames the
 calls that start them to package-local functions and writes zz_graceful.go,
 which calls the runtime ` + templates.RuntimePath + `.
-The module must require that runtime: go get ` + templates.RuntimePath + `
+The module must require that runtime: -get adds it. The converted packages
+are built before the run ends; if they do not build, nothing is changed and
+the command that fixes it is printed. A vendored module is re-vendored.
 
 A second run changes nothing; -revert puts the program back as it was. Sites
 that cannot be converted safely are listed with their position and the reason.

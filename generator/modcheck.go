@@ -103,7 +103,7 @@ func fixAdvice(m *modInfo, out string) string {
 	in := " in " + m.dir + ", then run gracefulgen again"
 	switch {
 	case m.belowRuntime() && (strings.Contains(out, "updates to go.mod needed") || strings.Contains(out, "requires go >=")):
-		return fmt.Sprintf("fix: run `go get go@%s`%s (%s)", runtimeGo, in, goLineMove(m.effectiveGo()))
+		return fmt.Sprintf("fix: run `%s`%s (%s)", m.getCommand(), in, goLineMove(m.effectiveGo()))
 	case strings.Contains(out, "inconsistent vendoring"), strings.Contains(out, "vendor/modules.txt"):
 		return "fix: run `go mod vendor`" + in
 	case !m.requires && (strings.Contains(out, "no required module provides") || strings.Contains(out, "missing go.sum entry")):

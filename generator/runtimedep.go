@@ -29,6 +29,7 @@ type modInfo struct {
 	dir      string
 	goLine   string // "" when go.mod has no go line (the go command then assumes 1.16)
 	requires bool   // go.mod requires the runtime
+	required string // at this version
 	replace  *modfile.Replace
 	vendored bool // vendor/modules.txt exists: the go command builds with -mod=vendor
 }
@@ -49,7 +50,7 @@ func readModInfo(dir string) (*modInfo, error) {
 	}
 	for _, r := range mf.Require {
 		if r.Mod.Path == templates.RuntimePath {
-			m.requires = true
+			m.requires, m.required = true, r.Mod.Version
 		}
 	}
 	for _, r := range mf.Replace {
@@ -82,7 +83,10 @@ func (m *modInfo) belowRuntime() bool {
 // when the runtime is a local checkout or a fork), else the latest.
 func (m *modInfo) getCommand() string {
 	v := "latest"
-	if m.replace != nil {
+	switch {
+	case m.requires:
+		v = m.required // go get of the required version raises the go line
+	case m.replace != nil:
 		v = m.replace.Old.Version
 		if v == "" {
 			v = zeroPseudo

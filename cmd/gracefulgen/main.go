@@ -9,7 +9,8 @@
 //	gracefulgen [flags] [packages]
 //
 // With no packages it works on the package in the current directory, so a
-// //go:generate go tool gracefulgen line works in any file of a package.
+// //go:generate go run github.com/gracefulgen/gracefulgen/cmd/gracefulgen@version
+// line works in any file of a package (and leaves the module's go line alone).
 // Run gracefulgen -h for the flags.
 //
 // Exit codes: 0 success (or nothing to change), 1 -check or -diff found
