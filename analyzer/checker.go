@@ -19,6 +19,7 @@ type checker struct {
 	shimDecls    map[*types.Func]target  // shims declared in generated files
 	shimDeclObjs map[types.Object]bool   // every package-level object of those files
 	listenSites  map[*ast.CallExpr]*Site // nil for a short-lived listener
+	shortListens map[*ast.CallExpr]bool  // listeners that feed only a short-lived server
 	funcDecls    map[*types.Func]*ast.FuncDecl
 	following    map[*types.Func]bool // functions whose returned listeners are being followed
 	serverType   *types.Named         // net/http.Server, if the package imports net/http
@@ -38,6 +39,7 @@ func newChecker(pass *analysis.Pass) *checker {
 		shimDecls:    make(map[*types.Func]target),
 		shimDeclObjs: make(map[types.Object]bool),
 		listenSites:  make(map[*ast.CallExpr]*Site),
+		shortListens: make(map[*ast.CallExpr]bool),
 		following:    make(map[*types.Func]bool),
 		sources:      make(map[*token.File][]byte),
 	}
@@ -99,6 +101,16 @@ func (c *checker) addSite(s *Site) *Site {
 
 // result returns the plan with its sites in source order.
 func (c *checker) result() *Result {
+	// A listener opened for a short-lived server is no service either; it
+	// may have been seen before the server start that shows it.
+	c.res.Sites = slices.DeleteFunc(c.res.Sites, func(s *Site) bool {
+		for call := range c.shortListens {
+			if c.listenSites[call] == s {
+				return true
+			}
+		}
+		return false
+	})
 	slices.SortStableFunc(c.res.Sites, func(a, b *Site) int { return int(a.Pos - b.Pos) })
 	return &c.res
 }

@@ -116,7 +116,6 @@ func TestPlanSites(t *testing.T) {
 				"79:9 method Serve not-rewritable srv.Serve",
 				"91:9 method Serve not-rewritable srv.Serve",
 				"97:9 func Listen rewritable net.Listen gracefulListen",
-				"111:9 method Serve rewritable srv.Serve gracefulServerServe",
 				"120:9 method Serve rewritable srv.Serve gracefulServerServe",
 				"126:10 func Listen rewritable net.Listen gracefulListen",
 				"128:14 func Listen rewritable net.Listen gracefulListen",

@@ -109,6 +109,7 @@ func (c *checker) visitFunc(r ref, fn *types.Func) {
 	}
 	if t, ok := classify(fn); ok {
 		if c.shortLived(r, t) {
+			c.shortLivedListeners(r, fn, t)
 			return // not a service: see shortlived.go
 		}
 		switch {

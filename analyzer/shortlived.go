@@ -294,3 +294,21 @@ func (c *checker) stopsShortLived(r ref, fn *types.Func) bool {
 	}
 	return false
 }
+
+// shortLivedListeners records the listeners, opened in the same function,
+// that a short-lived server start r serves: they are not services either,
+// and result drops their sites.
+func (c *checker) shortLivedListeners(r ref, fn *types.Func, t target) {
+	i := t.listenerArg(false)
+	if r.call == nil || !t.isServe() || i >= len(r.call.Args) || i >= fn.Signature().Params().Len() {
+		return
+	}
+	iface, _ := fn.Signature().Params().At(i).Type().Underlying().(*types.Interface)
+	f := &follower{c: c, iface: iface, seen: make(map[*types.Var]bool)}
+	for fd := range r.cur.Enclosing((*ast.FuncDecl)(nil)) {
+		f.body = fd.Node()
+	}
+	for _, call := range f.origin(r.call.Args[i]).listens {
+		c.shortListens[call] = true
+	}
+}

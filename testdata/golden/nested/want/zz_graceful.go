@@ -22,6 +22,11 @@ func init() {
 	})
 }
 
+// gracefulListen makes net.Listen in func main (main.go) restartable.
+func gracefulListen(network string, address string) (net.Listener, error) {
+	return graceful.Listen(network, address)
+}
+
 // gracefulServerServe makes srv.Serve in func main (main.go) restartable.
 func gracefulServerServe(srv *http.Server, l net.Listener) error {
 	return graceful.ServerServe(srv, l)
@@ -29,4 +34,5 @@ func gracefulServerServe(srv *http.Server, l net.Listener) error {
 
 // Revert record: gracefulgen -revert puts these texts back. Do not edit.
 //gracefulgen:revert v1
-//gracefulgen:call "main.go" gracefulServerServe method call "gracefulServerServe(srv, must(net.Listen(\"tcp\", \":8080\")))" "srv.Serve(must(net.Listen(\"tcp\", \":8080\")))"
+//gracefulgen:call "main.go" gracefulServerServe method call "gracefulServerServe(srv, must(gracefulListen(\"tcp\", \":8080\")))" "srv.Serve(must(net.Listen(\"tcp\", \":8080\")))"
+//gracefulgen:call "main.go" gracefulListen func call "gracefulListen(\"tcp\", \":8080\")" "net.Listen(\"tcp\", \":8080\")"

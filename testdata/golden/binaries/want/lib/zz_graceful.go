@@ -7,7 +7,7 @@ import (
 	"net/http"
 )
 
-// gracefulServerListenAndServe makes lib.go:13:9 (srv.ListenAndServe) restartable.
+// gracefulServerListenAndServe makes srv.ListenAndServe in func Serve (lib.go) restartable.
 func gracefulServerListenAndServe(srv *http.Server) error {
 	return graceful.ServerListenAndServe(srv)
 }

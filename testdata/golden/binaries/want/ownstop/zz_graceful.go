@@ -5,7 +5,6 @@ package main
 import (
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
 	"net/http"
-	"syscall"
 	"time"
 )
 
@@ -14,7 +13,7 @@ import (
 // program handles SIGTERM/SIGINT itself, so a real stop is left to it.
 func init() {
 	graceful.Configure(graceful.Config{
-		RestartSignal:     syscall.SIGHUP,
+		RestartSignal:     graceful.SIGHUP,
 		DrainTimeout:      30 * time.Second,
 		StartTimeout:      time.Minute,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -23,7 +22,7 @@ func init() {
 	})
 }
 
-// gracefulServerListenAndServe makes main.go:25:13 (srv.ListenAndServe) restartable.
+// gracefulServerListenAndServe makes srv.ListenAndServe in func main (main.go) restartable.
 func gracefulServerListenAndServe(srv *http.Server) error {
 	return graceful.ServerListenAndServe(srv)
 }

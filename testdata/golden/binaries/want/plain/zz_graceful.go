@@ -5,7 +5,6 @@ package main
 import (
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
 	"net/http"
-	"syscall"
 	"time"
 )
 
@@ -13,7 +12,7 @@ import (
 // a restart signal arriving during start-up is held until it serves.
 func init() {
 	graceful.Configure(graceful.Config{
-		RestartSignal:     syscall.SIGHUP,
+		RestartSignal:     graceful.SIGHUP,
 		DrainTimeout:      30 * time.Second,
 		StartTimeout:      time.Minute,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -22,7 +21,7 @@ func init() {
 	})
 }
 
-// gracefulListenAndServe makes main.go:10:12 (http.ListenAndServe) restartable.
+// gracefulListenAndServe makes http.ListenAndServe in func main (main.go) restartable.
 func gracefulListenAndServe(addr string, handler http.Handler) error {
 	return graceful.ListenAndServe(addr, handler)
 }

@@ -4,7 +4,6 @@ package main
 
 import (
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
-	"syscall"
 	"time"
 )
 
@@ -12,7 +11,7 @@ import (
 // a restart signal arriving during start-up is held until it serves.
 func init() {
 	graceful.Configure(graceful.Config{
-		RestartSignal:     syscall.SIGHUP,
+		RestartSignal:     graceful.SIGHUP,
 		DrainTimeout:      30 * time.Second,
 		StartTimeout:      time.Minute,
 		ReadHeaderTimeout: 10 * time.Second,

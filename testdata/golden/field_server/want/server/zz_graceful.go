@@ -5,20 +5,7 @@ package server
 import (
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
 	"net/http"
-	"time"
 )
-
-// init configures the restart runtime before main runs, so that a restart signal arriving early is handled.
-func init() {
-	graceful.Configure(graceful.Config{
-		RestartSignal:     graceful.SIGHUP,
-		DrainTimeout:      30 * time.Second,
-		StartTimeout:      time.Minute,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		AppHandlesStop:    false,
-	})
-}
 
 // gracefulServerListenAndServe makes a.srv.ListenAndServe in func (*App).Run (server.go) restartable.
 func gracefulServerListenAndServe(srv *http.Server) error {
