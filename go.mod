@@ -13,9 +13,3 @@ require (
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 )
-
-require github.com/gracefulgen/gracefulgen/runtime v0.0.0
-
-// The tool reads the runtime's defaults (runtime/defaults) from the runtime
-// module of the same repository.
-replace github.com/gracefulgen/gracefulgen/runtime => ./runtime

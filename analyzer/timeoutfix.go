@@ -8,13 +8,17 @@ import (
 	"time"
 
 	"golang.org/x/tools/go/analysis"
-
-	"github.com/gracefulgen/gracefulgen/runtime/defaults"
 )
 
-// readHeaderTimeout is the value the suggested fixes set, the runtime's
-// default, written with the file's qualifier of package time.
-var readHeaderTimeout = fmt.Sprintf("%d * %%sSecond", defaults.ReadHeaderTimeout/time.Second)
+// FixReadHeaderTimeout is the ReadHeaderTimeout the suggested fixes write
+// into a server. It equals the runtime's DefaultReadHeaderTimeout (a test of
+// the root module checks it against the runtime's source): the tool module
+// does not import the runtime, so that installing the tool never needs it.
+const FixReadHeaderTimeout = 10 * time.Second
+
+// readHeaderTimeout is FixReadHeaderTimeout written with the file's
+// qualifier of package time.
+var readHeaderTimeout = fmt.Sprintf("%d * %%sSecond", FixReadHeaderTimeout/time.Second)
 
 // literalFix adds ReadHeaderTimeout to a server literal.
 func (c *checker) literalFix(a serverAlloc) (analysis.SuggestedFix, bool) {
@@ -37,7 +41,7 @@ func (c *checker) literalFix(a serverAlloc) (analysis.SuggestedFix, bool) {
 		edit = analysis.TextEdit{Pos: lit.Elts[n-1].End(), End: lit.Elts[n-1].End(), NewText: []byte(", " + field)}
 	}
 	return analysis.SuggestedFix{
-		Message:   fmt.Sprintf("Set ReadHeaderTimeout to %d seconds", defaults.ReadHeaderTimeout/time.Second),
+		Message:   fmt.Sprintf("Set ReadHeaderTimeout to %d seconds", FixReadHeaderTimeout/time.Second),
 		TextEdits: append([]analysis.TextEdit{edit}, edits...),
 	}, true
 }

@@ -6,20 +6,16 @@ import (
 	"io"
 	"strings"
 
-	"github.com/gracefulgen/gracefulgen/runtime/defaults"
 	"github.com/gracefulgen/gracefulgen/templates"
 )
 
 // DefaultConfig returns the runtime settings of the command's default
-// flags, which are also the runtime's own defaults.
+// flags: the restart signal, and zero for every timeout, which the
+// generated code leaves out so that the runtime applies its own defaults
+// (graceful.DefaultDrainTimeout and its kin: they live in the runtime
+// alone).
 func DefaultConfig() templates.Config {
-	return templates.Config{
-		RestartSignal:     "SIGHUP",
-		DrainTimeout:      defaults.DrainTimeout,
-		StartTimeout:      defaults.StartTimeout,
-		ReadHeaderTimeout: defaults.ReadHeaderTimeout,
-		IdleTimeout:       defaults.IdleTimeout,
-	}
+	return templates.Config{RestartSignal: "SIGHUP"}
 }
 
 // Main parses the command line of gracefulgen (args without the program
@@ -39,10 +35,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.Get, "get", false, "if the module does not require "+templates.RuntimePath+", add it with go get (at the version a replace names, if any); says when that raises the module's go line to the runtime's")
 	def := DefaultConfig()
 	fs.StringVar(&opts.Config.RestartSignal, "signal", def.RestartSignal, "restart signal: one of "+strings.Join(templates.Signals, ", "))
-	fs.DurationVar(&opts.Config.DrainTimeout, "drain", def.DrainTimeout, "how long an old process may take to finish its requests before its connections are closed")
-	fs.DurationVar(&opts.Config.StartTimeout, "start-timeout", def.StartTimeout, "how long a new process may take to become ready before it is killed and the old one keeps serving")
-	fs.DurationVar(&opts.Config.ReadHeaderTimeout, "read-header-timeout", def.ReadHeaderTimeout, "ReadHeaderTimeout given to servers that set none (0: leave it to the runtime's default)")
-	fs.DurationVar(&opts.Config.IdleTimeout, "idle-timeout", def.IdleTimeout, "IdleTimeout given to servers that set none (0: leave it to the runtime's default)")
+	fs.DurationVar(&opts.Config.DrainTimeout, "drain", def.DrainTimeout, "how long an old process may take to finish its requests before its connections are closed (0: the runtime's default, graceful.DefaultDrainTimeout)")
+	fs.DurationVar(&opts.Config.StartTimeout, "start-timeout", def.StartTimeout, "how long a new process may take to become ready before it is killed and the old one keeps serving (0: the runtime's default, graceful.DefaultStartTimeout)")
+	fs.DurationVar(&opts.Config.ReadHeaderTimeout, "read-header-timeout", def.ReadHeaderTimeout, "ReadHeaderTimeout given to servers that set none (0: the runtime's default, graceful.DefaultReadHeaderTimeout)")
+	fs.DurationVar(&opts.Config.IdleTimeout, "idle-timeout", def.IdleTimeout, "IdleTimeout given to servers that set none (0: the runtime's default, graceful.DefaultIdleTimeout)")
 	fs.StringVar(&opts.Config.PIDFile, "pid-file", "", "file the runtime keeps naming the serving process (written atomically); empty: none")
 	fs.DurationVar(&opts.Config.StopDelay, "stop-delay", 0, "on SIGTERM/SIGINT, keep accepting this long before draining, so a load balancer stops sending first (Kubernetes)")
 	fs.BoolVar(&opts.Config.Supervise, "supervise", false, "always run under a small supervisor parent that keeps the sockets (automatic when the program is PID 1)")

@@ -4,8 +4,6 @@ import (
 	"log/slog"
 	"os"
 	"time"
-
-	"github.com/gracefulgen/gracefulgen/runtime/defaults"
 )
 
 // Config is the process-wide configuration of the runtime. Generated code
@@ -82,11 +80,11 @@ type Config struct {
 // Defaults of Config, applied to zero-valued fields. They live in package
 // defaults, which the gracefulgen command reads too.
 const (
-	DefaultDrainTimeout      = defaults.DrainTimeout
-	DefaultStartTimeout      = defaults.StartTimeout
-	DefaultReadHeaderTimeout = defaults.ReadHeaderTimeout
-	DefaultIdleTimeout       = defaults.IdleTimeout
-	DefaultReadyTimeout      = defaults.ReadyTimeout
+	DefaultDrainTimeout      = 30 * time.Second
+	DefaultStartTimeout      = 60 * time.Second
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+	DefaultReadyTimeout      = 5 * time.Second
 )
 
 // keepAliveLinger is how long a draining process keeps answering requests on

@@ -46,12 +46,22 @@ func configure(c Config) *jen.Statement {
 	// One field per line, in the order of graceful.Config.
 	fields := []jen.Code{
 		jen.Id("RestartSignal").Op(":").Qual(RuntimePath, c.RestartSignal),
-		jen.Id("DrainTimeout").Op(":").Add(duration(c.DrainTimeout)),
-		jen.Id("StartTimeout").Op(":").Add(duration(c.StartTimeout)),
-		jen.Id("ReadHeaderTimeout").Op(":").Add(duration(c.ReadHeaderTimeout)),
-		jen.Id("IdleTimeout").Op(":").Add(duration(c.IdleTimeout)),
-		jen.Id("AppHandlesStop").Op(":").Lit(c.AppHandlesStop),
 	}
+	// A zero timeout is left out: the runtime applies its own default.
+	for _, d := range []struct {
+		name  string
+		value time.Duration
+	}{
+		{"DrainTimeout", c.DrainTimeout},
+		{"StartTimeout", c.StartTimeout},
+		{"ReadHeaderTimeout", c.ReadHeaderTimeout},
+		{"IdleTimeout", c.IdleTimeout},
+	} {
+		if d.value != 0 {
+			fields = append(fields, jen.Id(d.name).Op(":").Add(duration(d.value)))
+		}
+	}
+	fields = append(fields, jen.Id("AppHandlesStop").Op(":").Lit(c.AppHandlesStop))
 	if c.PIDFile != "" {
 		fields = append(fields, jen.Id("PIDFile").Op(":").Lit(c.PIDFile))
 	}

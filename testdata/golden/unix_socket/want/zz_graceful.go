@@ -6,19 +6,14 @@ import (
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
 	"net"
 	"net/http"
-	"time"
 )
 
 // init turns the restart runtime on for this program before main runs, so that
 // a restart signal arriving during start-up is held until it serves.
 func init() {
 	graceful.Configure(graceful.Config{
-		RestartSignal:     graceful.SIGHUP,
-		DrainTimeout:      30 * time.Second,
-		StartTimeout:      time.Minute,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		AppHandlesStop:    false,
+		RestartSignal:  graceful.SIGHUP,
+		AppHandlesStop: false,
 	})
 }
 

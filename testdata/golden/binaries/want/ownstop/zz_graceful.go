@@ -5,7 +5,6 @@ package main
 import (
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
 	"net/http"
-	"time"
 )
 
 // init turns the restart runtime on for this program before main runs, so that
@@ -13,12 +12,8 @@ import (
 // program handles SIGTERM/SIGINT itself, so a real stop is left to it.
 func init() {
 	graceful.Configure(graceful.Config{
-		RestartSignal:     graceful.SIGHUP,
-		DrainTimeout:      30 * time.Second,
-		StartTimeout:      time.Minute,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		AppHandlesStop:    true,
+		RestartSignal:  graceful.SIGHUP,
+		AppHandlesStop: true,
 	})
 }
 
