@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -204,7 +205,7 @@ func TestChangedFlagsRegenerate(t *testing.T) {
 	run1(t, opts, ExitChanges)
 	opts.Mode = Write
 	run1(t, opts, ExitOK)
-	if gen := snapshot(t, dir)[templates.FileName]; !strings.Contains(gen, "DrainTimeout:      5 * time.Second") {
+	if gen := snapshot(t, dir)[templates.FileName]; !regexp.MustCompile(`DrainTimeout: +5 \* time\.Second`).MatchString(gen) {
 		t.Errorf("new drain timeout not in %s:\n%s", templates.FileName, gen)
 	}
 }
