@@ -73,12 +73,8 @@ func settle(dir string, pkgDirs []string, tags string, env []string) ([]string, 
 	if len(pkgDirs) == 0 {
 		return notes, nil
 	}
-	tmp, err := os.MkdirTemp("", "gracefulgen-build-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
-	args := []string{"build", "-o", tmp + string(filepath.Separator)}
+	// -o os.DevNull: build every package, main or not, and keep nothing.
+	args := []string{"build", "-o", os.DevNull}
 	if tags != "" {
 		args = append(args, "-tags="+tags)
 	}
