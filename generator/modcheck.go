@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/gracefulgen/gracefulgen/templates"
 )
 
 // modSnapshot keeps go.mod and go.sum of a module as they were before the
@@ -73,12 +75,8 @@ func settle(dir string, pkgDirs []string, tags string, env []string) ([]string, 
 	if len(pkgDirs) == 0 {
 		return notes, nil
 	}
-	tmp, err := os.MkdirTemp("", "gracefulgen-build-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
-	args := []string{"build", "-o", tmp + string(filepath.Separator)}
+	// -o os.DevNull: build every package, main or not, and keep nothing.
+	args := []string{"build", "-o", os.DevNull}
 	if tags != "" {
 		args = append(args, "-tags="+tags)
 	}
@@ -106,7 +104,8 @@ func fixAdvice(m *modInfo, out string) string {
 		return fmt.Sprintf("fix: run `%s`%s (%s)", m.getCommand(), in, goLineMove(m.effectiveGo()))
 	case strings.Contains(out, "inconsistent vendoring"), strings.Contains(out, "vendor/modules.txt"):
 		return "fix: run `go mod vendor`" + in
-	case !m.requires && (strings.Contains(out, "no required module provides") || strings.Contains(out, "missing go.sum entry")):
+	case !m.requires && strings.Contains(out, "no required module provides"),
+		strings.Contains(out, "missing go.sum entry") && strings.Contains(out, templates.RuntimePath):
 		return "fix: run `" + m.getCommand() + "`" + in
 	case strings.Contains(out, "missing go.sum entry"), strings.Contains(out, "updates to go.mod needed"):
 		return "fix: run `go mod tidy`" + in

@@ -119,7 +119,12 @@ func provideRuntime(dir string, env []string, get bool) ([]string, error) {
 	}
 	cmd := m.getCommand()
 	if !get {
-		msg := fmt.Sprintf("the module in %s does not provide %s, which the generated code imports: run `%s` there (or run gracefulgen with -get)", dir, templates.RuntimePath, cmd)
+		advice := cmd
+		if m.vendored {
+			// go get alone leaves vendor/ inconsistent, and nothing loads.
+			advice += " && go mod vendor"
+		}
+		msg := fmt.Sprintf("the module in %s does not provide %s, which the generated code imports: run `%s` there (or run gracefulgen with -get)", dir, templates.RuntimePath, advice)
 		if m.belowRuntime() {
 			msg += "; " + goLineMove(m.effectiveGo())
 		}

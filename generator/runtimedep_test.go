@@ -3,6 +3,7 @@ package generator
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/mod/modfile"
@@ -46,6 +47,26 @@ func TestGetCommand(t *testing.T) {
 		}
 		if !m.belowRuntime() {
 			t.Errorf("%q: go 1.20 should be below the runtime's %s", tc.gomod, runtimeGo)
+		}
+	}
+}
+
+// TestFixAdvice checks the command printed for each failed build.
+func TestFixAdvice(t *testing.T) {
+	old := &modInfo{dir: "/m", goLine: "1.20", requires: true, required: "v0.0.0"}
+	cur := &modInfo{dir: "/m", goLine: "1.22", requires: true, required: "v0.2.0"}
+	for _, tc := range []struct {
+		m         *modInfo
+		out, want string
+	}{
+		{old, "go: updates to go.mod needed; to update it:\n\tgo mod tidy", "fix: run `go get github.com/gracefulgen/gracefulgen/runtime@v0.0.0` in /m"},
+		{cur, "go: inconsistent vendoring in /m:", "fix: run `go mod vendor` in /m"},
+		{cur, "main.go:3:2: missing go.sum entry for module providing package github.com/gracefulgen/gracefulgen/runtime", "fix: run `go get github.com/gracefulgen/gracefulgen/runtime@v0.2.0` in /m"},
+		{cur, "main.go:3:2: missing go.sum entry for module providing package example.com/other", "fix: run `go mod tidy` in /m"},
+		{cur, "./main.go:5:2: undefined: x", "fix the errors above in /m"},
+	} {
+		if got := fixAdvice(tc.m, tc.out); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%q: got %q, want prefix %q", tc.out, got, tc.want)
 		}
 	}
 }
