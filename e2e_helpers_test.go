@@ -5,6 +5,7 @@ package gracefulgen_test
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -102,6 +103,8 @@ func (ep endpoint) client(mode string) *http.Client {
 type load struct {
 	ep   endpoint
 	mode string
+	path string // "/" when empty
+	body string // "payload" when empty
 
 	requests atomic.Int64
 	retried  atomic.Int64 // HTTP/2 requests the Transport sent again (see one)
@@ -134,7 +137,7 @@ func (l *load) run(ctx context.Context, conc int) {
 }
 
 func (l *load) one(ctx context.Context, client *http.Client) {
-	req, err := http.NewRequest(http.MethodPost, l.ep.url("/"), bytes.NewReader([]byte("payload")))
+	req, err := http.NewRequest(http.MethodPost, l.ep.url(cmp.Or(l.path, "/")), bytes.NewReader([]byte(cmp.Or(l.body, "payload"))))
 	if err != nil {
 		l.fail("request", err)
 		return

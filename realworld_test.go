@@ -1,0 +1,470 @@
+//go:build linux
+
+package gracefulgen_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gracefulgen/gracefulgen/templates"
+)
+
+// The real-world suite (issue 11, item 8): pinned public programs, fetched
+// from the module proxy by version, converted with the README's commands,
+// built, and restarted under load. It needs the network and a few minutes,
+// so it runs only when asked:
+//
+//	GRACEFUL_REALWORLD=1 go test -run TestRealWorld -v .
+//	GRACEFUL_REALWORLD=1 go test -run 'TestRealWorld/go-httpbin$' -v .   # one program
+//
+// GRACEFUL_REALWORLD_RESTARTS sets the restarts per program (default 10).
+// The README's table comes from the "row:" lines it logs.
+//
+// The README's commands, and the two stand-ins the unpublished project
+// needs: `go get -tool .../cmd/gracefulgen` + `go tool gracefulgen ./...`
+// is this repository's gracefulgen, built once and run in the program's
+// module root; `go get github.com/gracefulgen/gracefulgen/runtime` gets the
+// version a replace names (`go mod edit -replace` to the local runtime,
+// runtimeDir: $GRACEFULGEN_TEST_RUNTIME or ./runtime), as the e2e tests do.
+// Nothing else is done to the program: no GOFLAGS, no go mod tidy.
+
+// realProgram is one pinned program of the suite.
+type realProgram struct {
+	name    string // as the table shows it
+	module  string
+	version string
+	main    string // its main package, relative to the module root
+	// wrap, when set, makes the module that is converted: a module of
+	// ours around the program's source (the grpc examples module replaces
+	// grpc with ../, which only builds inside grpc's repository).
+	wrap func(t *testing.T, src, dir string)
+	// wantCode is gracefulgen's expected exit code.
+	wantCode int
+	// wantSaid are lines gracefulgen must print (a program that is
+	// reported, not converted).
+	wantSaid []string
+	// serve, when set, says how to start the converted program and load
+	// it; without it the program is converted (or reported) only.
+	serve func(t *testing.T, r *realRun) realServe
+}
+
+// realRun is what the suite prepared for one program.
+type realRun struct {
+	dir     string // the program's module, converted and built
+	tmp     string // a short directory for its files
+	bin     string // the converted binary
+	loadBin string // greeter: the gRPC load client
+}
+
+// realServe is how one program is run: its command line, every listening
+// socket it opens (a restart is complete when one new process holds them
+// all), the HTTP loads and, for gRPC, a load client.
+type realServe struct {
+	args   []string
+	eps    []endpoint
+	loads  []*load
+	grpc   *endpoint          // the gRPC endpoint, loaded by r.loadBin
+	before func(t *testing.T) // after the first process serves, before the load
+}
+
+// realResult is one row of the README's table.
+type realResult struct {
+	said       string // what gracefulgen changed or said
+	code       int
+	restarts   int
+	requests   int
+	failed     int
+	notStarted string // why it was not run, if it was not
+}
+
+const greeterExamples = "google.golang.org/grpc/examples"
+
+var realPrograms = []realProgram{
+	{
+		name: "go-httpbin", module: "github.com/mccutchen/go-httpbin/v2", version: "v2.26.0", main: "./cmd/go-httpbin",
+		serve: func(t *testing.T, r *realRun) realServe {
+			ep := endpoint{name: "app", network: "tcp", address: freeAddr(t)}
+			host, port := splitAddr(t, ep.address)
+			s := realServe{args: []string{"-host", host, "-port", port}, eps: []endpoint{ep}}
+			for _, mode := range []string{keepAlive, newConn} {
+				l := newLoad(ep, mode)
+				l.path = "/post"
+				s.loads = append(s.loads, l)
+			}
+			return s
+		},
+	},
+	{
+		// An HTTP API (8474) and TCP proxies it opens with net.Listen. The
+		// proxy comes from -config, so every generation opens it; one made
+		// through the API lives in one process's memory and would vanish
+		// at a restart, converted or not.
+		name: "toxiproxy", module: "github.com/Shopify/toxiproxy/v2", version: "v2.5.0", main: "./cmd/server",
+		serve: func(t *testing.T, r *realRun) realServe {
+			api := endpoint{name: "api", network: "tcp", address: freeAddr(t)}
+			proxy := endpoint{name: "proxy", network: "tcp", address: freeAddr(t)}
+			upstream := startUpstream(t)
+			config := filepath.Join(r.tmp, "toxiproxy.json")
+			b, _ := json.Marshal([]map[string]any{{"name": "up", "listen": proxy.address, "upstream": upstream, "enabled": true}})
+			if err := os.WriteFile(config, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			host, port := splitAddr(t, api.address)
+			s := realServe{args: []string{"-host", host, "-port", port, "-config", config}, eps: []endpoint{api, proxy}}
+			for _, mode := range []string{keepAlive, newConn} {
+				l := newLoad(api, mode)
+				l.path, l.body = "/proxies/up", `{"enabled":true}` // ProxyUpdate: 200
+				s.loads = append(s.loads, l, newLoad(proxy, mode))
+			}
+			return s
+		},
+	},
+	{
+		// The example's main.go, unchanged, in a module of ours that
+		// requires the examples module (see wrap), with our load client.
+		name: "grpc-go helloworld greeter_server", module: greeterExamples, version: "v0.0.0-20260825154716-030ee8becb20", main: "./greeter_server",
+		wrap: wrapGreeter,
+		serve: func(t *testing.T, r *realRun) realServe {
+			ep := endpoint{name: "grpc", network: "tcp", address: freeAddr(t)}
+			_, port := splitAddr(t, ep.address)
+			return realServe{args: []string{"-port", port}, eps: []endpoint{ep}, grpc: &ep}
+		},
+	},
+}
+
+// TestRealWorld runs the real-world suite; see the comment above realProgram.
+func TestRealWorld(t *testing.T) {
+	if os.Getenv("GRACEFUL_REALWORLD") != "1" {
+		t.Skip("real-world suite (fetches pinned programs from the module proxy): set GRACEFUL_REALWORLD=1 to run it")
+	}
+	restarts := 10
+	if n, err := strconv.Atoi(os.Getenv("GRACEFUL_REALWORLD_RESTARTS")); err == nil {
+		restarts = n
+	}
+	becomeSubreaper(t)
+	tool := filepath.Join(t.TempDir(), "gracefulgen")
+	goBuild(t, ".", "build", "-o", tool, "./cmd/gracefulgen")
+
+	results := map[string]*realResult{}
+	for _, p := range realPrograms {
+		res := &realResult{}
+		results[p.name] = res
+		t.Run(p.name, func(t *testing.T) { runReal(t, p, tool, restarts, res) })
+	}
+	var table strings.Builder
+	table.WriteString("| program | version | what gracefulgen changed or said | exit | restarts | failed requests |\n| --- | --- | --- | --- | --- | --- |\n")
+	for _, p := range realPrograms {
+		r := results[p.name]
+		if r.said == "" {
+			continue // not selected by -run, or it failed before gracefulgen ran
+		}
+		run := fmt.Sprintf("%d | %d of %d", r.restarts, r.failed, r.requests)
+		if r.notStarted != "" {
+			run = "- | " + r.notStarted
+		}
+		fmt.Fprintf(&table, "| %s | %s | %s | %d | %s |\n", p.name, p.version, r.said, r.code, run)
+	}
+	t.Logf("table:\n%s", &table)
+}
+
+// runReal fetches, converts, builds and runs one program, filling res.
+func runReal(t *testing.T, p realProgram, tool string, restarts int, res *realResult) {
+	res.notStarted = "not run: see the test log"
+	src := moduleSource(t, p.module, p.version)
+	tmp, err := os.MkdirTemp("", "rw") // short: sockets and logs
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(tmp) })
+	dir := filepath.Join(tmp, "src")
+	if p.wrap != nil {
+		p.wrap(t, src, dir)
+	} else if err := os.CopyFS(dir, os.DirFS(src)); err != nil { // files 0666: writable
+		t.Fatalf("copy %s: %v", src, err)
+	}
+	before := readTree(t, dir, "")
+
+	// The README's commands (see the file comment for the stand-ins).
+	env := append(os.Environ(), "GOWORK=off")
+	goCmd(t, dir, env, "mod", "edit", "-replace", templates.RuntimePath+"="+runtimeDir(t))
+	goCmd(t, dir, env, "get", templates.RuntimePath+"@v0.0.0")
+	cmd := exec.Command(tool, "./...")
+	cmd.Dir, cmd.Env = dir, env
+	out, _ := cmd.CombinedOutput()
+	res.code = cmd.ProcessState.ExitCode()
+	t.Logf("gracefulgen ./... in %s@%s exited %d:\n%s", p.module, p.version, res.code, out)
+	after := readTree(t, dir, "")
+	res.said = changes(before, after, string(out))
+	if res.code != p.wantCode {
+		t.Fatalf("gracefulgen exited %d, want %d", res.code, p.wantCode)
+	}
+	for _, want := range p.wantSaid {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("gracefulgen did not say %q", want)
+		}
+	}
+	if p.serve == nil {
+		res.notStarted = "converted only"
+		return
+	}
+
+	r := &realRun{dir: dir, tmp: tmp, bin: filepath.Join(tmp, "bin", "server")}
+	build := exec.Command("go", "build", "-o", r.bin, p.main)
+	build.Dir, build.Env = dir, env
+	if b, err := build.CombinedOutput(); err != nil {
+		res.notStarted = "build failed"
+		t.Fatalf("go build %s of the converted program: %v\n%s", p.main, err, b)
+	}
+	if p.wrap != nil {
+		r.loadBin = filepath.Join(tmp, "bin", "load")
+		goCmd(t, dir, env, "build", "-o", r.loadBin, "./greeterload")
+	}
+	s := p.serve(t, r)
+	res.notStarted = ""
+	runLoaded(t, r, s, restarts, res)
+}
+
+// runLoaded starts the converted program, restarts it under load and
+// checks the outcome: every restart completes, no request fails, every
+// old generation exits 0, the last one alone serves every socket.
+func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realResult) {
+	logFile := filepath.Join(r.tmp, "log")
+	g := startGroup(t, r.bin, s.args, nil, logFile)
+	t.Cleanup(func() {
+		if t.Failed() {
+			b, _ := os.ReadFile(logFile)
+			if len(b) > 20000 {
+				b = b[len(b)-20000:]
+			}
+			t.Logf("output of every generation (end):\n%s", b)
+		}
+	})
+	first, err := g.server(s.eps, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.before != nil {
+		s.before(t)
+	}
+	ctx, stopLoad := context.WithCancel(context.Background())
+	defer stopLoad()
+	var wg sync.WaitGroup
+	for _, l := range s.loads {
+		wg.Add(1)
+		go func() { defer wg.Done(); l.run(ctx, e2eClients) }()
+	}
+	var side *sideLoad
+	if s.grpc != nil {
+		side = startSide(t, sideGRPC, r.loadBin, *s.grpc, g)
+	}
+
+	pids := []int{first}
+	for i := range restarts {
+		time.Sleep(e2eInterval)
+		next, err := g.restart(s.eps, pids[len(pids)-1])
+		if err != nil {
+			t.Errorf("restart %d: %v", i+1, err)
+			break
+		}
+		pids = append(pids, next)
+	}
+	res.restarts = len(pids) - 1
+	current, old := pids[len(pids)-1], pids[:len(pids)-1]
+	for _, pid := range old {
+		if !g.waitGone(pid, patience) {
+			t.Errorf("old process %d is still there %v after it was replaced", pid, patience)
+		}
+	}
+	stopLoad()
+	wg.Wait()
+	side.stop(t, pids)
+	if side != nil {
+		res.requests += side.calls
+		res.failed += side.failed
+	}
+	for _, l := range s.loads {
+		n, why := l.failed()
+		res.requests += int(l.requests.Load())
+		res.failed += n
+		if n > 0 {
+			t.Errorf("%s %s: %d of %d requests failed: %s", l.ep.name, l.mode, n, l.requests.Load(), why)
+		}
+		if l.requests.Load() == 0 {
+			t.Errorf("%s %s: no request was made", l.ep.name, l.mode)
+		}
+	}
+	t.Logf("%d requests, %d failed, %d of %d restarts (pids %s)", res.requests, res.failed, res.restarts, restarts, pidList(pids))
+	for _, ep := range s.eps {
+		if got, err := holders(ep); err != nil || !slices.Equal(got, []int{current}) {
+			t.Errorf("%s: listening socket held by %v (%v), want only the last process %d", ep.name, got, err, current)
+		}
+	}
+	for _, pid := range old {
+		checkExit(t, g, pid)
+	}
+	if err := syscall.Kill(current, syscall.SIGTERM); err != nil {
+		t.Fatalf("SIGTERM to %d: %v", current, err)
+	}
+	if !g.waitGone(current, patience) {
+		t.Errorf("process %d is still there %v after SIGTERM", current, patience)
+	}
+	if ws, ok := g.exitStatus(current); ok {
+		t.Logf("the last process ended with %s on SIGTERM", describe(ws))
+	}
+}
+
+// moduleSource downloads module@version from the module proxy (or finds
+// it in the module cache) and returns its read-only source directory.
+func moduleSource(t *testing.T, module, version string) string {
+	t.Helper()
+	cmd := exec.Command("go", "mod", "download", "-json", module+"@"+version)
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	cmd.Dir = t.TempDir() // outside any module
+	out, err := cmd.Output()
+	var info struct{ Dir, Error string }
+	if jerr := json.Unmarshal(out, &info); err != nil || jerr != nil || info.Dir == "" {
+		t.Fatalf("go mod download %s@%s: %v %s\n%s", module, version, err, info.Error, out)
+	}
+	return info.Dir
+}
+
+// goCmd runs the go command in dir.
+func goCmd(t *testing.T, dir string, env []string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir, cmd.Env = dir, env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// changes describes what gracefulgen did to a module: the files it
+// changed and wrote, and its "not converted" lines.
+func changes(before, after map[string]string, out string) string {
+	var changed, written []string
+	for name, text := range after {
+		if name == "go.mod" || name == "go.sum" {
+			continue
+		}
+		if old, ok := before[name]; !ok {
+			written = append(written, name)
+		} else if old != text {
+			changed = append(changed, fmt.Sprintf("%s (%d lines)", name, diffLines(old, text)))
+		}
+	}
+	slices.Sort(changed)
+	slices.Sort(written)
+	var parts []string
+	if len(changed) > 0 {
+		parts = append(parts, "changed "+strings.Join(changed, ", "))
+	}
+	if len(written) > 0 {
+		parts = append(parts, "wrote "+strings.Join(written, ", "))
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "not converted") {
+			parts = append(parts, "said "+strings.TrimSpace(line))
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing changed: " + strings.TrimSpace(out)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// diffLines counts the lines of b that differ from a's at the same index
+// (rewrites keep the line count).
+func diffLines(a, b string) int {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	n := 0
+	for i := range max(len(al), len(bl)) {
+		if i >= len(al) || i >= len(bl) || al[i] != bl[i] {
+			n++
+		}
+	}
+	return n
+}
+
+// splitAddr splits a loopback host:port.
+func splitAddr(t *testing.T, addr string) (string, string) {
+	t.Helper()
+	i := strings.LastIndexByte(addr, ':')
+	if i < 0 {
+		t.Fatalf("address %q has no port", addr)
+	}
+	return addr[:i], addr[i+1:]
+}
+
+// startUpstream serves, on a loopback address, what toxiproxy's proxy
+// forwards to: 200 to every request, after a few milliseconds (so that
+// requests are in flight at a restart).
+func startUpstream(t *testing.T) string {
+	t.Helper()
+	addr := freeAddr(t)
+	srv := &http.Server{Addr: addr, ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		time.Sleep(2 * time.Millisecond)
+		w.Write([]byte("ok\n"))
+	})}
+	ready := make(chan error, 1)
+	go func() {
+		err := srv.ListenAndServe()
+		ready <- err
+	}()
+	t.Cleanup(func() { srv.Close() })
+	deadline := time.Now().Add(patience)
+	for {
+		resp, err := http.Post("http://"+addr+"/", "text/plain", strings.NewReader("x"))
+		if err == nil {
+			resp.Body.Close()
+			return addr
+		}
+		select {
+		case err := <-ready:
+			t.Fatalf("upstream: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("upstream not serving: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// wrapGreeter makes a module of ours that holds grpc-go's helloworld
+// greeter_server, unchanged, as ./greeter_server, and the suite's load
+// client (testdata/realworld/greeterload) as ./greeterload, and requires
+// the examples module at the pinned version for the helloworld package.
+func wrapGreeter(t *testing.T, src, dir string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(src, "helloworld", "greeter_server", "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	load, err := os.ReadFile(filepath.Join("testdata", "realworld", "greeterload", "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := filepath.Base(src)[strings.LastIndexByte(filepath.Base(src), '@')+1:]
+	writeTree(t, dir, map[string]string{
+		"go.mod":                 "module example.com/realworld/greeter\n\ngo 1.25.0\n\nrequire " + greeterExamples + " " + version + "\n",
+		"greeter_server/main.go": string(b),
+		"greeterload/main.go":    string(load),
+	})
+	// The requirements the examples module brings (grpc, protobuf): the
+	// wrapper's own set-up, before the README's commands.
+	goCmd(t, dir, append(os.Environ(), "GOWORK=off"), "mod", "tidy")
+}
