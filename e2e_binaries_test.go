@@ -6,11 +6,13 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -83,9 +85,10 @@ func TestE2EBinaries(t *testing.T) {
 		}
 		return string(b)
 	}
-	for pkg, want := range map[string]string{"plain": "AppHandlesStop:    false", "ownstop": "AppHandlesStop:    true"} {
-		if !strings.Contains(gen(pkg), want) {
-			t.Errorf("%s/zz_graceful.go does not say %q:\n%s", pkg, want, gen(pkg))
+	// gofmt aligns the Config fields: match the value whatever the spacing.
+	for pkg, want := range map[string]string{"plain": "false", "ownstop": "true"} {
+		if !regexp.MustCompile(`\bAppHandlesStop:\s+` + want + `,`).MatchString(gen(pkg)) {
+			t.Errorf("%s/zz_graceful.go does not say AppHandlesStop: %s:\n%s", pkg, want, gen(pkg))
 		}
 	}
 	if lib := gen("lib"); lib == "" || strings.Contains(lib, "func init") || strings.Contains(lib, "Configure") {
@@ -353,4 +356,191 @@ func signalled(t *testing.T, bin string, args, env []string, ready string, sig s
 	}
 	cmd.Wait()
 	return cmd.ProcessState.Sys().(syscall.WaitStatus)
+}
+
+// TestE2ELifecycle converts, each with `gracefulgen ./...` in its folder,
+// three programs whose own stop code collides with restarts (issue 13) and
+// checks them on real processes:
+//
+//   - osexit, whose SIGTERM handler calls os.Exit: a 4 s request in flight
+//     across a restart completes, answered by the old process, which then
+//     exits 0;
+//   - lockfile, whose stop code removes the lock file it writes at start
+//     (/health answers 503 without it): after 2 restarts /health answers 200
+//     and the file names the serving pid;
+//   - delayedstop, which keeps serving 2 s after SIGTERM before Shutdown:
+//     every new connection made during that delay is served, and the
+//     program ends as it decides (its last log line, exit status 0).
+//
+// Run alone:
+//
+//	go test -race -count=1 -run TestE2ELifecycle -v .
+func TestE2ELifecycle(t *testing.T) {
+	becomeSubreaper(t)
+	root := e2eModule(t)
+	// build converts and builds one program and returns its binary and
+	// gracefulgen's output.
+	build := func(t *testing.T, name string) (string, string) {
+		t.Helper()
+		code, out := convert(filepath.Join(root, name), generator.Options{})
+		if code != generator.ExitOK {
+			t.Fatalf("gracefulgen ./... in %s exited %d:\n%s", name, code, out)
+		}
+		t.Logf("gracefulgen ./... in %s:\n%s", name, out)
+		bin := filepath.Join(root, "bin", name)
+		goBuild(t, root, "build", "-o", bin, "./"+name)
+		return bin, out
+	}
+	// start starts bin on a free address and returns the endpoint, the
+	// group and the first process serving.
+	start := func(t *testing.T, bin string, env ...string) (endpoint, *group, int, string) {
+		t.Helper()
+		ep := endpoint{name: "app", network: "tcp", address: freeAddr(t)}
+		logFile := filepath.Join(t.TempDir(), "log")
+		g := startGroup(t, bin, nil, append([]string{"E2E_ADDR=" + ep.address}, env...), logFile)
+		t.Cleanup(func() {
+			if t.Failed() {
+				b, _ := os.ReadFile(logFile)
+				t.Logf("output of every generation:\n%s", b)
+			}
+		})
+		pid, err := g.server([]endpoint{ep}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ep, g, pid, logFile
+	}
+
+	t.Run("osexit", func(t *testing.T) {
+		bin, _ := build(t, "osexit")
+		ep, g, first, _ := start(t, bin)
+		type answer struct {
+			status int
+			pid    string
+			body   string
+			err    error
+			took   time.Duration
+		}
+		const slow = 4 * time.Second
+		done := make(chan answer, 1)
+		began := time.Now()
+		go func() {
+			resp, err := ep.client(newConn).Get(ep.url(fmt.Sprintf("/slow?ms=%d", slow.Milliseconds())))
+			if err != nil {
+				done <- answer{err: err, took: time.Since(began)}
+				return
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			done <- answer{status: resp.StatusCode, pid: resp.Header.Get("X-Pid"), body: string(b), err: err, took: time.Since(began)}
+		}()
+		time.Sleep(500 * time.Millisecond) // the request is in the handler
+		next, err := g.restart([]endpoint{ep}, first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a answer
+		select {
+		case a = <-done:
+		case <-time.After(patience):
+			t.Fatalf("the %v request made before the restart got no answer within %v", slow, patience)
+		}
+		if a.err != nil || a.status != http.StatusOK || a.pid != strconv.Itoa(first) || a.body != fmt.Sprintf("slow done %d\n", first) {
+			t.Errorf("the %v request in flight across the restart: %d %q by pid %q, error %v after %v; want 200 \"slow done %d\" by the old process %d",
+				slow, a.status, a.body, a.pid, a.err, a.took.Round(time.Millisecond), first, first)
+		}
+		if !g.waitGone(first, patience) {
+			t.Fatalf("the old process %d is still there %v after the restart", first, patience)
+		}
+		if st, ok := g.exitStatus(first); !ok || !st.Exited() || st.ExitStatus() != 0 {
+			t.Errorf("the old process %d ended with %s (reaped: %v), want exit status 0", first, describe(st), ok)
+		}
+		if pid, _ := get(t, ep); pid != next {
+			t.Errorf("after the restart pid %d answers, want the new process %d", pid, next)
+		}
+		t.Logf("osexit: the %v request took %v, answered %d by %s; old %d exited 0, new %d serves", slow, a.took.Round(time.Millisecond), a.status, a.pid, first, next)
+	})
+
+	t.Run("lockfile", func(t *testing.T) {
+		bin, out := build(t, "lockfile")
+		// gracefulgen names the stop code that removes a file.
+		if !regexp.MustCompile(`main\.go:\d+:\d+: os\.Remove`).MatchString(out) {
+			t.Errorf("gracefulgen did not name lockfile's os.Remove with its position:\n%s", out)
+		}
+		lock := filepath.Join(t.TempDir(), "lock")
+		ep, g, pid, _ := start(t, bin, "E2E_LOCK="+lock)
+		health := func(pid int) {
+			t.Helper()
+			resp, err := ep.client(newConn).Get(ep.url("/health"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			b, err := os.ReadFile(lock)
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Pid") != strconv.Itoa(pid) || string(b) != strconv.Itoa(pid) {
+				t.Errorf("/health answered %s by pid %s, lock file %q (%v); want 200 by %d and the lock file naming %d",
+					resp.Status, resp.Header.Get("X-Pid"), b, err, pid, pid)
+			}
+		}
+		health(pid)
+		for i := range 2 {
+			next, err := g.restart([]endpoint{ep}, pid)
+			if err != nil {
+				t.Fatalf("restart %d: %v", i+1, err)
+			}
+			// Once the old process is gone, its stop code had its chance.
+			if !g.waitGone(pid, patience) {
+				t.Fatalf("the old process %d is still there %v after restart %d", pid, patience, i+1)
+			}
+			checkExit(t, g, pid)
+			pid = next
+			health(pid)
+		}
+	})
+
+	t.Run("delayedstop", func(t *testing.T) {
+		bin, _ := build(t, "delayedstop")
+		const delay = 2 * time.Second
+		ep, g, pid, logFile := start(t, bin, "E2E_STOP_DELAY="+delay.String())
+		if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		sent := time.Now()
+		// A new connection every 20 ms through most of the delay.
+		var served, failed int
+		var last time.Duration
+		for time.Since(sent) < delay-300*time.Millisecond {
+			resp, err := ep.client(newConn).Get(ep.url("/"))
+			if err == nil {
+				resp.Body.Close()
+			}
+			switch {
+			case err != nil:
+				failed++
+				t.Errorf("+%v after SIGTERM: %v", time.Since(sent).Round(time.Millisecond), err)
+			case resp.StatusCode != http.StatusOK || resp.Header.Get("X-Pid") != strconv.Itoa(pid):
+				failed++
+				t.Errorf("+%v after SIGTERM: %s by pid %s, want 200 by %d", time.Since(sent).Round(time.Millisecond), resp.Status, resp.Header.Get("X-Pid"), pid)
+			default:
+				served++
+				last = time.Since(sent)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if served < 10 {
+			t.Errorf("only %d connections served during the %v stop delay", served, delay)
+		}
+		if !g.waitGone(pid, patience) {
+			t.Fatalf("delayedstop %d is still there %v after SIGTERM", pid, patience)
+		}
+		gone := time.Since(sent)
+		if st, ok := g.exitStatus(pid); !ok || !st.Exited() || st.ExitStatus() != 0 {
+			t.Errorf("delayedstop ended with %s (reaped: %v), want exit status 0", describe(st), ok)
+		}
+		if b, _ := os.ReadFile(logFile); !strings.Contains(string(b), "stopped\n") {
+			t.Errorf("delayedstop did not reach the end of its own stop code (its \"stopped\" line):\n%s", b)
+		}
+		t.Logf("delayedstop: %d connections served, %d failed during the delay (last served +%v); gone +%v after SIGTERM",
+			served, failed, last.Round(time.Millisecond), gone.Round(time.Millisecond))
+	})
 }
