@@ -5,6 +5,7 @@ package gracefulgen_test
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -483,6 +484,7 @@ func TestE2ELifecycle(t *testing.T) {
 			}
 		}
 		health(pid)
+		pids := []int{pid}
 		for i := range 2 {
 			next, err := g.restart([]endpoint{ep}, pid)
 			if err != nil {
@@ -494,8 +496,10 @@ func TestE2ELifecycle(t *testing.T) {
 			}
 			checkExit(t, g, pid)
 			pid = next
+			pids = append(pids, pid)
 			health(pid)
 		}
+		t.Logf("lockfile: generations %v; after each restart /health answered 200 by the new process and the lock file named it", pids)
 	})
 
 	t.Run("delayedstop", func(t *testing.T) {
@@ -507,25 +511,32 @@ func TestE2ELifecycle(t *testing.T) {
 		}
 		sent := time.Now()
 		// A new connection every 20 ms through most of the delay.
-		var served, failed int
-		var last time.Duration
+		var (
+			served, failed int
+			last           time.Duration
+			first          string // the first failure
+		)
 		for time.Since(sent) < delay-300*time.Millisecond {
 			resp, err := ep.client(newConn).Get(ep.url("/"))
 			if err == nil {
 				resp.Body.Close()
 			}
+			at := time.Since(sent).Round(time.Millisecond)
 			switch {
 			case err != nil:
 				failed++
-				t.Errorf("+%v after SIGTERM: %v", time.Since(sent).Round(time.Millisecond), err)
+				first = cmp.Or(first, fmt.Sprintf("+%v: %v", at, err))
 			case resp.StatusCode != http.StatusOK || resp.Header.Get("X-Pid") != strconv.Itoa(pid):
 				failed++
-				t.Errorf("+%v after SIGTERM: %s by pid %s, want 200 by %d", time.Since(sent).Round(time.Millisecond), resp.Status, resp.Header.Get("X-Pid"), pid)
+				first = cmp.Or(first, fmt.Sprintf("+%v: %s by pid %s, want 200 by %d", at, resp.Status, resp.Header.Get("X-Pid"), pid))
 			default:
 				served++
 				last = time.Since(sent)
 			}
 			time.Sleep(20 * time.Millisecond)
+		}
+		if failed > 0 {
+			t.Errorf("%d of %d connections made during the %v stop delay failed, the first %s", failed, failed+served, delay, first)
 		}
 		if served < 10 {
 			t.Errorf("only %d connections served during the %v stop delay", served, delay)

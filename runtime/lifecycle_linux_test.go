@@ -220,7 +220,7 @@ func (c *cliRun) exitCode(t *testing.T) int {
 // Item 5: a binary that links the runtime and never serves keeps its
 // signals, environment, descriptors and output.
 func TestBinaryThatNeverServesBehavesAsUnconverted(t *testing.T) {
-	foreign := []string{"GRACEFUL_SUPERVISE=1", "GRACEFUL_PARENT_PID=1", "GRACEFUL_LISTENERS=[]", "GRACEFUL_READY_FD=3", "LISTEN_PID=1", "LISTEN_FDS=1"}
+	foreign := []string{"GRACEFUL_SUPERVISE=1", "GRACEFUL_SUPERVISOR=1", "GRACEFUL_PARENT_PID=1", "GRACEFUL_LISTENERS=[]", "GRACEFUL_READY_FD=3", "LISTEN_PID=1", "LISTEN_FDS=1"}
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
 			c := startCLI(t, "1", foreign...)
