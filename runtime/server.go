@@ -109,14 +109,7 @@ func (p *process) serverList() []*http.Server {
 // as net/http does, or, when the runtime exits the process itself, never
 // returns: a program that treats any return as fatal must not cut the drain.
 func (p *process) afterDrain() error {
-	<-p.drainDone
-	p.mu.Lock()
-	exiting := p.exiting
-	p.mu.Unlock()
-	if exiting {
-		select {}
-	}
-	return http.ErrServerClosed
+	return p.afterStopper(http.ErrServerClosed)
 }
 
 // drainHandler wraps a server's handler so that, while the process drains,

@@ -44,7 +44,8 @@ func (p *process) serveStopper(s GracefulStopper, l net.Listener) error {
 }
 
 // afterStopper waits for the drain to end and returns err, or never returns
-// when the runtime exits the process once drained.
+// when the runtime exits the process once drained. Every serving function
+// ends this way once the process drains.
 func (p *process) afterStopper(err error) error {
 	<-p.drainDone
 	p.mu.Lock()
