@@ -302,13 +302,17 @@ func (g depGraph) reaches(path string, targets map[string]bool) bool {
 // a named type as "type:" + path (reaching it reaches all its methods), an
 // interface method as "imethod:" + name (reaching it reaches every method
 // of that name), and each package's initialisation as "init:" + path.
+// A walk for one binary enters only the nodes declared in the packages it
+// links: a method reached by name through an interface, in a package the
+// binary does not link (a test helper's Close), is no code it can run.
 type refGraph struct {
 	edges   map[string][]string
-	serving map[string]bool // the functions that hold a server start
+	serving map[string]bool   // the functions that hold a server start
+	pkgOf   map[string]string // the package that declares a function or type node
 }
 
 func newRefGraph(pkgs []*packages.Package, results map[*packages.Package]*analyzer.Result) *refGraph {
-	g := &refGraph{edges: map[string][]string{}, serving: map[string]bool{}}
+	g := &refGraph{edges: map[string][]string{}, serving: map[string]bool{}, pkgOf: map[string]string{}}
 	for _, pkg := range pkgs {
 		if pkg.TypesInfo == nil {
 			continue
@@ -341,6 +345,7 @@ func newRefGraph(pkgs []*packages.Package, results map[*packages.Package]*analyz
 						case *ast.TypeSpec:
 							if tn, ok := pkg.TypesInfo.Defs[spec.Name].(*types.TypeName); ok {
 								if tk := typeKey(tn.Type()); tk != "" {
+									g.pkgOf[tk] = pkg.PkgPath
 									nodes, froms = append(nodes, spec), append(froms, tk)
 								}
 							}
@@ -372,6 +377,7 @@ func (g *refGraph) funcDecl(pkg *packages.Package, fd *ast.FuncDecl) string {
 		return "init:" + pkg.PkgPath
 	}
 	key := fn.FullName()
+	g.pkgOf[key] = pkg.PkgPath
 	if recv := fn.Signature().Recv(); recv != nil {
 		if tk := typeKey(recv.Type()); tk != "" {
 			g.edges[tk] = append(g.edges[tk], key)
@@ -421,9 +427,16 @@ func typeKey(t types.Type) string {
 // reaches a function that starts a server, from main and the
 // initialisation of every package it links.
 func (g *refGraph) serves(pkgs []*packages.Package) bool {
+	linked := map[string]bool{}
+	for _, p := range pkgs {
+		linked[p.PkgPath] = true
+	}
 	var stack []string
 	seen := map[string]bool{}
 	push := func(k string) {
+		if path, ok := g.pkgOf[k]; ok && !linked[path] {
+			return // declared in a package this binary does not link
+		}
 		if !seen[k] {
 			seen[k] = true
 			stack = append(stack, k)
