@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/big"
 	"net"
 	"net/http"
@@ -498,12 +499,18 @@ func listeningInodes(ep endpoint) (map[string]bool, error) {
 	}
 	suffix := fmt.Sprintf(":%04X", n)
 	// sl local_address rem_address st ... inode; state 0A is listening.
-	err = procTable("/proc/net/tcp", func(f []string) {
-		if len(f) >= 10 && f[3] == "0A" && strings.HasSuffix(f[1], suffix) {
-			inodes[f[9]] = true
+	// tcp6 holds the sockets bound to [::] (":port" in Go).
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		err = procTable(table, func(f []string) {
+			if len(f) >= 10 && f[3] == "0A" && strings.HasSuffix(f[1], suffix) {
+				inodes[f[9]] = true
+			}
+		})
+		if err != nil && !(table == "/proc/net/tcp6" && errors.Is(err, fs.ErrNotExist)) {
+			return inodes, err
 		}
-	})
-	return inodes, err
+	}
+	return inodes, nil
 }
 
 func procTable(file string, row func([]string)) error {

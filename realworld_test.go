@@ -385,13 +385,17 @@ func changes(before, after map[string]string, out string) string {
 	return strings.Join(parts, "; ")
 }
 
-// diffLines counts the lines of b that differ from a's at the same index
-// (rewrites keep the line count).
+// diffLines counts the lines of b that a does not have (as many times).
 func diffLines(a, b string) int {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	have := map[string]int{}
+	for _, line := range strings.Split(a, "\n") {
+		have[line]++
+	}
 	n := 0
-	for i := range max(len(al), len(bl)) {
-		if i >= len(al) || i >= len(bl) || al[i] != bl[i] {
+	for _, line := range strings.Split(b, "\n") {
+		if have[line] > 0 {
+			have[line]--
+		} else {
 			n++
 		}
 	}
