@@ -106,6 +106,7 @@ type load struct {
 	mode string
 	path string // "/" when empty
 	body string // "payload" when empty
+	want int    // the status of a success, 200 when 0
 
 	requests atomic.Int64
 	retried  atomic.Int64 // HTTP/2 requests the Transport sent again (see one)
@@ -173,7 +174,7 @@ func (l *load) one(ctx context.Context, client *http.Client) {
 	switch {
 	case err != nil:
 		l.fail("body "+failureKind(err), err)
-	case resp.StatusCode != http.StatusOK:
+	case resp.StatusCode != cmp.Or(l.want, http.StatusOK):
 		l.fail(fmt.Sprintf("status %d", resp.StatusCode), fmt.Errorf("%s: %q", resp.Status, body))
 	case (l.mode == http2 || l.mode == h2c) && resp.ProtoMajor != 2:
 		l.fail("not HTTP/2", fmt.Errorf("answered over %s", resp.Proto))
