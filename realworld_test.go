@@ -232,7 +232,10 @@ func runReal(t *testing.T, p realProgram, tool string, restarts int, res *realRe
 	goCmd(t, dir, env, "get", templates.RuntimePath+"@v0.0.0")
 	cmd := exec.Command(tool, "./...")
 	cmd.Dir, cmd.Env = dir, env
-	out, _ := cmd.CombinedOutput()
+	out, err := cmd.CombinedOutput()
+	if cmd.ProcessState == nil {
+		t.Fatalf("gracefulgen ./...: %v", err)
+	}
 	res.code = cmd.ProcessState.ExitCode()
 	t.Logf("gracefulgen ./... in %s@%s exited %d:\n%s", p.module, p.version, res.code, out)
 	after := readTree(t, dir, "")
