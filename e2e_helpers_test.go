@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/big"
 	"net"
 	"net/http"
@@ -105,6 +106,7 @@ type load struct {
 	mode string
 	path string // "/" when empty
 	body string // "payload" when empty
+	want int    // the status of a success, 200 when 0
 
 	requests atomic.Int64
 	retried  atomic.Int64 // HTTP/2 requests the Transport sent again (see one)
@@ -172,7 +174,7 @@ func (l *load) one(ctx context.Context, client *http.Client) {
 	switch {
 	case err != nil:
 		l.fail("body "+failureKind(err), err)
-	case resp.StatusCode != http.StatusOK:
+	case resp.StatusCode != cmp.Or(l.want, http.StatusOK):
 		l.fail(fmt.Sprintf("status %d", resp.StatusCode), fmt.Errorf("%s: %q", resp.Status, body))
 	case (l.mode == http2 || l.mode == h2c) && resp.ProtoMajor != 2:
 		l.fail("not HTTP/2", fmt.Errorf("answered over %s", resp.Proto))
@@ -498,12 +500,18 @@ func listeningInodes(ep endpoint) (map[string]bool, error) {
 	}
 	suffix := fmt.Sprintf(":%04X", n)
 	// sl local_address rem_address st ... inode; state 0A is listening.
-	err = procTable("/proc/net/tcp", func(f []string) {
-		if len(f) >= 10 && f[3] == "0A" && strings.HasSuffix(f[1], suffix) {
-			inodes[f[9]] = true
+	// tcp6 holds the sockets bound to [::] (":port" in Go).
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		err = procTable(table, func(f []string) {
+			if len(f) >= 10 && f[3] == "0A" && strings.HasSuffix(f[1], suffix) {
+				inodes[f[9]] = true
+			}
+		})
+		if err != nil && !(table == "/proc/net/tcp6" && errors.Is(err, fs.ErrNotExist)) {
+			return inodes, err
 		}
-	})
-	return inodes, err
+	}
+	return inodes, nil
 }
 
 func procTable(file string, row func([]string)) error {
