@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"go/ast"
 	"go/build/constraint"
 	"go/parser"
 	"go/token"
@@ -10,11 +11,15 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/packages"
+
+	"github.com/gracefulgen/gracefulgen/analyzer"
 )
 
 // constrainedNotes warns about files of pkg that the build constraints of
-// this run leave out while they import net/http or net: servers in them are
-// neither seen nor converted. Files already in the revert record are
+// this run leave out while they may start a server (they import net/http or
+// net and name a start form, such as ListenAndServe or Listen): servers in
+// them are neither seen nor converted. A file that imports net for other
+// reasons (net.Interfaces in a platform file) gets no note. Files already in the revert record are
 // handled (kept) by the planner and not repeated here.
 func (p *planner) constrainedNotes(pkg *packages.Package, rec *record) []string {
 	inRecord := map[string]bool{}
@@ -27,17 +32,8 @@ func (p *planner) constrainedNotes(pkg *packages.Package, rec *record) []string 
 		if !strings.HasSuffix(base, ".go") || strings.HasSuffix(base, "_test.go") || inRecord[base] || isGenFile(path) {
 			continue
 		}
-		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly|parser.ParseComments)
-		if err != nil {
-			continue
-		}
-		serves := false
-		for _, is := range f.Imports {
-			if v, _ := strconv.Unquote(is.Path.Value); v == "net/http" || v == "net" {
-				serves = true
-			}
-		}
-		if !serves {
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ParseComments)
+		if err != nil || !mayStartServer(f) {
 			continue
 		}
 		var expr string
@@ -57,6 +53,33 @@ func (p *planner) constrainedNotes(pkg *packages.Package, rec *record) []string 
 		notes = append(notes, msg)
 	}
 	return notes
+}
+
+// mayStartServer reports whether a file that is not type-checked may start
+// a server: it imports net/http or net and names one of the analyzer's
+// start forms in a selector (http.ListenAndServe, srv.Serve, net.Listen).
+func mayStartServer(f *ast.File) bool {
+	imports := false
+	for _, is := range f.Imports {
+		if v, _ := strconv.Unquote(is.Path.Value); v == "net/http" || v == "net" {
+			imports = true
+		}
+	}
+	if !imports {
+		return false
+	}
+	names := map[string]bool{}
+	for _, form := range analyzer.Forms {
+		names[string(form.Op)] = true
+	}
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok && names[sel.Sel.Name] {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // exclusionAdvice says why a file is left out and how to include it: the
