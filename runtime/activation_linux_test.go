@@ -2,6 +2,7 @@ package graceful_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -12,6 +13,15 @@ import (
 
 	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
 )
+
+// needSocketActivate skips a test when systemd-socket-activate is missing
+// (Debian package systemd; .ci/install installs it, so CI runs these tests).
+func needSocketActivate(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("systemd-socket-activate"); err != nil {
+		t.Skip("systemd-socket-activate is not installed (Debian package systemd; .ci/install installs it)")
+	}
+}
 
 // socketActivated runs the server under systemd-socket-activate, which
 // opens the sockets named by listen and starts the server on them.
@@ -31,6 +41,7 @@ func socketActivated(listen ...string) func(dir, bin string, env []string) []str
 }
 
 func TestSocketActivatedServerRestartsUnderLoad(t *testing.T) {
+	needSocketActivate(t)
 	tcp := freePort(t)
 	sock := filepath.Join(t.TempDir(), "activated.sock")
 	// The program asks for its sockets in the other order than the service
@@ -84,6 +95,7 @@ func TestSocketActivatedServerRestartsUnderLoad(t *testing.T) {
 }
 
 func TestSocketActivatedSupervisorPassesTheSocketsOn(t *testing.T) {
+	needSocketActivate(t)
 	tcp := freePort(t)
 	s := launchVia(t, socketActivated(tcp), "", "TS_LISTEN=tcp="+tcp, "GRACEFUL_SUPERVISE=1")
 	s.waitLog(`Listening on `+regexp.QuoteMeta(tcp), 1)

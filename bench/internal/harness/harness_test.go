@@ -41,7 +41,7 @@ func TestMarkdownSaysWhyARowCouldNotRun(t *testing.T) {
 // is the namespace's init, which exits), and no process is left behind.
 func TestSmokeRun(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Fatal("the PID 1 runs need root (CI runs as root)")
+		t.Skip("the PID 1 runs need root for a new pid namespace (CI runs as root)")
 	}
 	rows, err := SelectRows("tableflip,stopstart")
 	if err != nil {

@@ -65,7 +65,7 @@ func TestTrackerFindsAndKillsEveryProcessOfItsGroups(t *testing.T) {
 
 func TestPIDNamespaceProcessSeesItselfAsPID1(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Fatal("a new pid namespace needs root; the benchmark's PID 1 runs need it too")
+		t.Skip("a new pid namespace needs root (CI runs as root)")
 	}
 	tr := NewTracker()
 	defer tr.KillAll(time.Second)
