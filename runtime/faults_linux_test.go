@@ -18,20 +18,25 @@ import (
 	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
 )
 
-// hijack opens a hijacked connection to the server and returns it once the
-// handler holds it.
-func hijack(t *testing.T, target loadtest.Target) net.Conn {
+// hijack opens a connection to the server's /hijack handler (query, if not
+// empty, is its query string) and returns it, with the reader of what the
+// handler writes after its "hijacked" line, once the handler holds it.
+func hijack(t *testing.T, target loadtest.Target, query string) (net.Conn, *bufio.Reader) {
 	t.Helper()
 	conn, err := net.Dial(target.Network, target.Address)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	fmt.Fprintf(conn, "GET /hijack HTTP/1.1\r\nHost: x\r\n\r\n")
-	if line, err := bufio.NewReader(conn).ReadString('\n'); err != nil || !strings.HasPrefix(line, "hijacked") {
+	if query != "" {
+		query = "?" + query
+	}
+	fmt.Fprintf(conn, "GET /hijack%s HTTP/1.1\r\nHost: x\r\n\r\n", query)
+	r := bufio.NewReader(conn)
+	if line, err := r.ReadString('\n'); err != nil || !strings.HasPrefix(line, "hijacked") {
 		t.Fatalf("hijack: %q %v", line, err)
 	}
-	return conn
+	return conn, r
 }
 
 // sockets returns how many sockets pid holds.
@@ -60,7 +65,7 @@ func waitSockets(t *testing.T, pid, n int) {
 
 func TestParentKilledMidDrainLeavesTheChildServing(t *testing.T) {
 	s := startServer(t, "TS_DRAIN=60s")
-	hijack(t, s.targets[0]) // keeps the old process draining
+	hijack(t, s.targets[0], "") // keeps the old process draining
 	stop := load(s.targets, 4, loadtest.KeepAlive, loadtest.NewConn)
 	time.Sleep(150 * time.Millisecond)
 	h := s.restart()

@@ -450,8 +450,8 @@ func TestChdirAtStartDoesNotBreakARelativeRestart(t *testing.T) {
 // with a count.
 func TestDrainDeadlineWarnsOfHijackedConnectionsClosed(t *testing.T) {
 	s := startServer(t, "TS_DRAIN=1s")
-	hijack(t, s.targets[0])
-	hijack(t, s.targets[0])
+	hijack(t, s.targets[0], "")
+	hijack(t, s.targets[0], "")
 	s.signal(s.cmd.Process.Pid, syscall.SIGTERM)
 	if err := s.wait(); err != nil {
 		t.Errorf("exit after the drain: %v, want status 0", err)

@@ -1,7 +1,6 @@
 package graceful_test
 
 import (
-	"bufio"
 	"fmt"
 	"net"
 	"os"
@@ -201,16 +200,7 @@ func TestChildFailingToBindNewAddressKeepsParentServing(t *testing.T) {
 
 func TestDrainDeadlineClosesHijackedConnection(t *testing.T) {
 	s := startServer(t, "TS_DRAIN=1s")
-	conn, err := net.Dial("tcp", s.targets[0].Address)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "GET /hijack HTTP/1.1\r\nHost: x\r\n\r\n")
-	r := bufio.NewReader(conn)
-	if line, err := r.ReadString('\n'); err != nil || !strings.HasPrefix(line, "hijacked") {
-		t.Fatalf("hijack: %q %v", line, err)
-	}
+	conn, r := hijack(t, s.targets[0], "")
 	s.signal(s.cmd.Process.Pid, syscall.SIGTERM)
 	conn.SetReadDeadline(time.Now().Add(waitFor))
 	if _, err := r.ReadByte(); err == nil || os.IsTimeout(err) {

@@ -138,15 +138,7 @@ func TestLateServerRefusesNothing(t *testing.T) {
 
 func TestDrainWaitsForHijackedConnectionToEnd(t *testing.T) {
 	s := startServer(t, "TS_DRAIN=30s")
-	conn, err := net.Dial("tcp", s.targets[0].Address)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "GET /hijack HTTP/1.1\r\nHost: x\r\n\r\n")
-	if line, err := bufio.NewReader(conn).ReadString('\n'); err != nil || !strings.HasPrefix(line, "hijacked") {
-		t.Fatalf("hijack: %q %v", line, err)
-	}
+	conn, _ := hijack(t, s.targets[0], "")
 	pid := s.cmd.Process.Pid
 	s.signal(pid, syscall.SIGTERM)
 	time.Sleep(2 * time.Second) // past the linger: only the hijacked connection holds the drain
@@ -269,16 +261,7 @@ func TestShutdownHooksRunAsTheLingerBegins(t *testing.T) {
 	if got, _, err := post(); err != nil || got != pid {
 		t.Fatalf("before the stop: %q %v", got, err)
 	}
-	conn, err := net.Dial("tcp", s.targets[0].Address)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "GET /hijack?bye=1 HTTP/1.1\r\nHost: x\r\n\r\n")
-	r := bufio.NewReader(conn)
-	if line, err := r.ReadString('\n'); err != nil || !strings.HasPrefix(line, "hijacked") {
-		t.Fatalf("hijack: %q %v", line, err)
-	}
+	conn, r := hijack(t, s.targets[0], "bye=1")
 	s.signal(s.cmd.Process.Pid, syscall.SIGTERM)
 	conn.SetReadDeadline(time.Now().Add(waitFor))
 	if line, err := r.ReadString('\n'); err != nil || line != "bye\n" {
