@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gracefulgen/gracefulgen/bench/internal/load"
 )
 
 func TestSelectRowsKeepsTableOrderAndRejectsUnknownNames(t *testing.T) {
@@ -65,8 +67,21 @@ func TestSmokeRun(t *testing.T) {
 			t.Errorf("%s as a process: %d handovers, down at %d, %d left over; want 2, never, 0 (notes %v)",
 				rr.Row.Name, len(process.Handovers), process.DownAt, process.LeftOver, process.Notes)
 		}
-		if process.Load.Successes() == 0 {
-			t.Errorf("%s: no request answered", rr.Row.Name)
+		for _, m := range load.Modes {
+			if process.Load.Answered[m] == 0 {
+				t.Errorf("%s: no %v request answered (failures %v, e.g. %v)", rr.Row.Name, m, process.Load.Failed[m], process.Load.Samples)
+			}
+		}
+		if len(process.Exclusive)+process.NeverExclusive != len(process.Handovers) {
+			t.Errorf("%s: %d exclusive handovers and %d never, for %d handovers", rr.Row.Name, len(process.Exclusive), process.NeverExclusive, len(process.Handovers))
+		}
+		for i, ex := range process.Exclusive {
+			if ex < process.Handovers[i] && process.NeverExclusive == 0 {
+				t.Errorf("%s: restart %d exclusive after %v, before the new generation's first answer (%v)", rr.Row.Name, i+1, ex, process.Handovers[i])
+			}
+		}
+		if process.MostAlive < 1 {
+			t.Errorf("%s: at most %d processes alive at once, want at least the server", rr.Row.Name, process.MostAlive)
 		}
 		if rr.RatioErr != nil || rr.Throughput.PerSecond <= 0 || rr.Throughput.PerCPU <= 0 {
 			t.Errorf("%s: throughput ratio %v, %v", rr.Row.Name, rr.Throughput, rr.RatioErr)
@@ -82,7 +97,7 @@ func TestSmokeRun(t *testing.T) {
 			}
 		}
 	}
-	if md := rep.Markdown("smoke"); !strings.Contains(md, "| tableflip | PID 1") || !strings.Contains(md, "| stopstart | process") {
+	if md := rep.Markdown("smoke"); !strings.Contains(md, "| tableflip | PID 1") || !strings.Contains(md, "| stopstart | process") || !strings.Contains(md, "exclusive p50") {
 		t.Errorf("table lacks a run:\n%s", md)
 	}
 	if left := processesRunning(t, filepath.Join(work, "bin")); len(left) > 0 {

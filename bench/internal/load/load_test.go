@@ -34,6 +34,18 @@ func rawServer(t *testing.T, serve func(c *net.TCPConn)) string {
 	return "http://" + l.Addr().String() + "/"
 }
 
+// newServer starts a test server that also accepts HTTP/2 with prior
+// knowledge (mode H2C), as the benchmark's servers do with -h2c.
+func newServer(t *testing.T, h http.Handler) *httptest.Server {
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.Protocols = new(http.Protocols)
+	srv.Config.Protocols.SetHTTP1(true)
+	srv.Config.Protocols.SetUnencryptedHTTP2(true)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // readHead reads a request's head, so the client has written it.
 func readHead(c net.Conn) {
 	r := bufio.NewReader(c)
@@ -63,6 +75,15 @@ func TestServerThatResetsConnectionsCountsEveryRequestAsReset(t *testing.T) {
 	for _, m := range Modes {
 		if res.Requests[m] != 5 {
 			t.Errorf("%v: sent %d requests, want 5", m, res.Requests[m])
+		}
+		if m == H2C {
+			// A reset during HTTP/2's connection preface reaches the
+			// client as "client conn could not be established", which
+			// names no cause: every request must fail, most as reset.
+			if f := res.Failed[m]; f.Total() != 5 || f[Reset] == 0 {
+				t.Errorf("%v: failures %v, want all 5 requests, mostly reset; samples %v", m, f, res.Samples)
+			}
+			continue
 		}
 		if got := res.Failed[m][Reset]; got != 5 {
 			t.Errorf("%v: %d requests counted as reset, want all 5; failures %v, samples %v", m, got, res.Failed[m], res.Samples)
@@ -113,8 +134,7 @@ func TestAnswersThatAreNotTheHandlersAreFailures(t *testing.T) {
 		{"foreign body", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hello\n")) }, BadBody},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := httptest.NewServer(tc.h)
-			defer srv.Close()
+			srv := newServer(t, tc.h)
 			res := runCounted(t, srv.URL, 2)
 			if got := res.AllFailed()[tc.kind]; got != 2*len(Modes) {
 				t.Errorf("%d requests counted as %v, want %d; failures %v", got, tc.kind, 2*len(Modes), res.AllFailed())
@@ -124,16 +144,32 @@ func TestAnswersThatAreNotTheHandlersAreFailures(t *testing.T) {
 }
 
 func TestHandlerAnswersAreCountedWithTheirGeneration(t *testing.T) {
-	srv := httptest.NewServer(handler.New(0))
-	defer srv.Close()
+	srv := newServer(t, handler.New(0))
 	var gens = map[string]int{}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	answers := make(chan Answer, 100)
 	res := Run(ctx, Config{URL: srv.URL, Workers: 2, Requests: 4, Observe: func(a Answer) { answers <- a }})
 	close(answers)
+	fresh := 0
 	for a := range answers {
 		gens[a.Gen]++
+		if a.Fresh {
+			fresh++
+		}
+		if a.Conn.IsZero() || a.Conn.After(a.At) {
+			t.Errorf("%v answer at %v names its connection at %v", a.Mode, a.At, a.Conn)
+		}
+	}
+	// Every new-connection GET dials; the keep-alive modes reuse theirs
+	// and HTTP/2 shares one, so more than the one mode's 8 is a bug.
+	if fresh < 2*4 || fresh > 2*4+3*2 {
+		t.Errorf("%d answers came on fresh connections, want the 8 new-connection GETs and at most one per other worker", fresh)
+	}
+	for _, m := range Modes {
+		if res.Answered[m] != 2*4 {
+			t.Errorf("%v: %d answered, want 8", m, res.Answered[m])
+		}
 	}
 	if f := res.AllFailed(); f.Total() != 0 {
 		t.Fatalf("failures against a healthy server: %v, samples %v", f, res.Samples)
