@@ -29,6 +29,7 @@ func main() {
 	rows := flag.String("rows", "", "comma-separated rows to run (default all): gracefulgen,tableflip,endless,grace,fdpass,stopstart")
 	restarts := flag.Int("restarts", d.Restarts, "restarts per run")
 	pid1 := flag.Bool("pid1", d.PID1, "also run each row as PID 1 of its own pid namespace (needs root)")
+	http2 := flag.Bool("http2", true, "also load with HTTP/2 (h2c with prior knowledge; the servers get -h2c)")
 	quick := flag.Bool("quick", false, "a short run for development: 5 restarts, throughput runs of 1s (flags given explicitly win)")
 	workers := flag.Int("workers", d.Workers, "load workers per client mode")
 	delay := flag.Duration("delay", d.Delay, "handler work per request")
@@ -60,6 +61,7 @@ func main() {
 	o := d
 	o.Rows, o.Restarts, o.PID1, o.Workers, o.Delay = selected, *restarts, *pid1, *workers, *delay
 	o.ThroughputFor, o.ThroughputRounds, o.WorkDir, o.Converted = *throughputFor, *rounds, *workDir, *converted
+	o.NoHTTP2 = !*http2
 	o.Progress = os.Stderr
 	go killServersOnInterrupt()
 	rep, err := harness.Run(o)

@@ -15,6 +15,7 @@ type Options struct {
 	Rows             []Row
 	Restarts         int           // restarts per run
 	PID1             bool          // also run every row as PID 1 of its own pid namespace
+	NoHTTP2          bool          // leave out the HTTP/2 client mode (and the servers' -h2c)
 	Workers          int           // load workers per client mode
 	Delay            time.Duration // handler work per request
 	Pause            time.Duration // between a handover and the next restart, and before the first

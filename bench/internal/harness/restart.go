@@ -70,7 +70,13 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 		return res
 	}
 	url := "http://" + addr + "/"
-	args := []string{"-addr", addr, "-delay", o.Delay.String(), "-h2c"}
+	args := []string{"-addr", addr, "-delay", o.Delay.String()}
+	modes := load.Modes
+	if o.NoHTTP2 {
+		modes = load.HTTP1Modes
+	} else {
+		args = append(args, "-h2c")
+	}
 	obs := newObserver()
 
 	stopPeak := tr.Peak(peakInterval)
@@ -96,7 +102,7 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 	ctx, stopLoad := context.WithCancel(context.Background())
 	loaded := make(chan load.Result, 1)
 	go func() {
-		loaded <- load.Run(ctx, load.Config{URL: url, Workers: o.Workers, Observe: obs.observe})
+		loaded <- load.Run(ctx, load.Config{URL: url, Modes: modes, Workers: o.Workers, Observe: obs.observe})
 	}()
 	time.Sleep(o.Pause)
 

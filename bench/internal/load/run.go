@@ -55,8 +55,8 @@ type Result struct {
 	// stream id of a GOAWAY, or refused with REFUSED_STREAM); each such
 	// request also counts once in Requests and once as answered or failed.
 	Retried [numModes]int
-	Samples    map[Kind]string    // the first error message of each kind seen
-	Answers    []time.Time        // arrival of every answer, sorted
+	Samples map[Kind]string // the first error message of each kind seen
+	Answers []time.Time     // arrival of every answer, sorted
 }
 
 // Successes is the number of answered requests of every mode.
