@@ -7,6 +7,7 @@
 //	go run ./bench/cmd/restartbench                 # the full table: 100 restarts per run
 //	go run ./bench/cmd/restartbench -quick          # 5 restarts, shorter throughput runs
 //	go run ./bench/cmd/restartbench -rows tableflip,stopstart -restarts 10 -pid1=false
+//	go run ./bench/cmd/restartbench -restarts 20 -svg bench/chart.svg   # also draw the chart
 //
 // Rows: gracefulgen, tableflip, endless, grace, fdpass, stopstart.
 package main
@@ -35,6 +36,7 @@ func main() {
 	delay := flag.Duration("delay", d.Delay, "handler work per request")
 	throughputFor := flag.Duration("throughput-for", d.ThroughputFor, "length of one throughput measurement")
 	rounds := flag.Int("throughput-rounds", d.ThroughputRounds, "throughput measurements per server, alternating with plain net/http")
+	svg := flag.String("svg", "", "also write the comparison as an SVG chart to this file")
 	workDir := flag.String("work", "", "keep binaries and server logs in this directory (default: a temporary one, removed)")
 	converted := flag.String("converted", "", "development only: build this already converted copy of servers/plain instead of running the generator")
 	flag.Parse()
@@ -68,7 +70,13 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	fmt.Print(rep.Markdown("go run ./bench/cmd/restartbench " + strings.Join(os.Args[1:], " ")))
+	command := "go run ./bench/cmd/restartbench " + strings.Join(os.Args[1:], " ")
+	fmt.Print(rep.Markdown(command))
+	if *svg != "" {
+		if err := writeSVG(rep, *svg, command); err != nil {
+			fail(err)
+		}
+	}
 }
 
 // killServersOnInterrupt kills every server process the benchmark started
@@ -81,6 +89,24 @@ func killServersOnInterrupt() {
 	proc.KillEverything()
 	fmt.Fprintf(os.Stderr, "restartbench: %v: killed the servers started\n", s)
 	os.Exit(130)
+}
+
+// writeSVG writes the report's chart to file, titled with the date, the
+// machine and the command.
+func writeSVG(rep harness.Report, file, command string) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return fmt.Errorf("write the chart: %w", err)
+	}
+	title := fmt.Sprintf("%s, %s\n%s", rep.Started.UTC().Format("2006-01-02 15:04 UTC"), harness.Machine(), command)
+	if err := rep.SVG(f, title); err != nil {
+		f.Close()
+		return fmt.Errorf("write the chart to %s: %w", file, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write the chart to %s: %w", file, err)
+	}
+	return nil
 }
 
 func fail(err error) {

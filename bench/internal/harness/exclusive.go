@@ -1,8 +1,11 @@
 package harness
 
 import (
+	"math"
 	"sort"
 	"time"
+
+	"github.com/gracefulgen/gracefulgen/bench/internal/load"
 )
 
 // connSample is a connection that a generation accepted: the client got it
@@ -58,4 +61,18 @@ func exclusiveHandovers(marks []restartMark, conns []connSample, end time.Time, 
 		times = append(times, d)
 	}
 	return times, never
+}
+
+// exclusivePercentile returns the p-th percentile (as load.Percentile) of a
+// run's exclusive handovers, the restarts that never became exclusive
+// counted as longer than every other; ok is false when the percentile falls
+// on one of those, or the run handed over nothing.
+func exclusivePercentile(run RunResult, p float64) (d time.Duration, ok bool) {
+	const never = time.Duration(math.MaxInt64)
+	ds := append([]time.Duration(nil), run.Exclusive...)
+	for i := 0; i < run.NeverExclusive; i++ {
+		ds = append(ds, never)
+	}
+	d = load.Percentile(ds, p)
+	return d, len(ds) > 0 && d != never
 }

@@ -117,13 +117,14 @@ func (rr RowReport) lines(restarts int, retireWait time.Duration) [][]string {
 			rss = fmt.Sprintf("%.1f MiB", float64(run.PeakRSS)/(1<<20))
 		}
 		exP50, exMax := "-", "-"
-		if len(run.Exclusive) > 0 {
-			exP50, exMax = ms(load.Percentile(run.Exclusive, 50)), ms(load.Percentile(run.Exclusive, 100))
-		}
-		if run.NeverExclusive > 0 {
-			exMax = fmt.Sprintf("not within %v (%d of %d)", retireWait, run.NeverExclusive, run.NeverExclusive+len(run.Exclusive))
-			if len(run.Exclusive) <= run.NeverExclusive {
-				exP50 = fmt.Sprintf("not within %v", retireWait)
+		if len(run.Handovers) > 0 {
+			notWithin := fmt.Sprintf("not within %v (%d of %d)", retireWait, run.NeverExclusive, len(run.Handovers))
+			exP50, exMax = notWithin, notWithin
+			if d, ok := exclusivePercentile(run, 50); ok {
+				exP50 = ms(d)
+			}
+			if d, ok := exclusivePercentile(run, 100); ok {
+				exMax = ms(d)
 			}
 		}
 		left, gap := fmt.Sprint(run.LeftOver), ms(run.Load.LongestGap())
