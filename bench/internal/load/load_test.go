@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -208,4 +210,126 @@ func TestServerThatNeverAnswersCountsTimeout(t *testing.T) {
 	if got := res.AllFailed()[Timeout]; got != len(Modes) {
 		t.Errorf("%d requests counted as timeout, want %d; failures %v, samples %v", got, len(Modes), res.AllFailed(), res.Samples)
 	}
+}
+
+// chanListener is a listener fed by a dispatcher: what one server of a
+// switchingServer accepts.
+type chanListener struct {
+	addr  net.Addr
+	conns chan net.Conn
+	done  chan struct{}
+	once  sync.Once
+}
+
+func (l *chanListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *chanListener) Close() error   { l.once.Do(func() { close(l.done) }); return nil }
+func (l *chanListener) Addr() net.Addr { return l.addr }
+
+// switchingServer serves h2c on one loopback port with a chain of
+// http.Servers: next makes a new server take every new connection and shuts
+// the previous one down, which sends GOAWAY to its HTTP/2 connections, as a
+// restart does.
+type switchingServer struct {
+	t  *testing.T
+	l  net.Listener
+	h  http.Handler
+	mu sync.Mutex
+	ln *chanListener
+	hs *http.Server
+	wg sync.WaitGroup
+}
+
+func newSwitchingServer(t *testing.T, h http.Handler) *switchingServer {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &switchingServer{t: t, l: l, h: h}
+	s.next()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			for delivered := false; !delivered; {
+				s.mu.Lock()
+				ln := s.ln
+				s.mu.Unlock()
+				select {
+				case ln.conns <- c:
+					delivered = true
+				case <-ln.done: // shut down meanwhile: the next server takes it
+				}
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		s.mu.Lock()
+		hs := s.hs
+		s.mu.Unlock()
+		hs.Close()
+		s.wg.Wait()
+	})
+	return s
+}
+
+// next starts a new server on the shared port and shuts the current one
+// down gracefully.
+func (s *switchingServer) next() {
+	ln := &chanListener{addr: s.l.Addr(), conns: make(chan net.Conn), done: make(chan struct{})}
+	hs := &http.Server{Handler: s.h, Protocols: new(http.Protocols)}
+	hs.Protocols.SetHTTP1(true)
+	hs.Protocols.SetUnencryptedHTTP2(true)
+	s.wg.Add(1)
+	go func() { defer s.wg.Done(); hs.Serve(ln) }()
+	s.mu.Lock()
+	old := s.hs
+	s.ln, s.hs = ln, hs
+	s.mu.Unlock()
+	if old != nil {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			old.Shutdown(ctx)
+		}()
+	}
+}
+
+func TestHTTP2StreamsRefusedByGOAWAYAreSentAgainAndCountedApart(t *testing.T) {
+	var served atomic.Int64
+	var s *switchingServer
+	inner := handler.New(0)
+	s = newSwitchingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if served.Add(1)%25 == 0 {
+			go s.next() // a restart every 25 requests: GOAWAY with streams in flight
+		}
+		inner.ServeHTTP(w, r)
+	}))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res := Run(ctx, Config{URL: "http://" + s.l.Addr().String() + "/", Modes: []Mode{H2C}, Workers: 16, Requests: 100, Timeout: 5 * time.Second})
+	if f := res.Failed[H2C]; f.Total() != 0 {
+		t.Errorf("failures %v across graceful shutdowns, want none; e.g. %v", f, res.Samples)
+	}
+	if res.Answered[H2C] != 16*100 {
+		t.Errorf("%d answered, want every one of %d", res.Answered[H2C], 16*100)
+	}
+	// 64 GOAWAYs to 16 busy workers: streams sent after a server wrote its
+	// GOAWAY are refused unprocessed and sent again, each counted once.
+	if res.Retried[H2C] == 0 {
+		t.Errorf("no stream counted as refused unprocessed across %d GOAWAYs", served.Load()/25)
+	}
+	t.Logf("%d requests, %d refused unprocessed and sent again", res.Requests[H2C], res.Retried[H2C])
 }
