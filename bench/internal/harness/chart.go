@@ -18,7 +18,7 @@ const (
 	chartRight  = 16.0  //
 	plotHeight  = 200.0 // height of one panel's bars area
 	panelHeader = 62.0  // title and legend above the bars
-	panelFooter = 52.0  // group labels below them
+	panelFooter = 64.0  // group labels (and two lines of notes) below them
 	chartHeader = 56.0  // the chart's title and subtitle
 )
 
@@ -43,7 +43,7 @@ func (r Report) SVG(w io.Writer, title string) error {
 		Series: []string{"until the first answer of the new generation", "exclusive: until the new generation alone accepts new connections"},
 	}
 	for _, rr := range r.Rows {
-		fg := barGroup{Label: rr.Row.Name, Note: pid1Note(rr)}
+		fg := barGroup{Label: rr.Row.Name, Note: pid1Note(rr, r.Options.RetireWait)}
 		hg := barGroup{Label: rr.Row.Name, Note: fg.Note}
 		run, ok := processRun(rr)
 		for i, m := range r.modes() {
@@ -111,29 +111,30 @@ func processRun(rr RowReport) (RunResult, bool) {
 	return RunResult{}, false
 }
 
-// pid1Note says in a few words how the row's PID 1 run ended.
-func pid1Note(rr RowReport) string {
+// pid1Note says in a few words how the row's PID 1 run ended, one or two
+// lines.
+func pid1Note(rr RowReport, retireWait time.Duration) []string {
 	if rr.BuildErr != nil {
-		return "could not be built"
+		return []string{"could not be built"}
 	}
 	for _, run := range rr.Runs {
 		if !run.PID1 {
 			continue
 		}
+		if run.DownAt > 0 {
+			return []string{fmt.Sprintf("as PID 1: down at restart %d", run.DownAt)}
+		}
 		failed := 0
 		for _, f := range run.Load.Failed {
 			failed += f.Total()
 		}
-		switch {
-		case run.DownAt > 0:
-			return fmt.Sprintf("as PID 1: down at restart %d", run.DownAt)
-		case run.NotRetired > 0:
-			return fmt.Sprintf("as PID 1: %d old not retired", run.NotRetired)
-		default:
-			return fmt.Sprintf("as PID 1: %d/%d, %d failed", len(run.Handovers), run.Attempted, failed)
+		note := []string{fmt.Sprintf("as PID 1: %d/%d, %d failed", len(run.Handovers), run.Attempted, failed)}
+		if run.NotRetired > 0 {
+			note = append(note, fmt.Sprintf("%d old alive past %v", run.NotRetired, retireWait))
 		}
+		return note
 	}
-	return ""
+	return nil
 }
 
 // msBar is the p50 of ds in milliseconds, or "none" when ds is empty.
@@ -172,8 +173,9 @@ type chartPanel struct {
 
 // barGroup is one row's bars.
 type barGroup struct {
-	Label, Note string
-	Bars        []bar
+	Label string
+	Note  []string // lines under the label
+	Bars  []bar
 }
 
 // bar is one value, or, when Missing is set, a word in its place.
@@ -228,8 +230,8 @@ func (p chartPanel) draw(b *strings.Builder, top float64) float64 {
 		}
 		mid := chartLeft + (float64(gi)+0.5)*groupW
 		fmt.Fprintf(b, `<text x="%.1f" y="%g" text-anchor="middle" font-weight="bold">%s</text>`+"\n", mid, base+18, esc(g.Label))
-		if g.Note != "" {
-			fmt.Fprintf(b, `<text x="%.1f" y="%g" text-anchor="middle" font-size="10" fill="#444444">%s</text>`+"\n", mid, base+34, esc(g.Note))
+		for i, line := range g.Note {
+			fmt.Fprintf(b, `<text x="%.1f" y="%g" text-anchor="middle" font-size="10" fill="#444444">%s</text>`+"\n", mid, base+33+13*float64(i), esc(line))
 		}
 	}
 	return base + panelFooter

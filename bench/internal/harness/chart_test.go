@@ -107,7 +107,7 @@ func TestSVGMatchesGoldenAndIsWellFormed(t *testing.T) {
 		t.Errorf("%d rects, want %d", rects, want)
 	}
 	all := strings.Join(texts, "|")
-	for _, want := range []string{"3144", "as PID 1: down at restart 1", "as PID 1: 20 old not retired", "could not be built", "never", "HTTP/2 POST", "exclusive", `<synthetic> & "quoted"`} {
+	for _, want := range []string{"3144", "as PID 1: down at restart 1", "20 old alive past 3s", "could not be built", "never", "HTTP/2 POST", "exclusive", `<synthetic> & "quoted"`} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the chart's text lacks %q", want)
 		}

@@ -116,8 +116,9 @@ func (rr RowReport) lines(restarts int, retireWait time.Duration) [][]string {
 		if run.PeakRSS > 0 {
 			rss = fmt.Sprintf("%.1f MiB", float64(run.PeakRSS)/(1<<20))
 		}
-		exP50, exMax := "-", "-"
+		handoverP50, handoverMax, exP50, exMax := "-", "-", "-", "-"
 		if len(run.Handovers) > 0 {
+			handoverP50, handoverMax = ms(load.Percentile(run.Handovers, 50)), ms(load.Percentile(run.Handovers, 100))
 			notWithin := fmt.Sprintf("not within %v (%d of %d)", retireWait, run.NeverExclusive, len(run.Handovers))
 			exP50, exMax = notWithin, notWithin
 			if d, ok := exclusivePercentile(run, 50); ok {
@@ -140,7 +141,7 @@ func (rr RowReport) lines(restarts int, retireWait time.Duration) [][]string {
 			run.Load.Failed[load.NewConnGET].String(),
 			run.Load.Failed[load.H2C].String(),
 			fmt.Sprint(run.Load.Retried[load.H2C]),
-			ms(load.Percentile(run.Handovers, 50)), ms(load.Percentile(run.Handovers, 100)),
+			handoverP50, handoverMax,
 			exP50, exMax, gap, fmt.Sprint(run.MostAlive), left, fd, rss, ratio,
 			cell(strings.Join(notes, "; ")),
 		})
