@@ -132,3 +132,18 @@ func TestFreeAddrIsBelowTheEphemeralRange(t *testing.T) {
 		t.Errorf("port %s is not in [20000, %d): clients' own ports could take it", port, ephemeralLow())
 	}
 }
+
+func TestPanicsLoggedCountsGoPanicsInTheRunsPartOfTheLog(t *testing.T) {
+	log := strings.NewReader("started\npanic: before the run\n" +
+		"serving\npanic: sync: negative WaitGroup counter\n\ngoroutine 1 [running]:\n\tmain.go:96\n" +
+		"a line with panic: inside\npanic: second\n" + "panic: after the run\n")
+	from := int64(len("started\npanic: before the run\n"))
+	to := int64(log.Len() - len("panic: after the run\n"))
+	n, first := panicsLogged(log, from, to)
+	if n != 2 || first != "sync: negative WaitGroup counter" {
+		t.Errorf("got %d panics, first %q; want 2, the WaitGroup one", n, first)
+	}
+	if n, _ := panicsLogged(log, to, to); n != 0 {
+		t.Errorf("an empty part of the log has %d panics", n)
+	}
+}
