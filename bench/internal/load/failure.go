@@ -38,7 +38,10 @@ func classify(err error) Kind {
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		return Reset
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
-		strings.Contains(err.Error(), "server closed idle connection"):
+		strings.Contains(err.Error(), "server closed idle connection"),
+		// HTTP/2: the connection ended (closed or reset) before the
+		// server's SETTINGS came; the error does not say which.
+		strings.Contains(err.Error(), "http2: client conn could not be established"):
 		return EOF
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return Timeout
