@@ -3,9 +3,11 @@ package load
 import (
 	"bufio"
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -332,4 +334,22 @@ func TestHTTP2StreamsRefusedByGOAWAYAreSentAgainAndCountedApart(t *testing.T) {
 		t.Errorf("no stream counted as refused unprocessed across %d GOAWAYs", served.Load()/25)
 	}
 	t.Logf("%d requests, %d refused unprocessed and sent again", res.Requests[H2C], res.Retried[H2C])
+}
+
+func TestClassifyNamesHTTP2ConnectionErrorsByWhatHappened(t *testing.T) {
+	for _, tc := range []struct {
+		msg  string
+		want Kind
+	}{
+		// What Go's Transport returns, wrapped as http.Client.Do does.
+		{"http2: client conn could not be established", EOF},
+		{"http2: client connection force closed via ClientConn.Close", Reset},
+		{"http2: server sent GOAWAY and closed the connection; LastStreamID=1, ErrCode=NO_ERROR", EOF},
+		{"http2: something else", Other},
+	} {
+		err := &url.Error{Op: "Post", URL: "http://127.0.0.1:1/", Err: errors.New(tc.msg)}
+		if got := classify(err); got != tc.want {
+			t.Errorf("%q classified %v, want %v", tc.msg, got, tc.want)
+		}
+	}
 }
