@@ -146,7 +146,7 @@ func (o *Options) runRow(b *builder, row Row, reference string) RowReport {
 		r := o.restartRun(row, bin, pid1, logFile)
 		if to, err := logFile.Seek(0, io.SeekCurrent); err == nil {
 			if n, first := panicsLogged(logFile, from, to); n > 0 {
-				r.note("%d panics in the server log (%s)", n, first)
+				r.note("%d %s in the server log (%s)", n, map[bool]string{true: "panic", false: "panics"}[n == 1], first)
 			}
 		}
 		fmt.Fprintf(o.Progress, "%s: %d handovers, failed %v; %s\n", row.Name, len(r.Handovers), r.Load.AllFailed(), strings.Join(r.Notes, "; "))
