@@ -69,11 +69,12 @@ func TestCountLiveAndPeakCountEveryProcessOfTheGroups(t *testing.T) {
 	stop := tr.Peak(2 * time.Millisecond)
 	// Three processes at once for a moment (the shell and two sleeps),
 	// then one more that outlives them all: the peak is 3, never 4 or 2.
-	if _, err := tr.Start("/bin/sh", []string{"-c", "sleep 0.3 & sleep 0.3 & wait"}, io.Discard, false); err != nil {
+	// The sleeps are long enough for a loaded machine to look at them.
+	if _, err := tr.Start("/bin/sh", []string{"-c", "sleep 1.5 & sleep 1.5 & wait"}, io.Discard, false); err != nil {
 		t.Fatal(err)
 	}
 	var counted int
-	for i := 0; i < 100 && counted < 3; i++ {
+	for i := 0; i < 200 && counted < 3; i++ {
 		time.Sleep(5 * time.Millisecond)
 		n, err := tr.CountLive()
 		if err != nil {
@@ -84,13 +85,18 @@ func TestCountLiveAndPeakCountEveryProcessOfTheGroups(t *testing.T) {
 	if live, _ := tr.Live(); counted != 3 || len(live) != 3 {
 		t.Fatalf("CountLive = %d, Live lists %d; want the shell and its two sleeps", counted, len(live))
 	}
-	if !tr.WaitNone(5 * time.Second) {
+	if !tr.WaitNone(10 * time.Second) {
 		t.Fatal("the shell did not end")
 	}
-	if _, err := tr.Start("/bin/sleep", []string{"0.2"}, io.Discard, false); err != nil {
+	if _, err := tr.Start("/bin/sleep", []string{"30"}, io.Discard, false); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(50 * time.Millisecond)
+	for i := 0; i < 200; i++ { // until the sleep has its own group
+		if live, _ := tr.Live(); len(live) == 1 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	if n, _ := tr.CountLive(); n != 1 {
 		t.Errorf("CountLive = %d with one sleep left, want 1 (the ended shell and sleeps are not counted)", n)
 	}
