@@ -39,14 +39,32 @@ func New(delay time.Duration) http.Handler {
 	})
 }
 
-// Setup defines the flags every benchmark server takes (-addr, -delay),
-// parses the command line, and returns the address to listen on and the
-// handler to serve.
+// Setup defines the flags every benchmark server takes (-addr, -delay,
+// -h2c), parses the command line, and returns the address to listen on and
+// the handler to serve.
 func Setup() (addr string, h http.Handler) {
 	a := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	delay := flag.Duration("delay", 5*time.Millisecond, "time each request works, so requests are in flight during restarts")
+	flag.BoolVar(&h2c, "h2c", false, "also accept HTTP/2 with prior knowledge on the unencrypted port (http.Server.Protocols)")
 	flag.Parse()
 	return *a, New(*delay)
+}
+
+// h2c is the -h2c flag.
+var h2c bool
+
+// Protocols returns what every benchmark server sets as its
+// http.Server.Protocols: nil (net/http's default) unless -h2c was given,
+// then HTTP/1.1 and unencrypted HTTP/2 with prior knowledge (Go 1.24+),
+// served by net/http itself on the same port.
+func Protocols() *http.Protocols {
+	if !h2c {
+		return nil
+	}
+	p := new(http.Protocols)
+	p.SetHTTP1(true)
+	p.SetUnencryptedHTTP2(true)
+	return p
 }
 
 // Identity parses an answer of the handler into the serving process's pid

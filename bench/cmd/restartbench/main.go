@@ -7,6 +7,7 @@
 //	go run ./bench/cmd/restartbench                 # the full table: 100 restarts per run
 //	go run ./bench/cmd/restartbench -quick          # 5 restarts, shorter throughput runs
 //	go run ./bench/cmd/restartbench -rows tableflip,stopstart -restarts 10 -pid1=false
+//	go run ./bench/cmd/restartbench -restarts 20 -svg bench/chart.svg   # also draw the chart
 //
 // Rows: gracefulgen, tableflip, endless, grace, fdpass, stopstart.
 package main
@@ -29,11 +30,13 @@ func main() {
 	rows := flag.String("rows", "", "comma-separated rows to run (default all): gracefulgen,tableflip,endless,grace,fdpass,stopstart")
 	restarts := flag.Int("restarts", d.Restarts, "restarts per run")
 	pid1 := flag.Bool("pid1", d.PID1, "also run each row as PID 1 of its own pid namespace (needs root)")
+	http2 := flag.Bool("http2", true, "also load with HTTP/2 (h2c with prior knowledge; the servers get -h2c)")
 	quick := flag.Bool("quick", false, "a short run for development: 5 restarts, throughput runs of 1s (flags given explicitly win)")
 	workers := flag.Int("workers", d.Workers, "load workers per client mode")
 	delay := flag.Duration("delay", d.Delay, "handler work per request")
 	throughputFor := flag.Duration("throughput-for", d.ThroughputFor, "length of one throughput measurement")
 	rounds := flag.Int("throughput-rounds", d.ThroughputRounds, "throughput measurements per server, alternating with plain net/http")
+	svg := flag.String("svg", "", "also write the comparison as an SVG chart to this file")
 	workDir := flag.String("work", "", "keep binaries and server logs in this directory (default: a temporary one, removed)")
 	converted := flag.String("converted", "", "development only: build this already converted copy of servers/plain instead of running the generator")
 	flag.Parse()
@@ -60,13 +63,20 @@ func main() {
 	o := d
 	o.Rows, o.Restarts, o.PID1, o.Workers, o.Delay = selected, *restarts, *pid1, *workers, *delay
 	o.ThroughputFor, o.ThroughputRounds, o.WorkDir, o.Converted = *throughputFor, *rounds, *workDir, *converted
+	o.NoHTTP2 = !*http2
 	o.Progress = os.Stderr
 	go killServersOnInterrupt()
 	rep, err := harness.Run(o)
 	if err != nil {
 		fail(err)
 	}
-	fmt.Print(rep.Markdown("go run ./bench/cmd/restartbench " + strings.Join(os.Args[1:], " ")))
+	command := "go run ./bench/cmd/restartbench " + strings.Join(os.Args[1:], " ")
+	fmt.Print(rep.Markdown(command))
+	if *svg != "" {
+		if err := writeSVG(rep, *svg, command); err != nil {
+			fail(err)
+		}
+	}
 }
 
 // killServersOnInterrupt kills every server process the benchmark started
@@ -79,6 +89,24 @@ func killServersOnInterrupt() {
 	proc.KillEverything()
 	fmt.Fprintf(os.Stderr, "restartbench: %v: killed the servers started\n", s)
 	os.Exit(130)
+}
+
+// writeSVG writes the report's chart to file, titled with the date, the
+// machine and the command.
+func writeSVG(rep harness.Report, file, command string) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return fmt.Errorf("write the chart: %w", err)
+	}
+	title := fmt.Sprintf("%s, %s\n%s", rep.Started.UTC().Format("2006-01-02 15:04 UTC"), harness.Machine(), command)
+	if err := rep.SVG(f, title); err != nil {
+		f.Close()
+		return fmt.Errorf("write the chart to %s: %w", file, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write the chart to %s: %w", file, err)
+	}
+	return nil
 }
 
 func fail(err error) {

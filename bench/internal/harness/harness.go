@@ -15,6 +15,7 @@ type Options struct {
 	Rows             []Row
 	Restarts         int           // restarts per run
 	PID1             bool          // also run every row as PID 1 of its own pid namespace
+	NoHTTP2          bool          // leave out the HTTP/2 client mode (and the servers' -h2c)
 	Workers          int           // load workers per client mode
 	Delay            time.Duration // handler work per request
 	Pause            time.Duration // between a handover and the next restart, and before the first
@@ -141,7 +142,13 @@ func (o *Options) runRow(b *builder, row Row, reference string) RowReport {
 	defer logFile.Close()
 	for _, pid1 := range o.modes() {
 		fmt.Fprintf(o.Progress, "%s: %d restarts%s\n", row.Name, o.Restarts, map[bool]string{true: " as PID 1"}[pid1])
+		from, _ := logFile.Seek(0, io.SeekCurrent) // the servers write through the same open file
 		r := o.restartRun(row, bin, pid1, logFile)
+		if to, err := logFile.Seek(0, io.SeekCurrent); err == nil {
+			if n, first := panicsLogged(logFile, from, to); n > 0 {
+				r.note("%d %s in the server log (%s)", n, map[bool]string{true: "panic", false: "panics"}[n == 1], first)
+			}
+		}
 		fmt.Fprintf(o.Progress, "%s: %d handovers, failed %v; %s\n", row.Name, len(r.Handovers), r.Load.AllFailed(), strings.Join(r.Notes, "; "))
 		for kind, sample := range r.Load.Samples {
 			fmt.Fprintf(o.Progress, "%s:   e.g. %v: %s\n", row.Name, kind, sample)
@@ -159,4 +166,26 @@ func (o *Options) modes() []bool {
 		return []bool{false, true}
 	}
 	return []bool{false}
+}
+
+// panicsLogged counts the Go panics ("panic: " at the start of a line) that
+// the servers wrote to log between the offsets from and to, and returns the
+// first one's message.
+func panicsLogged(log io.ReaderAt, from, to int64) (n int, first string) {
+	if to <= from {
+		return 0, ""
+	}
+	b := make([]byte, to-from)
+	if _, err := log.ReadAt(b, from); err != nil && err != io.EOF {
+		return 0, ""
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if msg, ok := strings.CutPrefix(line, "panic: "); ok {
+			if n == 0 {
+				first = msg
+			}
+			n++
+		}
+	}
+	return n, first
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gracefulgen/gracefulgen/bench/internal/load"
 )
 
 func TestSelectRowsKeepsTableOrderAndRejectsUnknownNames(t *testing.T) {
@@ -65,8 +67,26 @@ func TestSmokeRun(t *testing.T) {
 			t.Errorf("%s as a process: %d handovers, down at %d, %d left over; want 2, never, 0 (notes %v)",
 				rr.Row.Name, len(process.Handovers), process.DownAt, process.LeftOver, process.Notes)
 		}
-		if process.Load.Successes() == 0 {
-			t.Errorf("%s: no request answered", rr.Row.Name)
+		for _, m := range load.Modes {
+			if process.Load.Answered[m] == 0 {
+				t.Errorf("%s: no %v request answered (failures %v, e.g. %v)", rr.Row.Name, m, process.Load.Failed[m], process.Load.Samples)
+			}
+		}
+		if len(process.Exclusive)+process.NeverExclusive != len(process.Handovers) {
+			t.Errorf("%s: %d exclusive handovers and %d never, for %d handovers", rr.Row.Name, len(process.Exclusive), process.NeverExclusive, len(process.Handovers))
+		}
+		for i, ex := range process.Exclusive {
+			if ex < process.Handovers[i] && process.NeverExclusive == 0 {
+				t.Errorf("%s: restart %d exclusive after %v, before the new generation's first answer (%v)", rr.Row.Name, i+1, ex, process.Handovers[i])
+			}
+		}
+		// Stop-and-start never runs two processes at once; a handover
+		// overlaps the old generation and the new one.
+		switch {
+		case rr.Row.Name == "stopstart" && process.MostAlive != 1:
+			t.Errorf("stopstart: %d processes alive at once, want 1", process.MostAlive)
+		case rr.Row.Name == "tableflip" && process.MostAlive < 2:
+			t.Errorf("tableflip: %d processes alive at once, want at least the old and the new", process.MostAlive)
 		}
 		if rr.RatioErr != nil || rr.Throughput.PerSecond <= 0 || rr.Throughput.PerCPU <= 0 {
 			t.Errorf("%s: throughput ratio %v, %v", rr.Row.Name, rr.Throughput, rr.RatioErr)
@@ -82,7 +102,7 @@ func TestSmokeRun(t *testing.T) {
 			}
 		}
 	}
-	if md := rep.Markdown("smoke"); !strings.Contains(md, "| tableflip | PID 1") || !strings.Contains(md, "| stopstart | process") {
+	if md := rep.Markdown("smoke"); !strings.Contains(md, "| tableflip | PID 1") || !strings.Contains(md, "| stopstart | process") || !strings.Contains(md, "exclusive p50") {
 		t.Errorf("table lacks a run:\n%s", md)
 	}
 	if left := processesRunning(t, filepath.Join(work, "bin")); len(left) > 0 {
@@ -115,5 +135,20 @@ func TestFreeAddrIsBelowTheEphemeralRange(t *testing.T) {
 	_, port, _ := strings.Cut(addr, ":")
 	if n, _ := strconv.Atoi(port); n < 20000 || n >= ephemeralLow() {
 		t.Errorf("port %s is not in [20000, %d): clients' own ports could take it", port, ephemeralLow())
+	}
+}
+
+func TestPanicsLoggedCountsGoPanicsInTheRunsPartOfTheLog(t *testing.T) {
+	log := strings.NewReader("started\npanic: before the run\n" +
+		"serving\npanic: sync: negative WaitGroup counter\n\ngoroutine 1 [running]:\n\tmain.go:96\n" +
+		"a line with panic: inside\npanic: second\n" + "panic: after the run\n")
+	from := int64(len("started\npanic: before the run\n"))
+	to := int64(log.Len() - len("panic: after the run\n"))
+	n, first := panicsLogged(log, from, to)
+	if n != 2 || first != "sync: negative WaitGroup counter" {
+		t.Errorf("got %d panics, first %q; want 2, the WaitGroup one", n, first)
+	}
+	if n, _ := panicsLogged(log, to, to); n != 0 {
+		t.Errorf("an empty part of the log has %d panics", n)
 	}
 }

@@ -11,8 +11,9 @@ import (
 // first did, so that a restart's handover is the time from the signal to the
 // first answer of a generation not seen before it.
 type observer struct {
-	mu   sync.Mutex
-	gens map[string]seen
+	mu    sync.Mutex
+	gens  map[string]seen
+	conns []connSample // every fresh connection answered, for the exclusive handover
 }
 
 // seen is what is known of one generation.
@@ -31,6 +32,16 @@ func (o *observer) observe(a load.Answer) {
 	if _, ok := o.gens[a.Gen]; !ok {
 		o.gens[a.Gen] = seen{Gen: a.Gen, PID: a.PID, First: a.At}
 	}
+	if a.Fresh {
+		o.conns = append(o.conns, connSample{At: a.Conn, Gen: a.Gen})
+	}
+}
+
+// freshConns returns every fresh connection answered so far.
+func (o *observer) freshConns() []connSample {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]connSample(nil), o.conns...)
 }
 
 // known returns the set of generations seen so far.

@@ -17,23 +17,36 @@ import (
 
 // RunResult is what one restart run of one row measured.
 type RunResult struct {
-	PID1       bool            // the server ran as PID 1 of its own pid namespace
-	Attempted  int             // restarts signalled
-	Handovers  []time.Duration // signal to the first answer of the new generation, per successful restart
-	DownAt     int             // the restart after which nothing served any more (0: never)
-	NotRetired int             // restarts whose old generation was still alive RetireWait after the handover
-	Load       load.Result
-	LeftOver   int  // processes alive at the end besides the serving one (and a supervisor above it)
-	FDGrowth   int  // descriptors of the final serving process minus those of the first
-	FDKnown    bool // both descriptor counts could be read
-	PeakRSS    int64
-	Retried    int // baseline only: starts that died at once and were started again
-	Notes      []string
+	PID1      bool            // the server ran as PID 1 of its own pid namespace
+	Attempted int             // restarts signalled
+	Handovers []time.Duration // signal to the first answer of the new generation, per successful restart
+	// Exclusive is, per successful restart, the time from the signal until
+	// the new generation alone accepts new connections (exclusiveHandovers);
+	// NeverExclusive counts the restarts whose old generation still
+	// accepted a connection RetireWait after the signal.
+	Exclusive      []time.Duration
+	NeverExclusive int
+	DownAt         int // the restart after which nothing served any more (0: never)
+	NotRetired     int // restarts whose old generation was still alive RetireWait after the handover
+	Load           load.Result
+	// MostAlive is the most processes of the row alive at once during the
+	// run (the server's process groups, sampled from /proc every
+	// peakInterval).
+	MostAlive int
+	LeftOver  int  // processes alive at the end besides the serving one (and a supervisor above it)
+	FDGrowth  int  // descriptors of the final serving process minus those of the first
+	FDKnown   bool // both descriptor counts could be read
+	PeakRSS   int64
+	Retried   int // baseline only: starts that died at once and were started again
+	Notes     []string
 }
 
 func (r *RunResult) note(format string, args ...any) {
 	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
 }
+
+// peakInterval is how often a run counts the row's live processes.
+const peakInterval = 5 * time.Millisecond
 
 // generation is a serving process: how it answers and where it is.
 type generation struct {
@@ -58,8 +71,16 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 	}
 	url := "http://" + addr + "/"
 	args := []string{"-addr", addr, "-delay", o.Delay.String()}
+	modes := load.Modes
+	if o.NoHTTP2 {
+		modes = load.HTTP1Modes
+	} else {
+		args = append(args, "-h2c")
+	}
 	obs := newObserver()
 
+	stopPeak := tr.Peak(peakInterval)
+	defer func() { res.MostAlive = stopPeak() }() // before KillAll, deferred above
 	leader, err := tr.Start(bin, args, log, pid1)
 	if err != nil {
 		if pid1 {
@@ -81,11 +102,12 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 	ctx, stopLoad := context.WithCancel(context.Background())
 	loaded := make(chan load.Result, 1)
 	go func() {
-		loaded <- load.Run(ctx, load.Config{URL: url, Workers: o.Workers, Observe: obs.observe})
+		loaded <- load.Run(ctx, load.Config{URL: url, Modes: modes, Workers: o.Workers, Observe: obs.observe})
 	}()
 	time.Sleep(o.Pause)
 
 	failedInARow := 0
+	var marks []restartMark
 	limit := time.Now().Add(o.RunLimit)
 	for i := 1; i <= o.Restarts; i++ {
 		if time.Now().After(limit) {
@@ -136,6 +158,7 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 		}
 		failedInARow = 0
 		res.Handovers = append(res.Handovers, next.First.Sub(start))
+		marks = append(marks, restartMark{Signal: start, First: next.First, Old: known})
 		if !tr.WaitExit(cur.host, o.RetireWait) {
 			res.NotRetired++
 		}
@@ -157,6 +180,7 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 	}
 	stopLoad()
 	res.Load = <-loaded
+	res.Exclusive, res.NeverExclusive = exclusiveHandovers(marks, obs.freshConns(), res.Load.End, o.RetireWait)
 
 	// Let the clients' connections close, then measure the process serving now.
 	time.Sleep(500 * time.Millisecond)

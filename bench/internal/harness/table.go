@@ -22,8 +22,10 @@ func Machine() string {
 // columns of the table, in order.
 var columns = []string{
 	"server", "run as", "restarts handed over", "requests",
-	"failed: keep-alive GET", "failed: keep-alive POST", "failed: new conn GET",
-	"handover p50", "handover max", "longest gap", "processes left over",
+	"failed: keep-alive GET", "failed: keep-alive POST", "failed: new conn GET", "failed: HTTP/2 POST",
+	"HTTP/2 refused unprocessed (sent again)",
+	"handover p50", "handover max", "exclusive p50", "exclusive max", "longest gap",
+	"processes alive at once", "processes left over",
 	"fd growth", "peak RSS", "throughput vs net/http", "notes",
 }
 
@@ -32,7 +34,11 @@ const legend = `
 - run as: "process" is a server started by the benchmark; "PID 1" runs it as PID 1 of a new pid namespace, as a container's entrypoint, and sends every signal to that PID 1, as a container runtime does.
 - restarts handed over: restarts after which a new process generation answered.
 - failed: requests that got no 200 answer from the handler, by client mode and kind. Go's client silently retries a failed keep-alive GET, so failures hidden there show in the POST and new-connection modes.
+- failed: HTTP/2 POST: POSTs as concurrent streams of HTTP/2 with prior knowledge (h2c; every server is started with -h2c, which sets http.Server.Protocols to accept it beside HTTP/1.1).
+- HTTP/2 refused unprocessed: streams the server refused before processing them (above the last stream id of its GOAWAY, or REFUSED_STREAM), which the client sent again as RFC 9113 allows; they are not failures, and are counted here so that no retry is hidden.
 - handover: from the restart signal to the first answer of the new generation.
+- exclusive: from the restart signal until the new generation alone accepts new connections: the later of its first answer and the last connection, opened by a client after the signal (and before the next restart), that an old generation answered. "not within" counts restarts whose old generation still answered a connection opened that long after the signal.
+- processes alive at once: the most processes of the row (its process groups, whatever pid a library gave them) alive at any moment of the run, sampled from /proc every 5 ms.
 - longest gap: the longest time in which no client got an answer.
 - processes left over: processes alive at the end besides the serving one and a supervisor above it (one that never answered requests).
 - fd growth: descriptors of the last serving process minus those of the first, both measured with no load; peak RSS: the highest VmHWM of the serving processes.
@@ -55,7 +61,7 @@ func (r Report) Markdown(command string) string {
 	b.WriteString("| " + strings.Join(columns, " | ") + " |\n")
 	b.WriteString("|" + strings.Repeat(" --- |", len(columns)) + "\n")
 	for _, row := range r.Rows {
-		for _, line := range row.lines(o.Restarts) {
+		for _, line := range row.lines(o.Restarts, o.RetireWait) {
 			b.WriteString("| " + strings.Join(line, " | ") + " |\n")
 		}
 	}
@@ -69,7 +75,7 @@ func (r Report) Markdown(command string) string {
 
 // lines renders a row's runs, one table line each, or one line saying why
 // the row could not run.
-func (rr RowReport) lines(restarts int) [][]string {
+func (rr RowReport) lines(restarts int, retireWait time.Duration) [][]string {
 	if rr.BuildErr != nil {
 		line := make([]string, len(columns))
 		for i := range line {
@@ -110,6 +116,18 @@ func (rr RowReport) lines(restarts int) [][]string {
 		if run.PeakRSS > 0 {
 			rss = fmt.Sprintf("%.1f MiB", float64(run.PeakRSS)/(1<<20))
 		}
+		handoverP50, handoverMax, exP50, exMax := "-", "-", "-", "-"
+		if len(run.Handovers) > 0 {
+			handoverP50, handoverMax = ms(load.Percentile(run.Handovers, 50)), ms(load.Percentile(run.Handovers, 100))
+			notWithin := fmt.Sprintf("not within %v (%d of %d)", retireWait, run.NeverExclusive, len(run.Handovers))
+			exP50, exMax = notWithin, notWithin
+			if d, ok := exclusivePercentile(run, 50); ok {
+				exP50 = ms(d)
+			}
+			if d, ok := exclusivePercentile(run, 100); ok {
+				exMax = ms(d)
+			}
+		}
 		left, gap := fmt.Sprint(run.LeftOver), ms(run.Load.LongestGap())
 		if run.DownAt > 0 {
 			left, gap = "all gone", fmt.Sprintf("down from restart %d", run.DownAt)
@@ -121,8 +139,10 @@ func (rr RowReport) lines(restarts int) [][]string {
 			run.Load.Failed[load.KeepAliveGET].String(),
 			run.Load.Failed[load.KeepAlivePOST].String(),
 			run.Load.Failed[load.NewConnGET].String(),
-			ms(load.Percentile(run.Handovers, 50)), ms(load.Percentile(run.Handovers, 100)),
-			gap, left, fd, rss, ratio,
+			run.Load.Failed[load.H2C].String(),
+			fmt.Sprint(run.Load.Retried[load.H2C]),
+			handoverP50, handoverMax,
+			exP50, exMax, gap, fmt.Sprint(run.MostAlive), left, fd, rss, ratio,
 			cell(strings.Join(notes, "; ")),
 		})
 	}

@@ -35,10 +35,18 @@ func classify(err error) Kind {
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return Refused
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		// HTTP/2: a write to the connection failed (the server closed or
+		// reset it), and the Transport closed it under every stream.
+		strings.Contains(err.Error(), "http2: client connection force closed"):
 		return Reset
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
-		strings.Contains(err.Error(), "server closed idle connection"):
+		strings.Contains(err.Error(), "server closed idle connection"),
+		// HTTP/2: the connection ended (closed or reset) before the
+		// server's SETTINGS came, the error does not say which; or the
+		// server closed it after a GOAWAY with this stream unanswered.
+		strings.Contains(err.Error(), "http2: client conn could not be established"),
+		strings.Contains(err.Error(), "http2: server sent GOAWAY and closed the connection"):
 		return EOF
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return Timeout

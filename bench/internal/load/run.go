@@ -1,12 +1,15 @@
 package load
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gracefulgen/gracefulgen/bench/handler"
@@ -18,6 +21,13 @@ type Answer struct {
 	At  time.Time
 	PID int    // the server's pid in its own pid namespace
 	Gen string // the server process's generation id
+	// Conn is when the client got the connection the request went on, and
+	// Fresh says that connection was opened for this request (not reused):
+	// an answer with Fresh set shows that Gen accepted a connection
+	// established at Conn (or just before).
+	Conn  time.Time
+	Fresh bool
+	Mode  Mode
 }
 
 // Config says where and how hard to load.
@@ -39,8 +49,14 @@ type Result struct {
 	Start, End time.Time
 	Requests   [numModes]int      // requests sent, per mode
 	Failed     [numModes]Failures // failed requests, per mode and kind
-	Samples    map[Kind]string    // the first error message of each kind seen
-	Answers    []time.Time        // arrival of every answer, sorted
+	Answered   [numModes]int      // requests answered by the handler, per mode
+	// Retried counts, per mode, the requests the server refused
+	// unprocessed and the client sent again (HTTP/2 streams above the last
+	// stream id of a GOAWAY, or refused with REFUSED_STREAM); each such
+	// request also counts once in Requests and once as answered or failed.
+	Retried [numModes]int
+	Samples map[Kind]string // the first error message of each kind seen
+	Answers []time.Time     // arrival of every answer, sorted
 }
 
 // Successes is the number of answered requests of every mode.
@@ -87,6 +103,8 @@ func Run(ctx context.Context, cfg Config) Result {
 				defer mu.Unlock()
 				res.Requests[m] += w.requests
 				res.Failed[m] = res.Failed[m].Add(w.failed)
+				res.Answered[m] += len(w.answers)
+				res.Retried[m] += int(w.retried.Load())
 				for k, s := range w.samples {
 					if _, ok := res.Samples[k]; !ok {
 						res.Samples[k] = s
@@ -117,6 +135,7 @@ type worker struct {
 	failed   Failures
 	samples  map[Kind]string
 	answers  []time.Time
+	retried  atomic.Int64 // requests sent again by the Transport (H2C only)
 }
 
 func (w *worker) loop(ctx context.Context) {
@@ -141,9 +160,25 @@ func (w *worker) loop(ctx context.Context) {
 
 // one sends one request and returns its answer, or the kind of its failure.
 func (w *worker) one() (Answer, Kind, error) {
-	req, err := w.mode.request(context.Background(), w.cfg.URL)
+	var mu sync.Mutex // the Transport may call the trace from its own goroutines
+	var conn time.Time
+	fresh := false
+	trace := &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) {
+		mu.Lock()
+		defer mu.Unlock()
+		conn, fresh = time.Now(), !i.Reused
+	}}
+	req, err := w.mode.request(httptrace.WithClientTrace(context.Background(), trace), w.cfg.URL)
 	if err != nil {
 		return Answer{}, Other, fmt.Errorf("build request: %w", err)
+	}
+	if w.mode == H2C {
+		// The Transport resends a request only through GetBody, and for
+		// HTTP/2 only a stream the server refused unprocessed: count each.
+		req.GetBody = func() (io.ReadCloser, error) {
+			w.retried.Add(1)
+			return io.NopCloser(bytes.NewReader(postBody)), nil
+		}
 	}
 	resp, err := w.client.Do(req)
 	if err != nil {
@@ -157,11 +192,16 @@ func (w *worker) one() (Answer, Kind, error) {
 	if resp.StatusCode != http.StatusOK {
 		return Answer{}, Status, fmt.Errorf("status %s: %q", resp.Status, body)
 	}
+	if w.mode == H2C && resp.ProtoMajor != 2 {
+		return Answer{}, Other, fmt.Errorf("answered over %s, not HTTP/2", resp.Proto)
+	}
 	pid, gen, err := handler.Identity(body)
 	if err != nil {
 		return Answer{}, BadBody, err
 	}
-	return Answer{At: time.Now(), PID: pid, Gen: gen}, 0, nil
+	mu.Lock()
+	defer mu.Unlock()
+	return Answer{At: time.Now(), PID: pid, Gen: gen, Conn: conn, Fresh: fresh, Mode: w.mode}, 0, nil
 }
 
 // Probe sends one GET to url on a new connection and returns its answer;

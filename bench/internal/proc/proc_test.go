@@ -63,6 +63,48 @@ func TestTrackerFindsAndKillsEveryProcessOfItsGroups(t *testing.T) {
 	}
 }
 
+func TestCountLiveAndPeakCountEveryProcessOfTheGroups(t *testing.T) {
+	tr := NewTracker()
+	defer tr.KillAll(time.Second)
+	stop := tr.Peak(2 * time.Millisecond)
+	// Three processes at once for a moment (the shell and two sleeps),
+	// then one more that outlives them all: the peak is 3, never 4 or 2.
+	// The sleeps are long enough for a loaded machine to look at them.
+	if _, err := tr.Start("/bin/sh", []string{"-c", "sleep 1.5 & sleep 1.5 & wait"}, io.Discard, false); err != nil {
+		t.Fatal(err)
+	}
+	var counted int
+	for i := 0; i < 200 && counted < 3; i++ {
+		time.Sleep(5 * time.Millisecond)
+		n, err := tr.CountLive()
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted = n
+	}
+	if live, _ := tr.Live(); counted != 3 || len(live) != 3 {
+		t.Fatalf("CountLive = %d, Live lists %d; want the shell and its two sleeps", counted, len(live))
+	}
+	if !tr.WaitNone(10 * time.Second) {
+		t.Fatal("the shell did not end")
+	}
+	if _, err := tr.Start("/bin/sleep", []string{"30"}, io.Discard, false); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 200; i++ { // until the sleep has its own group
+		if live, _ := tr.Live(); len(live) == 1 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n, _ := tr.CountLive(); n != 1 {
+		t.Errorf("CountLive = %d with one sleep left, want 1 (the ended shell and sleeps are not counted)", n)
+	}
+	if most := stop(); most != 3 {
+		t.Errorf("Peak = %d, want 3", most)
+	}
+}
+
 func TestPIDNamespaceProcessSeesItselfAsPID1(t *testing.T) {
 	if os.Geteuid() != 0 {
 		// CI runs as root: there a missing privilege is a failure, not a skip.

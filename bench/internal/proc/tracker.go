@@ -17,6 +17,7 @@ type Tracker struct {
 	mu     sync.Mutex
 	groups map[int]bool          // every group started, dead or alive
 	exited map[int]chan struct{} // per started pid, closed once reaped
+	census census                // for CountLive
 }
 
 // NewTracker returns an empty tracker.

@@ -1,6 +1,8 @@
 // Command endless serves the benchmark handler with github.com/fvbock/endless,
 // as its README shows: endless.ListenAndServe in place of
-// http.ListenAndServe; SIGHUP forks the new process.
+// http.ListenAndServe (written out as what it does, NewServer then
+// ListenAndServe, so that -h2c can set the server's Protocols); SIGHUP forks
+// the new process.
 package main
 
 import (
@@ -12,7 +14,9 @@ import (
 
 func main() {
 	addr, h := handler.Setup()
-	if err := endless.ListenAndServe(addr, h); err != nil {
+	srv := endless.NewServer(addr, h)
+	srv.Protocols = handler.Protocols()
+	if err := srv.ListenAndServe(); err != nil {
 		log.Println(err)
 	}
 }

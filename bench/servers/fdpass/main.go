@@ -41,7 +41,7 @@ func main() {
 		log.Fatalf("listen: %v", err)
 	}
 
-	srv := &http.Server{Handler: h}
+	srv := &http.Server{Handler: h, Protocols: handler.Protocols()}
 	go srv.Serve(watchedListener{ln})
 
 	if inherited {

@@ -13,7 +13,7 @@ import (
 
 func main() {
 	addr, h := handler.Setup()
-	if err := gracehttp.Serve(&http.Server{Addr: addr, Handler: h}); err != nil {
+	if err := gracehttp.Serve(&http.Server{Addr: addr, Handler: h, Protocols: handler.Protocols()}); err != nil {
 		log.Println(err)
 	}
 }

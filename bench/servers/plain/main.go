@@ -12,5 +12,6 @@ import (
 
 func main() {
 	addr, h := handler.Setup()
-	log.Fatal(http.ListenAndServe(addr, h))
+	srv := &http.Server{Addr: addr, Handler: h, Protocols: handler.Protocols()}
+	log.Fatal(srv.ListenAndServe())
 }

@@ -41,7 +41,7 @@ func main() {
 		log.Fatalln("Can't listen:", err)
 	}
 
-	server := http.Server{Handler: h}
+	server := http.Server{Handler: h, Protocols: handler.Protocols()}
 	go func() {
 		err := server.Serve(ln)
 		if err != http.ErrServerClosed {
