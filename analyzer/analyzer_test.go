@@ -16,20 +16,17 @@ func TestFixes(t *testing.T) {
 }
 
 // TestDiagnostics checks the diagnostics of the packages without fixes:
-// one package per row of the detection table and per edge case. They are
-// analysed in one run, shared with the plan tests (see plan).
+// one package per row of the detection table and per edge case, analysed
+// in one run.
 func TestDiagnostics(t *testing.T) {
-	for _, pkg := range planPackages {
-		plan(t, pkg)
-	}
+	analyse(t, planPackages...)
 }
 
 // TestNoFixWhenTimeIsShadowed checks that the timeout fix is withheld when
 // the package declares its own name time, where adding the import would not
 // build.
 func TestNoFixWhenTimeIsShadowed(t *testing.T) {
-	plan(t, "timeoutshadow")
-	diags := planResults["timeoutshadow"].Diagnostics
+	diags := analyse(t, "timeoutshadow")["timeoutshadow"].Diagnostics
 	if len(diags) != 1 {
 		t.Fatalf("got %d diagnostics, want 1", len(diags))
 	}
