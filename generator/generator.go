@@ -134,7 +134,7 @@ func (r *run) compute() ([]change, error) {
 	if err := templates.ValidSignal(r.opts.Config.RestartSignal); err != nil {
 		return nil, err
 	}
-	pkgs, err := l.load(analysisMode())
+	pkgs, err := l.load(loadMode)
 	if err != nil || len(pkgs) == 0 {
 		return nil, err
 	}

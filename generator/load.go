@@ -16,7 +16,8 @@ import (
 )
 
 // loadMode is what the analyzer needs of the root packages. Dependencies
-// come from export data unless the analyzer exchanges facts (see analyze.go).
+// come from export data: the analyzer exchanges no facts (an analyzer that
+// did would need NeedDeps, every dependency from source).
 const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
 	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax |
 	packages.NeedTypesSizes | packages.NeedModule
