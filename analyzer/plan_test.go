@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/ast"
 	"go/format"
+	"go/parser"
 	"go/token"
 	"os"
 	"slices"
@@ -374,5 +376,50 @@ func TestPlanStopRemovals(t *testing.T) {
 	}
 	if len(res.StopUses) != 3 {
 		t.Errorf("stop uses: %+v, want Notify, Shutdown and NotifyContext", res.StopUses)
+	}
+}
+
+// TestSiteCallSpans checks the Call span of every Rewritable site: the
+// whole call whose callee is the site's expression, or no span for a
+// method value or a function used as a value.
+func TestSiteCallSpans(t *testing.T) {
+	pkgs := []string{"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "protocols"}
+	results := analyse(t, pkgs...)
+	values := 0
+	for _, pkg := range pkgs {
+		r := results[pkg]
+		fset := r.Pass.Fset
+		for _, s := range r.Result.(*analyzer.Result).Sites {
+			if s.Status != analyzer.Rewritable {
+				continue
+			}
+			tf := fset.File(s.Pos)
+			src, err := os.ReadFile(tf.Name())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !s.Call.IsValid() {
+				values++
+				rest := strings.TrimLeft(string(src[tf.Offset(s.End):]), " \t)")
+				if strings.HasPrefix(rest, "(") {
+					t.Errorf("%s: %s is called, but its site has no call span", fset.Position(s.Pos), s.Original)
+				}
+				continue
+			}
+			text := string(src[tf.Offset(s.Call.Pos):tf.Offset(s.Call.End)])
+			e, err := parser.ParseExpr(text)
+			call, ok := e.(*ast.CallExpr)
+			if err != nil || !ok {
+				t.Errorf("%s: the call span of %s is %q, not a call", fset.Position(s.Pos), s.Original, text)
+				continue
+			}
+			fun := ast.Unparen(call.Fun)
+			if start := tf.Offset(s.Call.Pos) + int(fun.Pos()-1); start != tf.Offset(s.Pos) || start+int(fun.End()-fun.Pos()) != tf.Offset(s.End) {
+				t.Errorf("%s: the callee of call span %q is not the site's expression %s", fset.Position(s.Pos), text, s.Original)
+			}
+		}
+	}
+	if values < 2 {
+		t.Errorf("%d sites without a call span, want the method values and the function value of the testdata", values)
 	}
 }

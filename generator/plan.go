@@ -213,11 +213,8 @@ func (p *planner) planFile(pkg *packages.Package, f *ast.File, tf *token.File, r
 		if s.Status != analyzer.Rewritable {
 			continue
 		}
-		n, form := siteNode(f, s)
-		if n == nil {
-			return nil, fmt.Errorf("%s: internal error: no call or method value %q at the site the analyzer reported", p.pos(pkg.Fset, s.Pos), s.Original)
-		}
-		originals[s] = string(src[tf.Offset(n.Pos()):tf.Offset(n.End())])
+		span, form := replaced(s)
+		originals[s] = string(src[tf.Offset(span.Pos):tf.Offset(span.End)])
 		forms[s] = form
 	}
 	spliced, err := splice(src, edits)
@@ -337,52 +334,17 @@ func buildFilePlan(base string, src, cand []byte, sites []*analyzer.Site, origin
 	return fp, nil
 }
 
-// siteNode returns the expression a site stands for in the original file,
-// and its form: the call (formCall), the selector of a method value
-// (formValue), or a package function used as a value (formRef).
-func siteNode(f *ast.File, s *analyzer.Site) (ast.Node, string) {
-	var call *ast.CallExpr
-	var ref ast.Expr
-	ast.Inspect(f, func(n ast.Node) bool {
-		if n == nil || s.Pos < n.Pos() || s.Pos >= n.End() {
-			return false
-		}
-		switch n := n.(type) {
-		case *ast.CallExpr:
-			if ast.Unparen(n.Fun).Pos() == s.Pos && calleeName(n.Fun) == string(s.Op) {
-				call = n // the innermost wins
-			}
-		case *ast.SelectorExpr:
-			if n.Pos() == s.Pos && n.Sel.Name == string(s.Op) {
-				ref = n
-			}
-		case *ast.Ident:
-			if n.Pos() == s.Pos && n.Name == string(s.Op) && ref == nil {
-				ref = n // a dot import
-			}
-		}
-		return true
-	})
+// replaced returns what the rewrite of a site replaces, as the analyzer
+// spans it, and the record form of that: the call (formCall), the method
+// value (formValue), or a package function used as a value (formRef).
+func replaced(s *analyzer.Site) (analyzer.Span, string) {
 	switch {
-	case s.MethodValue && ref != nil:
-		return ref, formValue
-	case call != nil && !s.MethodValue:
-		return call, formCall
-	case ref != nil:
-		return ref, formRef
+	case s.MethodValue:
+		return analyzer.Span{Pos: s.Pos, End: s.End}, formValue
+	case s.Call.IsValid():
+		return s.Call, formCall
 	}
-	return nil, ""
-}
-
-// calleeName is the name a call's function expression ends in.
-func calleeName(e ast.Expr) string {
-	switch e := ast.Unparen(e).(type) {
-	case *ast.SelectorExpr:
-		return e.Sel.Name
-	case *ast.Ident:
-		return e.Name
-	}
-	return ""
+	return analyzer.Span{Pos: s.Pos, End: s.End}, formRef
 }
 
 // servesText describes a site for the doc comment of its shim:
