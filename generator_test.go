@@ -16,6 +16,7 @@ import (
 	"github.com/rogpeppe/go-internal/gotooltest"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/gracefulgen/gracefulgen/cmd/gracefulgen/cli"
 	"github.com/gracefulgen/gracefulgen/generator"
 	"github.com/gracefulgen/gracefulgen/templates"
 )
@@ -24,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the want/ folders of testdata/g
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"gracefulgen": func() { os.Exit(generator.Main(os.Args[1:], os.Stdout, os.Stderr)) },
+		"gracefulgen": func() { os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
 }
 
