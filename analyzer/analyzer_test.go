@@ -34,3 +34,25 @@ func TestNoFixWhenTimeIsShadowed(t *testing.T) {
 		t.Errorf("a fix is offered although time is shadowed: %+v", fixes)
 	}
 }
+
+// TestMayStartServers checks the rule by imports that the analyzer's fast
+// path and the generator's choice of packages to type-check share.
+func TestMayStartServers(t *testing.T) {
+	for _, tt := range []struct {
+		path    string
+		imports []string
+		want    bool
+	}{
+		{"example.com/app", []string{"fmt", "net/http"}, true},
+		{"example.com/app", []string{"net"}, true},
+		{"example.com/app", []string{"os/signal"}, true},
+		{"example.com/app", []string{"google.golang.org/grpc"}, true}, // the package of a start form
+		{"example.com/app", []string{"fmt", "strings"}, false},
+		{analyzer.RuntimePath, []string{"net/http"}, false},
+		{analyzer.RuntimePath + "/internal/x", []string{"net"}, false},
+	} {
+		if got := analyzer.MayStartServers(tt.path, tt.imports); got != tt.want {
+			t.Errorf("MayStartServers(%q, %q) = %v, want %v", tt.path, tt.imports, got, tt.want)
+		}
+	}
+}
