@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gracefulgen/gracefulgen/cmd/gracefulgen/cli"
 	"github.com/gracefulgen/gracefulgen/generator"
 )
 
@@ -150,7 +151,7 @@ func buildE2E(t *testing.T) map[string]string {
 				t.Setenv("GOWORK", "off")
 				t.Setenv("GOFLAGS", os.Getenv("GOFLAGS")+" -mod=mod")
 				var out bytes.Buffer
-				if code := generator.Main(append(slices.Clone(c.gen), "./..."), &out, &out); code != generator.ExitOK {
+				if code := cli.Main(append(slices.Clone(c.gen), "./..."), &out, &out); code != generator.ExitOK {
 					t.Fatalf("gracefulgen %s ./... exited %d:\n%s", strings.Join(c.gen, " "), code, &out)
 				}
 				if _, err := os.Stat("zz_graceful.go"); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/rogpeppe/go-internal/gotooltest"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/gracefulgen/gracefulgen/cmd/gracefulgen/cli"
 	"github.com/gracefulgen/gracefulgen/generator"
 	"github.com/gracefulgen/gracefulgen/templates"
 )
@@ -23,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the want/ folders of testdata/g
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"gracefulgen": func() { os.Exit(generator.Main(os.Args[1:], os.Stdout, os.Stderr)) },
+		"gracefulgen": func() { os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
 }
 
@@ -303,11 +305,13 @@ func TestScripts(t *testing.T) {
 }
 
 // FuzzGenerate feeds single-file programs to the generator. Whatever the
-// input, it must not panic; when the input type-checks (the run succeeds),
-// the output must type-check and a second run must change nothing (both
-// seen by a -check run, which loads and type-checks the output), and
-// -revert must give back the input byte for byte. The seeds are the
-// single-file programs of testdata/golden, so the normal go test runs them.
+// input, it must not panic, and it either refuses (exit 2) having written
+// nothing, go.mod included, or converts (exit 0, or 3 with starts left
+// behind): then what it wrote builds, a second run changes nothing and
+// exits the same (a -check run, which loads and type-checks the output),
+// and -revert gives back the input byte for byte and deletes
+// zz_graceful.go. The seeds are the single-file programs of testdata/golden
+// and programs it must refuse, so the normal go test runs both paths.
 func FuzzGenerate(f *testing.F) {
 	cases, err := os.ReadDir(filepath.Join("testdata", "golden"))
 	if err != nil {
@@ -319,22 +323,55 @@ func FuzzGenerate(f *testing.F) {
 			f.Add(src)
 		}
 	}
+	f.Add("package main\n\nimport \"net/http\"\n\nfunc main() {\n\thttp.ListenAndServe(\":8080\", nil)\n") // a syntax error
+	f.Add("package main\n\nimport \"net/http\"\n\nfunc main() {\n\thttp.ListenAndServe(8080, nil)\n}\n")   // a type error
 	gomod := goMod(f, "example.com/fuzz")
 	f.Fuzz(func(t *testing.T, src string) {
 		dir := t.TempDir()
 		writeTree(t, dir, map[string]string{"go.mod": gomod, "main.go": src})
+		before := readFiles(t, dir)
 		code, out := gen(dir, generator.Write, false)
-		if code != generator.ExitOK {
-			return // not a valid program, or refused: either way nothing was written
+		switch code {
+		case generator.ExitError:
+			if after := readFiles(t, dir); !maps.Equal(after, before) {
+				t.Fatalf("a refused run (%s) changed the files:\n--- before\n%q\n--- after\n%q", out, before, after)
+			}
+			return
+		case generator.ExitOK, generator.ExitIncomplete:
+		default:
+			t.Fatalf("exit code %d, want 0, 2 or 3:\n%s", code, out)
 		}
-		if code, out2 := gen(dir, generator.Check, false); code != generator.ExitOK {
-			t.Fatalf("after a successful run (%s), a second run exits %d:\n%s\ninput:\n%s", out, code, out2, src)
+		goBuild(t, dir, "build", "./...")
+		if code2, out2 := gen(dir, generator.Check, false); code2 != code {
+			t.Fatalf("after a run that exited %d (%s), a second run exits %d:\n%s\ninput:\n%s", code, out, code2, out2, src)
 		}
 		if code, out := gen(dir, generator.Write, true); code != generator.ExitOK {
 			t.Fatalf("-revert exits %d:\n%s", code, out)
 		}
-		if got := readTree(t, dir, "")["main.go"]; got != src {
+		after := readTree(t, dir, "")
+		if got := after["main.go"]; got != src {
 			t.Fatalf("-revert did not restore the input:\n--- got\n%s\n--- want\n%s", got, src)
 		}
+		if _, ok := after[templates.FileName]; ok {
+			t.Fatalf("-revert left %s behind", templates.FileName)
+		}
 	})
+}
+
+// readFiles reads every file of dir (go.mod and go.sum included), by name.
+func readFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = string(b)
+	}
+	return out
 }

@@ -16,24 +16,43 @@ func TestFixes(t *testing.T) {
 }
 
 // TestDiagnostics checks the diagnostics of the packages without fixes:
-// one package per row of the detection table and per edge case. They are
-// analysed in one run, shared with the plan tests (see plan).
+// one package per row of the detection table and per edge case, analysed
+// in one run.
 func TestDiagnostics(t *testing.T) {
-	for _, pkg := range planPackages {
-		plan(t, pkg)
-	}
+	analyse(t, planPackages...)
 }
 
 // TestNoFixWhenTimeIsShadowed checks that the timeout fix is withheld when
 // the package declares its own name time, where adding the import would not
 // build.
 func TestNoFixWhenTimeIsShadowed(t *testing.T) {
-	plan(t, "timeoutshadow")
-	diags := planResults["timeoutshadow"].Diagnostics
+	diags := analyse(t, "timeoutshadow")["timeoutshadow"].Diagnostics
 	if len(diags) != 1 {
 		t.Fatalf("got %d diagnostics, want 1", len(diags))
 	}
 	if fixes := diags[0].SuggestedFixes; len(fixes) != 0 {
 		t.Errorf("a fix is offered although time is shadowed: %+v", fixes)
+	}
+}
+
+// TestMayStartServers checks the rule by imports that the analyzer's fast
+// path and the generator's choice of packages to type-check share.
+func TestMayStartServers(t *testing.T) {
+	for _, tt := range []struct {
+		path    string
+		imports []string
+		want    bool
+	}{
+		{"example.com/app", []string{"fmt", "net/http"}, true},
+		{"example.com/app", []string{"net"}, true},
+		{"example.com/app", []string{"os/signal"}, true},
+		{"example.com/app", []string{"google.golang.org/grpc"}, true}, // the package of a start form
+		{"example.com/app", []string{"fmt", "strings"}, false},
+		{analyzer.RuntimePath, []string{"net/http"}, false},
+		{analyzer.RuntimePath + "/internal/x", []string{"net"}, false},
+	} {
+		if got := analyzer.MayStartServers(tt.path, tt.imports); got != tt.want {
+			t.Errorf("MayStartServers(%q, %q) = %v, want %v", tt.path, tt.imports, got, tt.want)
+		}
 	}
 }

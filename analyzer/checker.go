@@ -57,19 +57,39 @@ func newChecker(pass *analysis.Pass) *checker {
 // mayStartServers is the fast path: a package that imports none of the
 // packages a server start or a stop handler needs has nothing to report.
 func mayStartServers(pkg *types.Package) bool {
-	if pkg.Path() == RuntimePath || strings.HasPrefix(pkg.Path(), RuntimePath+"/") {
-		return false
-	}
-	if pkg.Name() == "main" {
+	if pkg.Name() == "main" && !isRuntimePath(pkg.Path()) {
 		return true // the deferred calls of main are part of the stop path
 	}
+	var imports []string
 	for _, imp := range pkg.Imports() {
-		switch path := imp.Path(); {
-		case path == "net/http", path == "net", path == "os/signal", isFrameworkPath(path), isFormPath(path):
+		imports = append(imports, imp.Path())
+	}
+	return MayStartServers(pkg.Path(), imports)
+}
+
+// MayStartServers reports whether a package other than a main package,
+// given its import path and the paths it imports, may hold anything the
+// analyzer reports or rewrites: it imports net/http, net, os/signal, a
+// framework or the package of a start form. The analyzer returns an empty
+// Result for any other package (and analyses every main package, whose
+// deferred calls are part of the stop path), so the generator type-checks
+// only the packages this admits.
+func MayStartServers(path string, imports []string) bool {
+	if isRuntimePath(path) {
+		return false
+	}
+	for _, imp := range imports {
+		switch {
+		case imp == "net/http", imp == "net", imp == "os/signal", isFrameworkPath(imp), isFormPath(imp):
 			return true
 		}
 	}
 	return false
+}
+
+// isRuntimePath reports whether path is the runtime or one of its packages.
+func isRuntimePath(path string) bool {
+	return path == RuntimePath || strings.HasPrefix(path, RuntimePath+"/")
 }
 
 // skipFile reports whether file is outside the analysis: tests and

@@ -132,11 +132,12 @@ func (c *checker) listenSite(call *ast.CallExpr, servedBy string, file *ast.File
 	var s *Site
 	if t.Kind == KindFunc {
 		s = c.renameSite(fun, fn, t, file)
+		s.Call = callSpan(call)
 	} else {
 		sel := fun.(*ast.SelectorExpr)
 		s = &Site{
 			Pos: sel.Pos(), End: sel.End(), Kind: KindMethod, Op: t.Op, ListenConfig: t.Recv == "ListenConfig", Form: t,
-			Original: c.text(sel), plan: sitePlan{file: file, key: t},
+			Original: c.text(sel), Call: callSpan(call), plan: sitePlan{file: file, key: t},
 		}
 		c.methodCallSite(s, call, sel, c.info.Selections[sel])
 	}

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/ast"
 	"go/format"
+	"go/parser"
 	"go/token"
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
@@ -20,8 +21,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the .rewritten golden files of TestPlanEdits")
 
-// planPackages are the testdata packages analysed in one run for
-// TestDiagnostics and the plan tests.
+// planPackages are the testdata packages whose diagnostics
+// TestDiagnostics checks.
 var planPackages = []string{
 	"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "iface", "frameworks",
 	"notservers", "testfiles", "httptestpkg", "generated", "converted", "mixed", "collision", "imports",
@@ -29,35 +30,76 @@ var planPackages = []string{
 	"shortlived",
 }
 
-var (
-	planOnce    sync.Once
-	planResults map[string]*analysistest.Result
-)
+// analyse runs the analyzer on the testdata packages pkgs in one run,
+// checks their diagnostics against their want comments (as
+// TestDiagnostics), and returns the results by package. Every test calls
+// it for itself, so that each run of a test (-count=2) does its work.
+func analyse(t *testing.T, pkgs ...string) map[string]*analysistest.Result {
+	t.Helper()
+	out := make(map[string]*analysistest.Result)
+	for _, r := range analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, pkgs...) {
+		out[r.Pass.Pkg.Path()] = r
+	}
+	for _, pkg := range pkgs {
+		if r, ok := out[pkg]; !ok || r.Result == nil {
+			t.Fatalf("no result for package %s", pkg)
+		}
+	}
+	return out
+}
 
-// plan returns the Result of the analyzer on one testdata package. All plan
-// packages are analysed once, together, and their diagnostics checked as in
-// TestDiagnostics.
+// plan returns the Result of the analyzer on one testdata package.
 func plan(t *testing.T, pkg string) (*analyzer.Result, *token.FileSet) {
 	t.Helper()
-	planOnce.Do(func() {
-		planResults = make(map[string]*analysistest.Result)
-		for _, r := range analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, planPackages...) {
-			planResults[r.Pass.Pkg.Path()] = r
-		}
-	})
-	r, ok := planResults[pkg]
-	if !ok || r.Result == nil {
-		t.Fatalf("no result for package %s (error: %v)", pkg, r.Err)
-	}
+	r := analyse(t, pkg)[pkg]
 	return r.Result.(*analyzer.Result), r.Pass.Fset
 }
 
+// markers maps the positions marked in the files of a testdata package to
+// their names: a comment /*@name*/ marks the first token after it. Tests
+// name positions by marker, so that an edit of a testdata file moves its
+// expectations with it.
+func markers(t *testing.T, r *analysistest.Result) map[token.Pos]string {
+	t.Helper()
+	out := map[token.Pos]string{}
+	for _, f := range r.Pass.Files {
+		tf := r.Pass.Fset.File(f.FileStart)
+		src, err := os.ReadFile(tf.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range f.Comments {
+			for _, c := range g.List {
+				name, ok := strings.CutPrefix(c.Text, "/*@")
+				if !ok {
+					continue
+				}
+				off := tf.Offset(c.End())
+				for off < len(src) && (src[off] == ' ' || src[off] == '\t') {
+					off++
+				}
+				out[tf.Pos(off)] = "@" + strings.TrimSuffix(name, "*/")
+			}
+		}
+	}
+	return out
+}
+
+// marked names pos by its marker, or by line:col (which no expectation
+// holds) where no marker is there.
+func marked(marks map[token.Pos]string, fset *token.FileSet, pos token.Pos) string {
+	if m, ok := marks[pos]; ok {
+		return m
+	}
+	p := fset.Position(pos)
+	return fmt.Sprintf("unmarked %d:%d", p.Line, p.Column)
+}
+
 // summary renders the sites of a plan one per line, for comparison.
-func summary(res *analyzer.Result, fset *token.FileSet) []string {
+func summary(res *analyzer.Result, fset *token.FileSet, marks map[token.Pos]string) []string {
 	var lines []string
 	for _, s := range res.Sites {
-		p := fset.Position(s.Pos)
-		line := fmt.Sprintf("%d:%d %s %s %s %s %s", p.Line, p.Column, kindName(s.Kind), s.Op, statusName(s.Status), s.Original, s.Shim)
+		line := fmt.Sprintf("%s %s %s %s %s %s", marked(marks, fset, s.Pos), kindName(s.Kind), s.Op, statusName(s.Status), s.Original, s.Shim)
 		if s.MethodValue {
 			line += " (method value)"
 		}
@@ -83,102 +125,108 @@ func TestPlanSites(t *testing.T) {
 		{
 			pkg: "pkgfunc",
 			sites: []string{
-				"10:12 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
-				"14:9 func ListenAndServeTLS rewritable http.ListenAndServeTLS gracefulListenAndServeTLS",
-				"18:12 func Listen rewritable net.Listen gracefulListen",
-				"22:9 func Serve rewritable http.Serve gracefulServe",
-				"26:12 func Listen rewritable net.Listen gracefulListen",
-				"30:9 func ServeTLS rewritable http.ServeTLS gracefulServeTLS",
-				"34:13 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
-				"37:5 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
-				"39:7 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
+				"@s1 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
+				"@s2 func ListenAndServeTLS rewritable http.ListenAndServeTLS gracefulListenAndServeTLS",
+				"@s3 func Listen rewritable net.Listen gracefulListen",
+				"@s4 func Serve rewritable http.Serve gracefulServe",
+				"@s5 func Listen rewritable net.Listen gracefulListen",
+				"@s6 func ServeTLS rewritable http.ServeTLS gracefulServeTLS",
+				"@s7 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
+				"@s8 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
+				"@s9 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
 			},
 			shims: []string{"gracefulListen func Listen", "gracefulListenAndServe func ListenAndServe", "gracefulListenAndServeTLS func ListenAndServeTLS", "gracefulServe func Serve", "gracefulServeTLS func ServeTLS"},
 		},
 		{
 			pkg: "listener",
 			sites: []string{
-				"17:12 func Listen rewritable net.Listen gracefulListen",
-				"21:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"25:12 func Listen rewritable net.Listen gracefulListen",
-				"29:9 method ServeTLS rewritable srv.ServeTLS gracefulServerServeTLS",
-				"34:12 method Listen rewritable lc.Listen gracefulListenConfigListen",
-				"38:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"42:12 method Listen rewritable lc.Listen gracefulListenConfigListen",
-				"47:7 method Serve rewritable srv.Serve gracefulServerServe",
-				"53:12 func Listen rewritable net.Listen gracefulListen",
-				"58:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"62:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"62:19 func Listen not-rewritable l",
-				"68:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"68:19 func Listen not-rewritable h.l",
-				"72:12 func Listen rewritable net.Listen gracefulListen",
-				"79:9 method Serve not-rewritable srv.Serve",
-				"91:9 method Serve not-rewritable srv.Serve",
-				"97:9 func Listen rewritable net.Listen gracefulListen",
-				"120:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"126:10 func Listen rewritable net.Listen gracefulListen",
-				"128:14 func Listen rewritable net.Listen gracefulListen",
-				"136:12 method Listen not-rewritable (*net.ListenConfig).Listen",
-				"140:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"145:6 method Serve rewritable srv.Serve gracefulServerServe",
-				"145:16 func Listen not-rewritable l",
-				"150:12 func ListenTCP rewritable net.ListenTCP gracefulListenTCP",
-				"154:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"159:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"159:19 func Listen not-rewritable m.Listener()",
-				"167:9 method Serve rewritable srv.Serve gracefulServerServe",
-				"167:19 func Listen not-rewritable l",
+				"@s1 func Listen rewritable net.Listen gracefulListen",
+				"@s2 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s3 func Listen rewritable net.Listen gracefulListen",
+				"@s4 method ServeTLS rewritable srv.ServeTLS gracefulServerServeTLS",
+				"@s5 method Listen rewritable lc.Listen gracefulListenConfigListen",
+				"@s6 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s7 method Listen rewritable lc.Listen gracefulListenConfigListen",
+				"@s8 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s9 func Listen rewritable net.Listen gracefulListen",
+				"@s10 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s11 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s12 func Listen not-rewritable l",
+				"@s13 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s14 func Listen not-rewritable h.l",
+				"@s15 func Listen rewritable net.Listen gracefulListen",
+				"@s16 method Serve not-rewritable srv.Serve",
+				"@s17 method Serve not-rewritable srv.Serve",
+				"@s18 func Listen rewritable net.Listen gracefulListen",
+				"@s19 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s20 func Listen rewritable net.Listen gracefulListen",
+				"@s21 func Listen rewritable net.Listen gracefulListen",
+				"@s22 method Listen not-rewritable (*net.ListenConfig).Listen",
+				"@s23 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s24 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s25 func Listen not-rewritable l",
+				"@s26 func ListenTCP rewritable net.ListenTCP gracefulListenTCP",
+				"@s27 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s28 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s29 func Listen not-rewritable m.Listener()",
+				"@s30 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s31 func Listen not-rewritable l",
 			},
 			shims: []string{"gracefulListen func Listen", "gracefulListenConfigListen method Listen listenconfig", "gracefulListenTCP func ListenTCP", "gracefulServerServe method Serve", "gracefulServerServeTLS method ServeTLS"},
 		},
 		{
 			pkg: "converted",
 			sites: []string{
-				"15:12 func ListenAndServe converted gracefulListenAndServe gracefulListenAndServe",
-				"20:9 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
-				"26:29 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
-				"32:12 func Listen converted gracefulListen gracefulListen",
-				"37:13 method Listen converted gracefulListenConfigListen gracefulListenConfigListen",
-				"41:5 method Serve converted gracefulServerServe gracefulServerServe",
-				"42:9 method Serve converted gracefulServerServe gracefulServerServe",
-				"46:9 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
+				"@s1 func ListenAndServe converted gracefulListenAndServe gracefulListenAndServe",
+				"@s2 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
+				"@s3 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
+				"@s4 func Listen converted gracefulListen gracefulListen",
+				"@s5 method Listen converted gracefulListenConfigListen gracefulListenConfigListen",
+				"@s6 method Serve converted gracefulServerServe gracefulServerServe",
+				"@s7 method Serve converted gracefulServerServe gracefulServerServe",
+				"@s8 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
 			},
 			shims: []string{"gracefulListen func Listen", "gracefulListenAndServe func ListenAndServe", "gracefulListenConfigListen method Listen listenconfig", "gracefulServerListenAndServe method ListenAndServe", "gracefulServerServe method Serve"},
 		},
 		{
 			pkg: "convertedprotocols",
 			sites: []string{
-				"14:12 func ListenTCP converted gracefulListenTCP gracefulListenTCP",
-				"18:5 method Serve converted gracefulGRPCServerServe gracefulGRPCServerServe",
-				"19:46 func NewHandler converted gracefulH2CNewHandler gracefulH2CNewHandler",
-				"20:9 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
+				"@s1 func ListenTCP converted gracefulListenTCP gracefulListenTCP",
+				"@s2 method Serve converted gracefulGRPCServerServe gracefulGRPCServerServe",
+				"@s3 func NewHandler converted gracefulH2CNewHandler gracefulH2CNewHandler",
+				"@s4 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
 			},
 			shims: []string{"gracefulGRPCServerServe method Serve", "gracefulH2CNewHandler func NewHandler", "gracefulListenTCP func ListenTCP", "gracefulServerListenAndServe method ListenAndServe"},
 		},
 		{
 			pkg: "mixed",
 			sites: []string{
-				"9:9 func ListenAndServe converted gracefulListenAndServe gracefulListenAndServe",
-				"15:5 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
-				"17:9 method ListenAndServe rewritable srv.ListenAndServe gracefulServerListenAndServe",
+				"@s1 func ListenAndServe converted gracefulListenAndServe gracefulListenAndServe",
+				"@s2 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe",
+				"@s3 method ListenAndServe rewritable srv.ListenAndServe gracefulServerListenAndServe",
 			},
 			shims: []string{"gracefulListenAndServe func ListenAndServe", "gracefulServerListenAndServe method ListenAndServe"},
 		},
 		{
 			pkg: "collision",
 			sites: []string{
-				"14:9 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe2",
-				"19:9 method ListenAndServe rewritable gracefulServerListenAndServe2.ListenAndServe gracefulServerListenAndServe3",
-				"23:9 method ListenAndServe rewritable srv.ListenAndServe gracefulServerListenAndServe3",
+				"@s1 func ListenAndServe rewritable http.ListenAndServe gracefulListenAndServe2",
+				"@s2 method ListenAndServe rewritable gracefulServerListenAndServe2.ListenAndServe gracefulServerListenAndServe3",
+				"@s3 method ListenAndServe rewritable srv.ListenAndServe gracefulServerListenAndServe3",
 			},
 			shims: []string{"gracefulListenAndServe2 func ListenAndServe", "gracefulServerListenAndServe3 method ListenAndServe"},
 		},
 	}
+	var pkgs []string
+	for _, tt := range tests {
+		pkgs = append(pkgs, tt.pkg)
+	}
+	results := analyse(t, pkgs...)
 	for _, tt := range tests {
 		t.Run(tt.pkg, func(t *testing.T) {
-			res, fset := plan(t, tt.pkg)
-			if got := summary(res, fset); !slices.Equal(got, tt.sites) {
+			r := results[tt.pkg]
+			res, fset := r.Result.(*analyzer.Result), r.Pass.Fset
+			if got := summary(res, fset, markers(t, r)); !slices.Equal(got, tt.sites) {
 				t.Errorf("sites of %s:\ngot:\n\t%s\nwant:\n\t%s", tt.pkg, strings.Join(got, "\n\t"), strings.Join(tt.sites, "\n\t"))
 			}
 			var shims []string
@@ -203,9 +251,12 @@ func TestPlanSites(t *testing.T) {
 // ImportEdits to the sources and compares the result with the
 // .rewritten golden file beside each source.
 func TestPlanEdits(t *testing.T) {
-	for _, pkg := range []string{"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "collision", "imports", "protocols"} {
+	pkgs := []string{"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "collision", "imports", "protocols"}
+	results := analyse(t, pkgs...)
+	for _, pkg := range pkgs {
 		t.Run(pkg, func(t *testing.T) {
-			res, fset := plan(t, pkg)
+			r := results[pkg]
+			res, fset := r.Result.(*analyzer.Result), r.Pass.Fset
 			edits := make(map[string][]analysis.TextEdit)
 			for _, s := range res.Sites {
 				if s.Status == analyzer.Rewritable {
@@ -271,8 +322,14 @@ func apply(t *testing.T, fset *token.FileSet, name string, edits []analysis.Text
 }
 
 func TestPlanHandlesStop(t *testing.T) {
-	for pkg, want := range map[string]bool{"stop": true, "stopctx": true, "shutdown": true, "nostop": false, "pkgfunc": false} {
-		res, _ := plan(t, pkg)
+	wants := map[string]bool{"stop": true, "stopctx": true, "shutdown": true, "nostop": false, "pkgfunc": false}
+	var pkgs []string
+	for pkg := range wants {
+		pkgs = append(pkgs, pkg)
+	}
+	results := analyse(t, pkgs...)
+	for pkg, want := range wants {
+		res := results[pkg].Result.(*analyzer.Result)
 		if res.HandlesStop != want {
 			t.Errorf("HandlesStop of %s = %v, want %v", pkg, res.HandlesStop, want)
 		}
@@ -280,17 +337,17 @@ func TestPlanHandlesStop(t *testing.T) {
 }
 
 func TestPlanSignals(t *testing.T) {
-	res, fset := plan(t, "reload")
+	r := analyse(t, "reload")["reload"]
+	res, fset, marks := r.Result.(*analyzer.Result), r.Pass.Fset, markers(t, r)
 	var got []string
 	for _, u := range res.Signals {
-		p := fset.Position(u.Pos)
-		got = append(got, fmt.Sprintf("%d:%d %s %v all=%v spread=%v", p.Line, p.Column, u.Call, u.Signals, u.All, u.Spread))
+		got = append(got, fmt.Sprintf("%s %s %v all=%v spread=%v", marked(marks, fset, u.Pos), u.Call, u.Signals, u.All, u.Spread))
 	}
 	want := []string{
-		"12:2 signal.Notify [SIGHUP SIGUSR1] all=false spread=false",
-		"21:2 signal.Notify [] all=true spread=false",
-		"26:2 signal.Notify [SIGUSR2] all=false spread=false",
-		"27:2 signal.Notify [] all=false spread=true",
+		"@sig1 signal.Notify [SIGHUP SIGUSR1] all=false spread=false",
+		"@sig2 signal.Notify [] all=true spread=false",
+		"@sig3 signal.Notify [SIGUSR2] all=false spread=false",
+		"@sig4 signal.Notify [] all=false spread=true",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("signal uses:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -301,23 +358,68 @@ func TestPlanSignals(t *testing.T) {
 }
 
 func TestPlanStopRemovals(t *testing.T) {
-	res, fset := plan(t, "stopremove")
+	r := analyse(t, "stopremove")["stopremove"]
+	res, fset, marks := r.Result.(*analyzer.Result), r.Pass.Fset, markers(t, r)
 	var got []string
-	for _, r := range res.StopRemovals {
-		p := fset.Position(r.Pos)
-		got = append(got, fmt.Sprintf("%d:%d %s", p.Line, p.Column, r.Call))
+	for _, rm := range res.StopRemovals {
+		got = append(got, fmt.Sprintf("%s %s", marked(marks, fset, rm.Pos), rm.Call))
 	}
 	want := []string{
-		"15:8 os.RemoveAll",
-		"17:7 syscall.Unlink",
-		"33:2 os.Remove",
-		"41:2 os.Remove",
-		"53:2 os.Remove",
+		"@rm1 os.RemoveAll",
+		"@rm2 syscall.Unlink",
+		"@rm3 os.Remove",
+		"@rm4 os.Remove",
+		"@rm5 os.Remove",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("stop removals:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if len(res.StopUses) != 3 {
 		t.Errorf("stop uses: %+v, want Notify, Shutdown and NotifyContext", res.StopUses)
+	}
+}
+
+// TestSiteCallSpans checks the Call span of every Rewritable site: the
+// whole call whose callee is the site's expression, or no span for a
+// method value or a function used as a value.
+func TestSiteCallSpans(t *testing.T) {
+	pkgs := []string{"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "protocols"}
+	results := analyse(t, pkgs...)
+	values := 0
+	for _, pkg := range pkgs {
+		r := results[pkg]
+		fset := r.Pass.Fset
+		for _, s := range r.Result.(*analyzer.Result).Sites {
+			if s.Status != analyzer.Rewritable {
+				continue
+			}
+			tf := fset.File(s.Pos)
+			src, err := os.ReadFile(tf.Name())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !s.Call.IsValid() {
+				values++
+				rest := strings.TrimLeft(string(src[tf.Offset(s.End):]), " \t)")
+				if strings.HasPrefix(rest, "(") {
+					t.Errorf("%s: %s is called, but its site has no call span", fset.Position(s.Pos), s.Original)
+				}
+				continue
+			}
+			text := string(src[tf.Offset(s.Call.Pos):tf.Offset(s.Call.End)])
+			e, err := parser.ParseExpr(text)
+			call, ok := e.(*ast.CallExpr)
+			if err != nil || !ok {
+				t.Errorf("%s: the call span of %s is %q, not a call", fset.Position(s.Pos), s.Original, text)
+				continue
+			}
+			fun := ast.Unparen(call.Fun)
+			if start := tf.Offset(s.Call.Pos) + int(fun.Pos()-1); start != tf.Offset(s.Pos) || start+int(fun.End()-fun.Pos()) != tf.Offset(s.End) {
+				t.Errorf("%s: the callee of call span %q is not the site's expression %s", fset.Position(s.Pos), text, s.Original)
+			}
+		}
+	}
+	if values < 2 {
+		t.Errorf("%d sites without a call span, want the method values and the function value of the testdata", values)
 	}
 }

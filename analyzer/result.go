@@ -49,20 +49,34 @@ const (
 	NotRewritable
 )
 
+// Span is a range of source positions: [Pos, End).
+type Span struct{ Pos, End token.Pos }
+
+// IsValid reports whether the span is set.
+func (s Span) IsValid() bool { return s.Pos.IsValid() }
+
 // Site is one server start (or listener feeding one) found in a package.
 type Site struct {
-	Pos    token.Pos // position of the call or method value, for messages
-	End    token.Pos // end of the expression the site names (callee, method value or listener)
+	Pos    token.Pos // start of the expression the site names (callee, method value or listener), for messages
+	End    token.Pos // end of that expression
 	Kind   Kind
 	Op     Op
 	Status Status
 	Shim   string // package-local function name the site calls once rewritten (empty if NotRewritable)
 	Reason string // for NotRewritable: why, and the remedy, in one line
 
-	// Original is the source text of the callee expression before rewriting
-	// (e.g. "http.ListenAndServe", "srv.Serve", "net.Listen"), kept so that the
-	// generator can record it for -revert.
+	// Original is the source text from Pos to End as it stands: the callee
+	// ("http.ListenAndServe", "srv.Serve", "net.Listen", or the shim of a
+	// Converted site), the method value, or the listener a NotRewritable
+	// listener site names. Messages quote it.
 	Original string
+
+	// Call spans the whole call the site is the callee of, parentheses and
+	// arguments included; it is not set (Call.IsValid() false) where the
+	// site is a method value or a function used as a value. What a Rewritable
+	// site replaces, and -revert puts back, is Call when it is set, else Pos
+	// to End.
+	Call Span
 
 	// Edits turn the site into a call of Shim. They lie within the site's own
 	// file and do not overlap the Edits of any other site.

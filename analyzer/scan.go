@@ -138,7 +138,7 @@ func (c *checker) convertedSite(r ref, fn *types.Func, t target) {
 		Pos: r.expr.Pos(), End: r.expr.End(),
 		Kind: t.Kind, Op: t.Op, Status: Converted, Shim: fn.Name(), Form: t,
 		Original: c.text(r.expr), ListenConfig: t.Recv == "ListenConfig",
-		plan: sitePlan{file: r.file, key: t},
+		Call: callSpan(r.call), plan: sitePlan{file: r.file, key: t},
 	})
 	if r.call == nil {
 		return
@@ -153,7 +153,9 @@ func (c *checker) convertedSite(r ref, fn *types.Func, t target) {
 
 // funcSite records a reference to one of net/http's package functions.
 func (c *checker) funcSite(r ref, fn *types.Func, t target) {
-	s := c.addSite(c.renameSite(r.expr, fn, t, r.file))
+	s := c.renameSite(r.expr, fn, t, r.file)
+	s.Call = callSpan(r.call)
+	c.addSite(s)
 	if r.call == nil {
 		return
 	}
@@ -163,6 +165,14 @@ func (c *checker) funcSite(r ref, fn *types.Func, t target) {
 	if t.isServe() && len(r.call.Args) > 0 {
 		c.followListener(r, r.call.Args[0], s, fn.Signature().Params().At(0).Type())
 	}
+}
+
+// callSpan is the span of call, or no span for no call.
+func callSpan(call *ast.CallExpr) Span {
+	if call == nil {
+		return Span{}
+	}
+	return Span{call.Pos(), call.End()}
 }
 
 // renameSite returns the Rewritable site of a package function whose
@@ -197,7 +207,7 @@ func (c *checker) methodSite(r ref, fn *types.Func, t target) {
 	}
 	s := &Site{
 		Pos: sel.Pos(), End: sel.End(), Kind: KindMethod, Op: t.Op, Form: t,
-		Original: c.text(sel), plan: sitePlan{file: r.file, key: t},
+		Original: c.text(sel), Call: callSpan(r.call), plan: sitePlan{file: r.file, key: t},
 	}
 	switch {
 	case selection.Kind() == types.MethodExpr:

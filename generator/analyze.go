@@ -10,18 +10,9 @@ import (
 	"github.com/gracefulgen/gracefulgen/analyzer"
 )
 
-// analysisMode returns the load mode the analyzer needs: an analyzer that
-// exchanges facts must see every dependency from source.
-func analysisMode() packages.LoadMode {
-	if len(analyzer.Analyzer.FactTypes) > 0 {
-		return loadMode | packages.NeedDeps
-	}
-	return loadMode
-}
-
 // analyze runs the analyzer on the root packages and returns its result
-// for each. It is a variable so that tests can feed hand-made results.
-var analyze = func(pkgs []*packages.Package) (map[*packages.Package]*analyzer.Result, error) {
+// for each.
+func analyze(pkgs []*packages.Package) (map[*packages.Package]*analyzer.Result, error) {
 	graph, err := checker.Analyze([]*analysis.Analyzer{analyzer.Analyzer}, pkgs, nil)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)

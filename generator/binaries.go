@@ -112,32 +112,41 @@ func anyConverted(pkgs []*packages.Package, converted map[string]bool) bool {
 // stop code.
 func (r *run) binaryConfig(b *binary, results map[*packages.Package]*analyzer.Result) templates.Config {
 	cfg := r.opts.Config
-	pos := func(pkg *packages.Package, p token.Pos) string { return r.planner.pos(pkg.Fset, p) }
-
-	// Stop handling.
 	var stopWhy string
+	cfg.AppHandlesStop, stopWhy = r.stopHandling(b, results)
+	r.checkSignal(b, results, cfg.RestartSignal)
+	r.info = append(r.info, stopLine(b, cfg, stopWhy))
+	r.noteRemovals(b, results, cfg)
+	return cfg
+}
+
+// stopHandling decides whether the binary's SIGTERM/SIGINT belong to the
+// program (-handles-stop, else whether a package it links handles them),
+// and says why.
+func (r *run) stopHandling(b *binary, results map[*packages.Package]*analyzer.Result) (handles bool, why string) {
 	switch r.opts.HandlesStop {
 	case HandlesStopYes:
-		cfg.AppHandlesStop, stopWhy = true, "-handles-stop yes"
+		return true, "-handles-stop yes"
 	case HandlesStopNo:
-		cfg.AppHandlesStop, stopWhy = false, "-handles-stop no"
-	default:
-		cfg.AppHandlesStop = false
-		for _, p := range b.linked {
-			res := results[p]
-			if res.HandlesStop {
-				cfg.AppHandlesStop = true
-				if len(res.StopUses) > 0 {
-					u := res.StopUses[0]
-					stopWhy = pos(p, u.Pos) + ": " + u.What
-				}
-				break
+		return false, "-handles-stop no"
+	}
+	for _, p := range b.linked {
+		if res := results[p]; res.HandlesStop {
+			if len(res.StopUses) > 0 {
+				u := res.StopUses[0]
+				why = r.planner.pos(p.Fset, u.Pos) + ": " + u.What
 			}
+			return true, why
 		}
 	}
+	return false, ""
+}
 
-	// The restart signal: never one the program handles, unless chosen.
-	sig := cfg.RestartSignal
+// checkSignal makes sure the restart signal sig is never one the program
+// handles, unless the user chose it: an error (r.errors) where it is, a
+// note where the user chose it or a slice of signals may hold it.
+func (r *run) checkSignal(b *binary, results map[*packages.Package]*analyzer.Result, sig string) {
+	pos := func(pkg *packages.Package, p token.Pos) string { return r.planner.pos(pkg.Fset, p) }
 	for _, p := range b.linked {
 		for _, u := range results[p].Signals {
 			switch {
@@ -151,8 +160,12 @@ func (r *run) binaryConfig(b *binary, results map[*packages.Package]*analyzer.Re
 			}
 		}
 	}
+}
 
-	// One line per binary: what was chosen for its stop, and why.
+// stopLine is the line that says, for one binary, what was chosen for its
+// stop and why.
+func stopLine(b *binary, cfg templates.Config, stopWhy string) string {
+	sig := cfg.RestartSignal
 	var line strings.Builder
 	fmt.Fprintf(&line, "%s: %s restarts it; ", b.pkg.PkgPath, sig)
 	if cfg.AppHandlesStop {
@@ -172,8 +185,13 @@ func (r *run) binaryConfig(b *binary, results map[*packages.Package]*analyzer.Re
 			line.WriteString("; -app-stop-after-handover has no effect on a program without stop code")
 		}
 	}
-	r.info = append(r.info, line.String())
+	return line.String()
+}
 
+// noteRemovals says, once per place, what becomes of each file removal in
+// the stop code of the packages the binary links.
+func (r *run) noteRemovals(b *binary, results map[*packages.Package]*analyzer.Result, cfg templates.Config) {
+	pos := func(pkg *packages.Package, p token.Pos) string { return r.planner.pos(pkg.Fset, p) }
 	for _, p := range b.linked {
 		for _, rm := range results[p].StopRemovals {
 			where := pos(p, rm.Pos)
@@ -191,7 +209,6 @@ func (r *run) binaryConfig(b *binary, results map[*packages.Package]*analyzer.Re
 			}
 		}
 	}
-	return cfg
 }
 
 // keepsShims reports whether pkg keeps shims for files left out of the

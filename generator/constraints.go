@@ -16,11 +16,11 @@ import (
 )
 
 // constrainedNotes warns about files of pkg that the build constraints of
-// this run leave out while they may start a server (they import net/http or
-// net and name a start form, such as ListenAndServe or Listen): servers in
-// them are neither seen nor converted. A file that imports net for other
-// reasons (net.Interfaces in a platform file) gets no note. Files already in the revert record are
-// handled (kept) by the planner and not repeated here.
+// this run leave out while they may start a server (mayStartServer):
+// servers in them are neither seen nor converted. A file that imports net
+// for other reasons (net.Interfaces in a platform file) gets no note. Files
+// already in the revert record are handled (kept) by the planner and not
+// repeated here.
 func (p *planner) constrainedNotes(pkg *packages.Package, rec *record) []string {
 	inRecord := map[string]bool{}
 	for _, f := range rec.files() {
@@ -56,21 +56,20 @@ func (p *planner) constrainedNotes(pkg *packages.Package, rec *record) []string 
 }
 
 // mayStartServer reports whether a file that is not type-checked may start
-// a server: it imports net/http or net and names one of the analyzer's
-// start forms in a selector (http.ListenAndServe, srv.Serve, net.Listen).
+// a server: it imports the package of one of the analyzer's start forms and
+// names that form in a selector (http.ListenAndServe, srv.Serve,
+// net.Listen, grpcServer.Serve).
 func mayStartServer(f *ast.File) bool {
-	imports := false
+	imported := map[string]bool{}
 	for _, is := range f.Imports {
-		if v, _ := strconv.Unquote(is.Path.Value); v == "net/http" || v == "net" {
-			imports = true
-		}
-	}
-	if !imports {
-		return false
+		path, _ := strconv.Unquote(is.Path.Value)
+		imported[path] = true
 	}
 	names := map[string]bool{}
 	for _, form := range analyzer.Forms {
-		names[string(form.Op)] = true
+		if imported[form.Pkg] {
+			names[string(form.Op)] = true
+		}
 	}
 	found := false
 	ast.Inspect(f, func(n ast.Node) bool {

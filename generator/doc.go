@@ -3,13 +3,33 @@
 // and zz_graceful.go), and then writes them all atomically, prints a diff, or
 // reports whether anything would change.
 //
-// The stages live in files named for them: load.go (go/packages), analyze.go
-// (the analyzer through go/analysis/checker), plan.go (edits, formatting and
-// the revert record of each file), render.go (zz_graceful.go through package
-// templates), revert.go (-revert), write.go (the all-or-nothing commit),
-// diff.go, errors.go and runtimedep.go (the user's module must provide the
-// runtime), cgo.go (packages that use cgo are type-checked from the user's
-// own files).
+// The stages live in files named for them, and call one way, each only
+// the stages after it and the helpers below them:
+//
+//   - generator.go: Options and Run; the run's order (load, analyze, plan
+//     or revert, then write, diff or check), and the -revert run, which
+//     reads each zz_graceful.go's record and applies it.
+//   - load.go: go/packages, and which packages are worth type-checking;
+//     cgo.go type-checks the packages that use cgo from the user's files.
+//   - analyze.go: the analyzer through go/analysis/checker.
+//   - binaries.go: the decisions made per binary (below).
+//   - plan.go: sites to edits: each file's edits spliced and formatted,
+//     each package's zz_graceful.go planned; constraints.go notes the files
+//     the build constraints leave out.
+//   - record.go: the revert record: built for each rewritten file and
+//     verified by reverting it (revert.go) to the original bytes, encoded
+//     into zz_graceful.go and parsed back.
+//   - render.go: zz_graceful.go through package templates.
+//   - revert.go: applies a record to a file (or reverts by structure where
+//     the record no longer matches).
+//   - write.go, modcheck.go, runtimedep.go: the all-or-nothing commit, the
+//     module's runtime requirement and the build of what was written;
+//     diff.go prints -diff.
+//   - scan.go (shim uses and the syntax of users' files), splice.go (text
+//     edits), files.go (reading files), errors.go (messages): helpers.
+//
+// The command line (flags, usage) is package
+// github.com/gracefulgen/gracefulgen/cmd/gracefulgen/cli.
 //
 // A run exits 3 (ExitIncomplete) when server starts or listeners are left
 // behind: each is named with its position and the reason, and the rest is

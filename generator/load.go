@@ -12,11 +12,13 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/gracefulgen/gracefulgen/analyzer"
 	"github.com/gracefulgen/gracefulgen/templates"
 )
 
 // loadMode is what the analyzer needs of the root packages. Dependencies
-// come from export data unless the analyzer exchanges facts (see analyze.go).
+// come from export data: the analyzer exchanges no facts (an analyzer that
+// did would need NeedDeps, every dependency from source).
 const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
 	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax |
 	packages.NeedTypesSizes | packages.NeedModule
@@ -98,12 +100,16 @@ func wildcard(patterns []string) bool {
 	return len(patterns) > 8
 }
 
-// relevant returns the import paths of the packages the analyzer may find
-// something in: those that import net/http, net or os/signal, or a
-// non-standard package that leads to net/http (a framework); those with a
-// zz_graceful.go or a file that mentions gracefulgen's names; and those
-// with errors, so that the errors are reported. The analyzer returns an
-// empty result for every other package.
+// relevant returns the import paths of the packages worth type-checking:
+// those the analyzer may find something in (analyzer.MayStartServers, by
+// their imports); those that lead to net/http through a package outside
+// the standard library (a framework, a package of the module), and the
+// main packages that lead to it through a package of their module, which
+// the per-binary reference walk (binaries.go) must see to tell a binary
+// that serves from a CLI; those with a zz_graceful.go or a file that
+// mentions gracefulgen's names; and those with errors, so that the errors
+// are reported. The analyzer returns an empty result for every other
+// package.
 func relevant(pkgs []*packages.Package) []string {
 	reaches := map[*packages.Package]bool{}
 	var reachesHTTP func(p *packages.Package) bool
@@ -121,21 +127,21 @@ func relevant(pkgs []*packages.Package) []string {
 	}
 	var out []string
 	for _, p := range pkgs {
-		keep := len(p.Errors) > 0
+		var imports []string
+		for path := range p.Imports {
+			imports = append(imports, path)
+		}
+		keep := len(p.Errors) > 0 || analyzer.MayStartServers(p.PkgPath, imports)
 		for path, imp := range p.Imports {
 			switch {
-			case path == "net/http", path == "net", path == "os/signal":
-				keep = true
+			case keep:
 			case strings.Contains(strings.SplitN(path, "/", 2)[0], ".") && reachesHTTP(imp):
 				keep = true
 			case p.Name == "main" && p.Module != nil && imp.Module != nil && imp.Module.Path == p.Module.Path && reachesHTTP(imp):
-				keep = true // a binary that may serve through its module's packages: its settings go here
+				keep = true
 			}
 		}
-		if !keep {
-			keep = mentionsGraceful(p)
-		}
-		if keep {
+		if keep || mentionsGraceful(p) {
 			out = append(out, p.PkgPath)
 		}
 	}

@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"go/ast"
 	"go/format"
-	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/packages"
@@ -39,6 +37,19 @@ type planner struct {
 	cwd string // for relative positions in messages
 }
 
+// pkgState is what planning one package gathers: the shims its
+// zz_graceful.go declares, the sites each serves (for their doc comments),
+// and the revert record before and after this run.
+type pkgState struct {
+	dir            string
+	genPath        string
+	oldGen         []byte // the zz_graceful.go on disk, if genExists
+	genExists      bool
+	oldRec, newRec *record
+	shims          map[string]templates.Shim
+	serves         map[string][]string // shim name -> the sites it serves
+}
+
 // planPackage computes the new contents of the files of pkg from the
 // analyzer's result res. cfg is the configuration of the binary whose main
 // package pkg is, written in its zz_graceful.go; nil for a library, or a
@@ -48,33 +59,56 @@ func (p *planner) planPackage(pkg *packages.Package, res *analyzer.Result, cfg *
 	if dir == "" {
 		return &pkgPlan{}, nil
 	}
-	plan := &pkgPlan{}
-	genPath := filepath.Join(dir, templates.FileName)
-	oldGen, genExists, err := readIfExists(genPath)
+	st, err := p.readState(dir)
 	if err != nil {
 		return nil, err
 	}
-	oldRec := &record{}
-	if genExists && isOurs(oldGen) {
-		if oldRec, err = parseRecord(oldGen); err != nil {
-			return nil, fmt.Errorf("%s: %w", p.rel(genPath), err)
-		}
-	}
-
+	plan := &pkgPlan{}
 	for _, s := range res.Sites {
 		if s.Status == analyzer.NotRewritable {
 			plan.notes = append(plan.notes, fmt.Sprintf("%s: not converted: %s", p.pos(pkg.Fset, s.Pos), s.Reason))
 			plan.left++
 		}
 	}
-
-	shims := map[string]templates.Shim{}
 	for _, s := range res.Shims {
-		shims[s.Name] = templates.Shim{Name: s.Name, Form: s.Form}
+		st.shims[s.Name] = templates.Shim{Name: s.Name, Form: s.Form}
 	}
+	loaded, err := p.planFiles(pkg, res, st, plan)
+	if err != nil {
+		return nil, err
+	}
+	plan.notes = append(plan.notes, p.keepExcluded(st, loaded)...)
+	plan.notes = append(plan.notes, p.constrainedNotes(pkg, st.oldRec)...)
+	gen, err := p.genChange(pkg, cfg, st)
+	if err != nil {
+		return nil, err
+	}
+	if gen != nil {
+		plan.changes = append(plan.changes, *gen)
+	}
+	return plan, nil
+}
 
-	newRec := &record{}
-	serves := map[string][]string{}
+// readState reads the package's zz_graceful.go, if there is one, and the
+// revert record it holds.
+func (p *planner) readState(dir string) (*pkgState, error) {
+	st := &pkgState{dir: dir, genPath: filepath.Join(dir, templates.FileName), oldRec: &record{}, newRec: &record{},
+		shims: map[string]templates.Shim{}, serves: map[string][]string{}}
+	var err error
+	if st.oldGen, st.genExists, err = readIfExists(st.genPath); err != nil {
+		return nil, err
+	}
+	if st.genExists && isOurs(st.oldGen) {
+		if st.oldRec, err = parseRecord(st.oldGen); err != nil {
+			return nil, fmt.Errorf("%s: %w", p.rel(st.genPath), err)
+		}
+	}
+	return st, nil
+}
+
+// planFiles plans every user file of the build, adding its changes to plan
+// and its records to st, and returns the base names of the files loaded.
+func (p *planner) planFiles(pkg *packages.Package, res *analyzer.Result, st *pkgState, plan *pkgPlan) (map[string]bool, error) {
 	loaded := map[string]bool{}
 	for i, f := range pkg.Syntax {
 		tf := pkg.Fset.File(f.FileStart)
@@ -86,7 +120,7 @@ func (p *planner) planPackage(pkg *packages.Package, res *analyzer.Result, cfg *
 		if filepath.Base(path) == templates.FileName {
 			continue
 		}
-		fp, err := p.planFile(pkg, f, tf, res, shims, oldRec)
+		fp, err := p.planFile(pkg, f, res, st)
 		if err != nil {
 			return nil, err
 		}
@@ -96,67 +130,79 @@ func (p *planner) planPackage(pkg *packages.Package, res *analyzer.Result, cfg *
 		if i < len(pkg.CompiledGoFiles) && pkg.CompiledGoFiles[i] != path && fp.changed {
 			return nil, fmt.Errorf("%s: cannot rewrite a file processed by cgo; move the server start to a file without import \"C\"", p.rel(path))
 		}
-		newRec.calls = append(newRec.calls, fp.calls...)
-		newRec.imports = append(newRec.imports, fp.imports...)
+		st.newRec.calls = append(st.newRec.calls, fp.calls...)
+		st.newRec.imports = append(st.newRec.imports, fp.imports...)
 		for name, s := range fp.serves {
-			serves[name] = append(serves[name], s...)
+			st.serves[name] = append(st.serves[name], s...)
 		}
 		if fp.changed {
 			plan.changes = append(plan.changes, change{Path: path, Old: fp.src, New: fp.final})
 		}
 	}
+	return loaded, nil
+}
 
-	// Files left out by build constraints keep their record and their shims.
-	for _, name := range oldRec.files() {
+// keepExcluded keeps the record and the shims of the files that the record
+// names and that the build constraints of this run leave out, and returns
+// a note for each.
+func (p *planner) keepExcluded(st *pkgState, loaded map[string]bool) []string {
+	var notes []string
+	for _, name := range st.oldRec.files() {
 		if loaded[name] {
 			continue
 		}
-		path := filepath.Join(dir, name)
+		path := filepath.Join(st.dir, name)
 		src, ok, err := readIfExists(path)
 		if err != nil || !ok {
 			continue
 		}
-		newRec.calls = append(newRec.calls, oldRec.callsIn(name)...)
-		if imp, ok := oldRec.importsIn(name); ok {
-			newRec.imports = append(newRec.imports, imp)
+		calls := st.oldRec.callsIn(name)
+		st.newRec.calls = append(st.newRec.calls, calls...)
+		if imp, ok := st.oldRec.importsIn(name); ok {
+			st.newRec.imports = append(st.newRec.imports, imp)
 		}
 		names := map[string]bool{}
-		for _, c := range oldRec.callsIn(name) {
+		for _, c := range calls {
 			names[c.Shim] = true
-			if _, ok := shims[c.Shim]; !ok {
+			if _, ok := st.shims[c.Shim]; !ok {
 				if s, ok := shimFromName(c.Shim); ok {
-					shims[c.Shim] = s
+					st.shims[c.Shim] = s
 				}
 			}
 		}
-		for name, s := range servesIn(name, src, names, oldRec.callsIn(name)) {
-			serves[name] = append(serves[name], s...)
+		for name, s := range servesIn(name, src, names, calls) {
+			st.serves[name] = append(st.serves[name], s...)
 		}
-		plan.notes = append(plan.notes, fmt.Sprintf("%s: excluded by build constraints; its converted calls are kept", p.rel(path)))
+		notes = append(notes, fmt.Sprintf("%s: excluded by build constraints; its converted calls are kept", p.rel(path)))
 	}
-	plan.notes = append(plan.notes, p.constrainedNotes(pkg, oldRec)...)
+	return notes
+}
 
-	if len(shims) == 0 && cfg == nil {
-		if genExists && isOurs(oldGen) {
-			plan.changes = append(plan.changes, change{Path: genPath, Old: oldGen})
+// genChange returns the change of the package's zz_graceful.go: written
+// anew, deleted when the package needs it no more, or nil when it stays
+// as it is.
+func (p *planner) genChange(pkg *packages.Package, cfg *templates.Config, st *pkgState) (*change, error) {
+	if len(st.shims) == 0 && cfg == nil {
+		if st.genExists && isOurs(st.oldGen) {
+			return &change{Path: st.genPath, Old: st.oldGen}, nil
 		}
-		return plan, nil
+		return nil, nil
 	}
-	if genExists && !isOurs(oldGen) {
-		return nil, fmt.Errorf("%s: this file was not generated by gracefulgen (its first line is not %q), so it will not be overwritten; rename it and run gracefulgen again", p.rel(genPath), templates.Header)
+	if st.genExists && !isOurs(st.oldGen) {
+		return nil, fmt.Errorf("%s: this file was not generated by gracefulgen (its first line is not %q), so it will not be overwritten; rename it and run gracefulgen again", p.rel(st.genPath), templates.Header)
 	}
-	gen, err := render(pkg, cfg, shims, serves, newRec)
+	gen, err := render(pkg, cfg, st.shims, st.serves, st.newRec)
 	if err != nil {
 		return nil, err
 	}
-	if !genExists || !bytes.Equal(gen, oldGen) {
-		var old []byte
-		if genExists {
-			old = oldGen
-		}
-		plan.changes = append(plan.changes, change{Path: genPath, Old: old, New: gen})
+	if st.genExists && bytes.Equal(gen, st.oldGen) {
+		return nil, nil
 	}
-	return plan, nil
+	var old []byte
+	if st.genExists {
+		old = st.oldGen
+	}
+	return &change{Path: st.genPath, Old: old, New: gen}, nil
 }
 
 // filePlan is the outcome for one user file.
@@ -169,33 +215,16 @@ type filePlan struct {
 }
 
 // planFile rewrites one file: it splices the site and import edits, formats
-// the result when the file was gofmt-clean, and builds the file's revert
-// record. It returns nil when the file has no site.
-func (p *planner) planFile(pkg *packages.Package, f *ast.File, tf *token.File, res *analyzer.Result, shims map[string]templates.Shim, oldRec *record) (*filePlan, error) {
+// the result when the file was gofmt-clean, and has the file's revert
+// record built and verified (record.go). It returns nil when the file has
+// no site.
+func (p *planner) planFile(pkg *packages.Package, f *ast.File, res *analyzer.Result, st *pkgState) (*filePlan, error) {
+	tf := pkg.Fset.File(f.FileStart)
 	path := tf.Name()
-	var sites []*analyzer.Site
-	var aedits []analysis.TextEdit
-	for _, s := range res.Sites {
-		if s.Status != analyzer.NotRewritable && within(tf, s.Pos) {
-			sites = append(sites, s)
-			if s.Status == analyzer.Rewritable {
-				aedits = append(aedits, s.Edits...)
-			}
-		}
-	}
-	var importEdits []analysis.TextEdit
-	for _, e := range res.ImportEdits {
-		if within(tf, e.Pos) {
-			importEdits = append(importEdits, e)
-		}
-	}
-	base := filepath.Base(path)
-	_, hadImports := oldRec.importsIn(base)
-	if len(sites) == 0 && len(importEdits) == 0 && !hadImports {
+	rw, aedits := newFileRewrite(f, tf, res, st)
+	if _, hadImports := st.oldRec.importsIn(rw.base); len(rw.sites) == 0 && !rw.importsEdited && !hadImports {
 		return nil, nil
 	}
-	sort.SliceStable(sites, func(i, j int) bool { return sites[i].Pos < sites[j].Pos })
-
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", p.rel(path), err)
@@ -203,28 +232,21 @@ func (p *planner) planFile(pkg *packages.Package, f *ast.File, tf *token.File, r
 	if len(src) != tf.Size() {
 		return nil, fmt.Errorf("%s changed while gracefulgen was running; run it again", p.rel(path))
 	}
-	edits, err := offsets(tf, append(aedits, importEdits...))
+	rw.src = src
+	edits, err := offsets(tf, aedits)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p.rel(path), err)
 	}
-	originals := map[*analyzer.Site]string{}
-	forms := map[*analyzer.Site]string{}
-	for _, s := range sites {
-		if s.Status != analyzer.Rewritable {
-			continue
+	for _, s := range rw.sites {
+		if s.Status == analyzer.Rewritable {
+			span, form := replaced(s)
+			rw.replaced[s] = replacement{text: string(src[tf.Offset(span.Pos):tf.Offset(span.End)]), form: form}
 		}
-		n, form := siteNode(f, s)
-		if n == nil {
-			return nil, fmt.Errorf("%s: internal error: no call or method value %q at the site the analyzer reported", p.pos(pkg.Fset, s.Pos), s.Original)
-		}
-		originals[s] = string(src[tf.Offset(n.Pos()):tf.Offset(n.End())])
-		forms[s] = form
 	}
 	spliced, err := splice(src, edits)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p.rel(path), err)
 	}
-
 	candidates := [][]byte{spliced}
 	if formatted, err := format.Source(src); err == nil && bytes.Equal(formatted, src) {
 		if f, err := format.Source(spliced); err == nil {
@@ -233,7 +255,7 @@ func (p *planner) planFile(pkg *packages.Package, f *ast.File, tf *token.File, r
 	}
 	var lastErr error
 	for _, cand := range candidates {
-		fp, err := buildFilePlan(base, src, cand, sites, originals, forms, shims, oldRec, len(importEdits) > 0, f, tf)
+		fp, err := rw.record(cand)
 		if err == nil {
 			return fp, nil
 		}
@@ -242,270 +264,39 @@ func (p *planner) planFile(pkg *packages.Package, f *ast.File, tf *token.File, r
 	return nil, fmt.Errorf("%s: internal error: the rewrite could not be recorded for -revert: %v", p.rel(path), lastErr)
 }
 
-// buildFilePlan checks that cand, the new content of a file, holds one shim
-// call per site in order, builds the records, and makes sure that reverting
-// the records made in this run gives back src exactly.
-func buildFilePlan(base string, src, cand []byte, sites []*analyzer.Site, originals, forms map[*analyzer.Site]string,
-	shims map[string]templates.Shim, oldRec *record, importsEdited bool, f *ast.File, tf *token.File) (*filePlan, error) {
-	fset := token.NewFileSet()
-	nf, err := parser.ParseFile(fset, base, cand, parser.SkipObjectResolution)
-	if err != nil {
-		return nil, fmt.Errorf("rewritten file does not parse: %v", err)
-	}
-	names := map[string]bool{}
-	for n := range shims {
-		names[n] = true
-	}
-	occs := occurrences(nf, names)
-	if len(occs) != len(sites) {
-		return nil, fmt.Errorf("rewritten file calls shims %d times, want one call per site (%d)", len(occs), len(sites))
-	}
-	ntf := fset.File(nf.FileStart)
-	text := func(n ast.Node) string { return string(cand[ntf.Offset(n.Pos()):ntf.Offset(n.End())]) }
-
-	fp := &filePlan{src: src, final: cand, changed: !bytes.Equal(src, cand), serves: map[string][]string{}}
-	var verify []callRecord
-	old := oldRec.callsIn(base)
-	for i, s := range sites {
-		o := occs[i]
-		if o.shim != s.Shim {
-			return nil, fmt.Errorf("shim call %d is %s, want %s", i, o.shim, s.Shim)
-		}
-		c := callRecord{File: base, Shim: s.Shim, Kind: kindWord(s.Kind), Form: o.form()}
-		if s.Status == analyzer.Rewritable {
-			c.Form = forms[s]
-		}
-		if c.Form != o.form() && !(c.Form == formCall && o.form() == formValue) {
-			return nil, fmt.Errorf("shim use %d is a %s, want a %s", i, o.form(), c.Form)
-		}
-		if s.Status == analyzer.Rewritable {
-			c.Final, c.Original = text(o.span(c.Form)), originals[s]
-		} else {
-			// Converted: keep the original of the previous run if the
-			// call has not been edited since; else it is lost.
-			for j, oc := range old {
-				if oc.Shim == s.Shim {
-					if oc.Form == formCall && c.Form == formValue {
-						c.Form = formCall // a call the user wrapped in a literal
-					}
-					if oc.Form == c.Form && oc.Final == text(o.span(c.Form)) {
-						c.Original = oc.Original
-					} else if oc.Form == c.Form && oc.Original != "" {
-						// Edited since (new arguments): the original is
-						// the edited call under its recorded callee, so
-						// the record is not lost.
-						c.Original = editedOriginal(o, oc, shims, cand, ntf, nf)
-					}
-					old = old[j+1:]
-					break
-				}
+// newFileRewrite gathers the sites of the file tf (the Rewritable and
+// Converted ones, in source order) and the analyzer's edits in it: those of
+// its Rewritable sites, and the import edits.
+func newFileRewrite(f *ast.File, tf *token.File, res *analyzer.Result, st *pkgState) (*fileRewrite, []analysis.TextEdit) {
+	rw := &fileRewrite{base: filepath.Base(tf.Name()), f: f, tf: tf, shims: st.shims, oldRec: st.oldRec, replaced: map[*analyzer.Site]replacement{}}
+	var edits []analysis.TextEdit
+	for _, s := range res.Sites {
+		if s.Status != analyzer.NotRewritable && within(tf, s.Pos) {
+			rw.sites = append(rw.sites, s)
+			if s.Status == analyzer.Rewritable {
+				edits = append(edits, s.Edits...)
 			}
-			c.Final = text(o.span(c.Form))
 		}
-		v := c
-		if s.Status != analyzer.Rewritable {
-			v.Original = v.Final // reverting this run leaves it alone
-		}
-		fp.calls = append(fp.calls, c)
-		verify = append(verify, v)
-		fp.serves[s.Shim] = append(fp.serves[s.Shim], servesText(base, enclosingFunc(nf, o.ident.Pos()), c))
 	}
+	for _, e := range res.ImportEdits {
+		if within(tf, e.Pos) {
+			edits = append(edits, e)
+			rw.importsEdited = true
+		}
+	}
+	sort.SliceStable(rw.sites, func(i, j int) bool { return rw.sites[i].Pos < rw.sites[j].Pos })
+	return rw, edits
+}
 
-	before := regionText(src, f, tf)
-	after := regionText(cand, nf, ntf)
-	var verifyImp *importsRecord
-	prevImp, hadImp := oldRec.importsIn(base)
+// replaced returns what the rewrite of a site replaces, as the analyzer
+// spans it, and the record form of that: the call (formCall), the method
+// value (formValue), or a package function used as a value (formRef).
+func replaced(s *analyzer.Site) (analyzer.Span, string) {
 	switch {
-	case importsEdited && before != after:
-		orig := before
-		if hadImp && prevImp.Final == before {
-			orig = prevImp.Original
-		}
-		fp.imports = append(fp.imports, importsRecord{base, after, orig})
-		verifyImp = &importsRecord{base, after, before}
-	case hadImp && prevImp.Final == after:
-		fp.imports = append(fp.imports, prevImp)
+	case s.MethodValue:
+		return analyzer.Span{Pos: s.Pos, End: s.End}, formValue
+	case s.Call.IsValid():
+		return s.Call, formCall
 	}
-
-	back, _, err := revertFile(base, cand, verify, verifyImp, shims)
-	if err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(back, src) {
-		return nil, fmt.Errorf("reverting the rewrite does not give back the original bytes")
-	}
-	return fp, nil
-}
-
-// siteNode returns the expression a site stands for in the original file,
-// and its form: the call (formCall), the selector of a method value
-// (formValue), or a package function used as a value (formRef).
-func siteNode(f *ast.File, s *analyzer.Site) (ast.Node, string) {
-	var call *ast.CallExpr
-	var ref ast.Expr
-	ast.Inspect(f, func(n ast.Node) bool {
-		if n == nil || s.Pos < n.Pos() || s.Pos >= n.End() {
-			return false
-		}
-		switch n := n.(type) {
-		case *ast.CallExpr:
-			if ast.Unparen(n.Fun).Pos() == s.Pos && calleeName(n.Fun) == string(s.Op) {
-				call = n // the innermost wins
-			}
-		case *ast.SelectorExpr:
-			if n.Pos() == s.Pos && n.Sel.Name == string(s.Op) {
-				ref = n
-			}
-		case *ast.Ident:
-			if n.Pos() == s.Pos && n.Name == string(s.Op) && ref == nil {
-				ref = n // a dot import
-			}
-		}
-		return true
-	})
-	switch {
-	case s.MethodValue && ref != nil:
-		return ref, formValue
-	case call != nil && !s.MethodValue:
-		return call, formCall
-	case ref != nil:
-		return ref, formRef
-	}
-	return nil, ""
-}
-
-// calleeName is the name a call's function expression ends in.
-func calleeName(e ast.Expr) string {
-	switch e := ast.Unparen(e).(type) {
-	case *ast.SelectorExpr:
-		return e.Sel.Name
-	case *ast.Ident:
-		return e.Name
-	}
-	return ""
-}
-
-// servesText describes a site for the doc comment of its shim:
-// "http.ListenAndServe in func main (main.go)". Sites are named by file and
-// function, never by line and column, so that zz_graceful.go does not
-// change when unrelated lines of the file do (and -check stays quiet).
-func servesText(base, fn string, c callRecord) string {
-	callee := originalCallee(c)
-	if callee == "" {
-		callee = "a call"
-	}
-	return callee + " in " + fn + " (" + base + ")"
-}
-
-// originalCallee is the callee text of a record's original: the function
-// expression of the original call, or the method value itself.
-func originalCallee(c callRecord) string {
-	if c.Original == "" {
-		return ""
-	}
-	e, err := parser.ParseExpr(c.Original)
-	if err != nil {
-		return ""
-	}
-	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok && c.Form == formCall {
-		return c.Original[call.Fun.Pos()-1 : call.Fun.End()-1]
-	}
-	return strings.TrimSpace(c.Original)
-}
-
-// servesIn lists the sites of a file outside the build, from its record.
-func servesIn(base string, src []byte, names map[string]bool, calls []callRecord) map[string][]string {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, base, src, parser.SkipObjectResolution)
-	if err != nil {
-		return nil
-	}
-	out := map[string][]string{}
-	occs := occurrences(f, names)
-	for i, o := range occs {
-		c := callRecord{Shim: o.shim, Form: o.form()}
-		if i < len(calls) && calls[i].Shim == o.shim {
-			c = calls[i]
-		}
-		out[o.shim] = append(out[o.shim], servesText(base, enclosingFunc(f, o.ident.Pos()), c))
-	}
-	return out
-}
-
-// regionText is the import block of a file: from the end of the package
-// name to the end of the last import declaration.
-func regionText(src []byte, f *ast.File, tf *token.File) string {
-	start, end := importRegion(f, tf)
-	return string(src[start:end])
-}
-
-// importRegion returns the byte range of the import block of f.
-func importRegion(f *ast.File, tf *token.File) (start, end int) {
-	return tf.Offset(f.Name.End()), importEnd(f, tf)
-}
-
-// importEnd is the offset of the end of the last import declaration of f,
-// or of its package name when it has none.
-func importEnd(f *ast.File, tf *token.File) int {
-	end := tf.Offset(f.Name.End())
-	for _, d := range f.Decls {
-		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
-			end = tf.Offset(g.End())
-		}
-	}
-	return end
-}
-
-// enclosingFunc names the top-level declaration that holds pos: "func
-// main", "func (*T).Start", or "package-level var" for an initializer.
-func enclosingFunc(f *ast.File, pos token.Pos) string {
-	for _, d := range f.Decls {
-		if pos < d.Pos() || pos >= d.End() {
-			continue
-		}
-		fd, ok := d.(*ast.FuncDecl)
-		if !ok {
-			return "package-level declaration"
-		}
-		if fd.Recv == nil || len(fd.Recv.List) == 0 {
-			return "func " + fd.Name.Name
-		}
-		return "func (" + recvType(fd.Recv.List[0].Type) + ")." + fd.Name.Name
-	}
-	return "package level"
-}
-
-// recvType is the text of a receiver type without type parameters: "*T", "T".
-func recvType(e ast.Expr) string {
-	switch e := e.(type) {
-	case *ast.StarExpr:
-		return "*" + recvType(e.X)
-	case *ast.ParenExpr:
-		return recvType(e.X)
-	case *ast.IndexExpr:
-		return recvType(e.X)
-	case *ast.IndexListExpr:
-		return recvType(e.X)
-	case *ast.Ident:
-		return e.Name
-	}
-	return "?"
-}
-
-// editedOriginal is what a converted call edited since its record was made
-// reverts to: its current text with the shim replaced by the recorded
-// callee (structural revert, confined to the call's span). It returns ""
-// when that cannot be worked out, which leaves the record without an
-// original as before.
-func editedOriginal(o occurrence, oc callRecord, shims map[string]templates.Shim, src []byte, tf *token.File, f *ast.File) string {
-	e, err := structural(o, oc, shims, src, tf, newImportAdder(f, tf, src))
-	if err != nil {
-		return ""
-	}
-	n := o.span(oc.Form)
-	start, end := tf.Offset(n.Pos()), tf.Offset(n.End())
-	if e.start < start || e.end > end || e.start > e.end {
-		return ""
-	}
-	return string(src[start:e.start]) + e.text + string(src[e.end:end])
+	return analyzer.Span{Pos: s.Pos, End: s.End}, formRef
 }

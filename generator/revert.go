@@ -1,18 +1,11 @@
 package generator
 
 import (
-	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
-	"path/filepath"
-	"sort"
 	"strconv"
-	"strings"
-
-	"golang.org/x/tools/go/packages"
 
 	"github.com/gracefulgen/gracefulgen/analyzer"
 	"github.com/gracefulgen/gracefulgen/templates"
@@ -28,8 +21,6 @@ func revertFile(base string, src []byte, calls []callRecord, imp *importsRecord,
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot revert: %v", err)
 	}
-	tf := fset.File(f.FileStart)
-	off := func(p token.Pos) int { return tf.Offset(p) }
 	names := map[string]bool{}
 	for n := range shims {
 		names[n] = true
@@ -37,28 +28,12 @@ func revertFile(base string, src []byte, calls []callRecord, imp *importsRecord,
 	for _, c := range calls {
 		names[c.Shim] = true
 	}
-
-	var edits []edit
-	var notes []string
-	imports := newImportAdder(f, tf, src)
-	if imp != nil {
-		start, end := importRegion(f, tf)
-		switch string(src[start:end]) {
-		case imp.Final:
-			edits = append(edits, edit{start, end, imp.Original})
-			for _, spec := range specsOf(imp.Original) {
-				imports.have[spec.path] = spec.localName()
-			}
-		case imp.Original:
-		default:
-			for _, spec := range specsOf(imp.Original) {
-				imports.need(spec.path, spec.name)
-			}
-			notes = append(notes, fmt.Sprintf("%s: the import block changed since it was generated: removed imports added back one by one", base))
-		}
-	}
+	pf := &parsedFile{src: src, f: f, tf: fset.File(f.FileStart), occs: occurrences(f, names)}
+	imports := newImportAdder(f, pf.tf, src)
+	edits, notes := revertImports(base, pf, imp, imports)
+	off := pf.tf.Offset
 	restoredEnd := -1 // end of the last span given back its recorded text
-	for _, o := range occurrences(f, names) {
+	for _, o := range pf.occs {
 		c := callRecord{Shim: o.shim, Form: o.form()}
 		for i := range calls {
 			if calls[i].Shim == o.shim {
@@ -70,19 +45,18 @@ func revertFile(base string, src []byte, calls []callRecord, imp *importsRecord,
 		if off(n.Pos()) < restoredEnd {
 			continue // nested in a span whose recorded original holds its own
 		}
-		if c.Original != "" && string(src[off(n.Pos()):off(n.End())]) == c.Final {
-			edits = append(edits, edit{off(n.Pos()), off(n.End()), c.Original})
+		if c.Before != "" && pf.text(n) == c.After {
+			edits = append(edits, edit{off(n.Pos()), off(n.End()), c.Before})
 			restoredEnd = off(n.End())
 			continue
 		}
-		e, err := structural(o, c, shims, src, tf, imports)
+		e, err := structural(o, c, shims, pf, imports)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %v", fset.Position(o.ident.Pos()), err)
 		}
 		edits = append(edits, e)
 		notes = append(notes, fmt.Sprintf("%s: %s reverted by structure (the call changed since it was generated, or its record was lost): check the layout", fset.Position(o.ident.Pos()), o.shim))
 	}
-
 	edits = append(edits, imports.edits()...)
 	out, err := splice(src, edits)
 	if err != nil {
@@ -91,19 +65,41 @@ func revertFile(base string, src []byte, calls []callRecord, imp *importsRecord,
 	return out, notes, nil
 }
 
+// revertImports puts back the import block recorded in imp: whole when it
+// is still the recorded one, else by adding back each import it lost
+// (through imports, which structural reverts share).
+func revertImports(base string, pf *parsedFile, imp *importsRecord, imports *importAdder) ([]edit, []string) {
+	if imp == nil {
+		return nil, nil
+	}
+	start, end := importRegion(pf.f, pf.tf)
+	switch string(pf.src[start:end]) {
+	case imp.After:
+		for _, spec := range specsOf(imp.Before) {
+			imports.have[spec.path] = spec.localName()
+		}
+		return []edit{{start, end, imp.Before}}, nil
+	case imp.Before:
+		return nil, nil
+	}
+	for _, spec := range specsOf(imp.Before) {
+		imports.need(spec.path, spec.name)
+	}
+	return nil, []string{fmt.Sprintf("%s: the import block changed since it was generated: removed imports added back one by one", base)}
+}
+
 // structural reverts one shim call without its recorded text: the shim
 // name becomes the original callee, and for a method the first argument
 // becomes the receiver again.
-func structural(o occurrence, c callRecord, shims map[string]templates.Shim, src []byte, tf *token.File, imports *importAdder) (edit, error) {
+func structural(o occurrence, c callRecord, shims map[string]templates.Shim, pf *parsedFile, imports *importAdder) (edit, error) {
 	s, ok := shims[o.shim]
 	if !ok {
 		if s, ok = shimFromName(o.shim); !ok {
 			return edit{}, fmt.Errorf("unknown shim %s: replace the call by hand", o.shim)
 		}
 	}
-	off := func(p token.Pos) int { return tf.Offset(p) }
-	text := func(n ast.Node) string { return string(src[off(n.Pos()):off(n.End())]) }
-	callee := originalCallee(c)
+	off, text := pf.tf.Offset, pf.text
+	callee := calleeBefore(c)
 	call := o.call
 	fun := ast.Node(o.ident)
 	if s.Form.Kind == analyzer.KindFunc {
@@ -232,92 +228,4 @@ func pathBase(p string) string {
 		}
 	}
 	return p
-}
-
-// revert plans the revert of every package that has a zz_graceful.go.
-func (r *run) revert(pkgs []*packages.Package) ([]change, error) {
-	var changes []change
-	for _, pkg := range pkgs {
-		c, err := r.revertPackage(pkg)
-		if err != nil {
-			r.errors = append(r.errors, err.Error())
-			continue
-		}
-		changes = append(changes, c...)
-	}
-	if len(r.errors) > 0 {
-		return nil, fmt.Errorf("%d error(s); nothing was written", len(r.errors))
-	}
-	sort.Slice(changes, func(i, j int) bool { return changes[i].Path < changes[j].Path })
-	return changes, nil
-}
-
-// revertPackage reverts the files of one package from the record in its
-// zz_graceful.go, and deletes that file. Every .go file of the directory
-// is looked at, those left out by build constraints included.
-func (r *run) revertPackage(pkg *packages.Package) ([]change, error) {
-	rel := r.planner.rel
-	dir := pkgDir(pkg)
-	genPath := filepath.Join(dir, templates.FileName)
-	gen, ok, err := readIfExists(genPath)
-	if err != nil || !ok {
-		return nil, err
-	}
-	if !isOurs(gen) {
-		return nil, fmt.Errorf("%s: not generated by gracefulgen (no %q line), so there is nothing to revert here; it was left alone", rel(genPath), templates.Header)
-	}
-	rec, err := parseRecord(gen)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", rel(genPath), err)
-	}
-	shims := declaredShims(gen)
-	var files []string
-	files = append(files, pkg.GoFiles...)
-	files = append(files, pkg.IgnoredFiles...)
-	sort.Strings(files)
-	var changes []change
-	for _, path := range files {
-		base := filepath.Base(path)
-		if isGenFile(path) || !strings.HasSuffix(base, ".go") || strings.HasSuffix(base, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", rel(path), err)
-		}
-		var imp *importsRecord
-		if i, ok := rec.importsIn(base); ok {
-			imp = &i
-		}
-		out, notes, err := revertFile(base, src, rec.callsIn(base), imp, shims)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", rel(path), err)
-		}
-		if r.opts.Verbose || len(notes) > 0 {
-			for _, n := range notes {
-				r.notes = append(r.notes, filepath.Join(filepath.Dir(rel(path)), n))
-			}
-		}
-		if !bytes.Equal(out, src) {
-			changes = append(changes, change{Path: path, Old: src, New: out})
-		}
-	}
-	return append(changes, change{Path: genPath, Old: gen}), nil
-}
-
-// declaredShims returns the shims a zz_graceful.go declares, by name.
-func declaredShims(gen []byte) map[string]templates.Shim {
-	out := map[string]templates.Shim{}
-	f, err := parser.ParseFile(token.NewFileSet(), templates.FileName, gen, parser.SkipObjectResolution)
-	if err != nil {
-		return out
-	}
-	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
-			if s, ok := shimFromName(fd.Name.Name); ok {
-				out[s.Name] = s
-			}
-		}
-	}
-	return out
 }

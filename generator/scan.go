@@ -2,10 +2,26 @@ package generator
 
 import (
 	"go/ast"
+	"go/parser"
+	"go/token"
+	"strings"
 
 	"github.com/gracefulgen/gracefulgen/analyzer"
 	"github.com/gracefulgen/gracefulgen/templates"
 )
+
+// parsedFile is the text of a file, parsed, with the shim uses in it: a
+// candidate new content of a user's file, or a file to revert.
+type parsedFile struct {
+	src  []byte
+	f    *ast.File
+	tf   *token.File
+	occs []occurrence
+}
+
+func (c *parsedFile) text(n ast.Node) string {
+	return string(c.src[c.tf.Offset(n.Pos()):c.tf.Offset(n.End())])
+}
 
 // occurrence is one use of a shim in a user's file: a call, or a reference
 // to the function as a value (f := gracefulListenAndServe).
@@ -105,4 +121,80 @@ func kindWord(k analyzer.Kind) string {
 		return "method"
 	}
 	return "func"
+}
+
+// calleeBefore is the callee text of a record's original: the function
+// expression of the original call, or the method value itself.
+func calleeBefore(c callRecord) string {
+	if c.Before == "" {
+		return ""
+	}
+	e, err := parser.ParseExpr(c.Before)
+	if err != nil {
+		return ""
+	}
+	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok && c.Form == formCall {
+		return c.Before[call.Fun.Pos()-1 : call.Fun.End()-1]
+	}
+	return strings.TrimSpace(c.Before)
+}
+
+// regionText is the import block of a file: from the end of the package
+// name to the end of the last import declaration.
+func regionText(src []byte, f *ast.File, tf *token.File) string {
+	start, end := importRegion(f, tf)
+	return string(src[start:end])
+}
+
+// importRegion returns the byte range of the import block of f.
+func importRegion(f *ast.File, tf *token.File) (start, end int) {
+	return tf.Offset(f.Name.End()), importEnd(f, tf)
+}
+
+// importEnd is the offset of the end of the last import declaration of f,
+// or of its package name when it has none.
+func importEnd(f *ast.File, tf *token.File) int {
+	end := tf.Offset(f.Name.End())
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+			end = tf.Offset(g.End())
+		}
+	}
+	return end
+}
+
+// enclosingFunc names the top-level declaration that holds pos: "func
+// main", "func (*T).Start", or "package-level var" for an initializer.
+func enclosingFunc(f *ast.File, pos token.Pos) string {
+	for _, d := range f.Decls {
+		if pos < d.Pos() || pos >= d.End() {
+			continue
+		}
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok {
+			return "package-level declaration"
+		}
+		if fd.Recv == nil || len(fd.Recv.List) == 0 {
+			return "func " + fd.Name.Name
+		}
+		return "func (" + recvType(fd.Recv.List[0].Type) + ")." + fd.Name.Name
+	}
+	return "package level"
+}
+
+// recvType is the text of a receiver type without type parameters: "*T", "T".
+func recvType(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.StarExpr:
+		return "*" + recvType(e.X)
+	case *ast.ParenExpr:
+		return recvType(e.X)
+	case *ast.IndexExpr:
+		return recvType(e.X)
+	case *ast.IndexListExpr:
+		return recvType(e.X)
+	case *ast.Ident:
+		return e.Name
+	}
+	return "?"
 }

@@ -65,10 +65,10 @@ func TestSpliceRejectsOverlappingEdits(t *testing.T) {
 func TestRecordRoundTrip(t *testing.T) {
 	r := &record{
 		calls: []callRecord{
-			{File: "main.go", Shim: "gracefulServe2", Kind: "func", Form: formCall, Final: "gracefulServe2(l, h)", Original: "http.Serve(l, h)"},
-			{File: "a b.go", Shim: "gracefulServerListenAndServe", Kind: "method", Form: formValue, Final: "func() error { return gracefulServerListenAndServe(srv) }", Original: "srv.ListenAndServe"},
+			{File: "main.go", Shim: "gracefulServe2", Kind: "func", Form: formCall, After: "gracefulServe2(l, h)", Before: "http.Serve(l, h)"},
+			{File: "a b.go", Shim: "gracefulServerListenAndServe", Kind: "method", Form: formValue, After: "func() error { return gracefulServerListenAndServe(srv) }", Before: "srv.ListenAndServe"},
 		},
-		imports: []importsRecord{{File: "main.go", Final: "\n\nimport \"log\"", Original: "\n\nimport (\n\t\"log\"\n\t\"net/http\"\n)"}},
+		imports: []importsRecord{{File: "main.go", After: "\n\nimport \"log\"", Before: "\n\nimport (\n\t\"log\"\n\t\"net/http\"\n)"}},
 	}
 	src := "package p\n\n//" + strings.Join(r.lines(), "\n//") + "\n"
 	back, err := parseRecord([]byte(src))

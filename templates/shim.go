@@ -31,7 +31,7 @@ func typeOf(t analyzer.Type) *jen.Statement {
 
 // shim builds the declaration of s from its form:
 //
-//	// gracefulListenAndServe serves main.go:12:13 (http.ListenAndServe).
+//	// gracefulListenAndServe makes http.ListenAndServe in func main (main.go) restartable.
 //	func gracefulListenAndServe(addr string, handler http.Handler) error {
 //		return graceful.ListenAndServe(addr, handler)
 //	}

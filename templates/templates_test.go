@@ -23,8 +23,8 @@ var defaults = Config{
 
 // allShims has one shim of every kind, so that one golden file shows every template.
 var allShims = []Shim{
-	{Name: "gracefulListen", Form: formOf("gracefulListen"), Serves: []string{"main.go:10:8 (net.Listen)"}},
-	{Name: "gracefulListenAndServe", Form: formOf("gracefulListenAndServe"), Serves: []string{"main.go:12:13 (http.ListenAndServe)", "b.go:3:2 (nethttp.ListenAndServe)"}},
+	{Name: "gracefulListen", Form: formOf("gracefulListen"), Serves: []string{"net.Listen in func main (main.go)"}},
+	{Name: "gracefulListenAndServe", Form: formOf("gracefulListenAndServe"), Serves: []string{"http.ListenAndServe in func main (main.go)", "nethttp.ListenAndServe in func serve (b.go)"}},
 	{Name: "gracefulListenAndServeTLS", Form: formOf("gracefulListenAndServeTLS")},
 	{Name: "gracefulServe", Form: formOf("gracefulServe")},
 	{Name: "gracefulServeTLS", Form: formOf("gracefulServeTLS")},

@@ -21,9 +21,9 @@ package main
 import (
 	"os"
 
-	"github.com/gracefulgen/gracefulgen/generator"
+	"github.com/gracefulgen/gracefulgen/cmd/gracefulgen/cli"
 )
 
 func main() {
-	os.Exit(generator.Main(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -11,11 +11,11 @@ import (
 
 // Converted by gracefulgen: silent.
 func serve(h http.Handler) error {
-	l, err := gracefulListenTCP("tcp", &net.TCPAddr{Port: 9090})
+	l, err := /*@s1*/ gracefulListenTCP("tcp", &net.TCPAddr{Port: 9090})
 	if err != nil {
 		return err
 	}
-	go gracefulGRPCServerServe(grpc.NewServer(), l)
-	srv := &http.Server{Addr: ":8080", Handler: gracefulH2CNewHandler(h, &http2.Server{}), ReadHeaderTimeout: time.Second}
-	return gracefulServerListenAndServe(srv)
+	go /*@s2*/ gracefulGRPCServerServe(grpc.NewServer(), l)
+	srv := &http.Server{Addr: ":8080", Handler: /*@s3*/ gracefulH2CNewHandler(h, &http2.Server{}), ReadHeaderTimeout: time.Second}
+	return /*@s4*/ gracefulServerListenAndServe(srv)
 }

@@ -14,69 +14,69 @@ import (
 var srv = &http.Server{ReadHeaderTimeout: time.Second}
 
 func tcp() error {
-	l, err := net.Listen("tcp", ":8080") // want `net.Listen opens the listener of srv.Serve, which a restart does not inherit yet`
+	l, err := /*@s1*/ net.Listen("tcp", ":8080") // want `net.Listen opens the listener of srv.Serve, which a restart does not inherit yet`
 	if err != nil {
 		return err
 	}
-	return srv.Serve(l) // want `srv.Serve starts a server`
+	return /*@s2*/ srv.Serve(l) // want `srv.Serve starts a server`
 }
 
 func unix() error {
-	l, err := net.Listen("unix", "/run/app.sock") // want `net.Listen opens the listener of srv.ServeTLS`
+	l, err := /*@s3*/ net.Listen("unix", "/run/app.sock") // want `net.Listen opens the listener of srv.ServeTLS`
 	if err != nil {
 		return err
 	}
-	return srv.ServeTLS(l, "c", "k") // want `srv.ServeTLS starts a server`
+	return /*@s4*/ srv.ServeTLS(l, "c", "k") // want `srv.ServeTLS starts a server`
 }
 
 func listenConfig(ctx context.Context) error {
 	var lc net.ListenConfig
-	l, err := lc.Listen(ctx, "tcp", ":8080") // want `lc.Listen opens the listener of srv.Serve`
+	l, err := /*@s5*/ lc.Listen(ctx, "tcp", ":8080") // want `lc.Listen opens the listener of srv.Serve`
 	if err != nil {
 		return err
 	}
-	return srv.Serve(l) // want `srv.Serve starts a server`
+	return /*@s6*/ srv.Serve(l) // want `srv.Serve starts a server`
 }
 
 func listenConfigPointer(ctx context.Context, lc *net.ListenConfig) error {
-	l, err := lc.Listen(ctx, "tcp", ":8080") // want `lc.Listen opens the listener of srv.Serve`
+	l, err := /*@s7*/ lc.Listen(ctx, "tcp", ":8080") // want `lc.Listen opens the listener of srv.Serve`
 	if err != nil {
 		return err
 	}
 	go func() {
-		_ = srv.Serve(l) // want `srv.Serve starts a server`
+		_ = /*@s8*/ srv.Serve(l) // want `srv.Serve starts a server`
 	}()
 	return nil
 }
 
 func wrapped(cfg *tls.Config) error {
-	l, err := net.Listen("tcp", ":8443") // want `net.Listen opens the listener of srv.Serve`
+	l, err := /*@s9*/ net.Listen("tcp", ":8443") // want `net.Listen opens the listener of srv.Serve`
 	if err != nil {
 		return err
 	}
 	l = tls.NewListener(l, cfg)
-	return srv.Serve(l) // want `srv.Serve starts a server`
+	return /*@s10*/ srv.Serve(l) // want `srv.Serve starts a server`
 }
 
 func parameter(l net.Listener) error {
-	return srv.Serve(l) // want `srv.Serve starts a server` `l is not restartable: the listener served by srv.Serve is of unknown origin`
+	return /*@s11*/ srv.Serve( /*@s12*/ l) // want `srv.Serve starts a server` `l is not restartable: the listener served by srv.Serve is of unknown origin`
 }
 
 type holder struct{ l net.Listener }
 
 func field(h *holder) error {
-	return srv.Serve(h.l) // want `srv.Serve starts a server` `h.l is not restartable: the listener served by srv.Serve is of unknown origin`
+	return /*@s13*/ srv.Serve( /*@s14*/ h.l) // want `srv.Serve starts a server` `h.l is not restartable: the listener served by srv.Serve is of unknown origin`
 }
 
 func multiplexed() error {
-	l, err := net.Listen("tcp", ":8080") // want `net.Listen opens a listening socket that a restart does not inherit yet`
+	l, err := /*@s15*/ net.Listen("tcp", ":8080") // want `net.Listen opens a listening socket that a restart does not inherit yet`
 	if err != nil {
 		return err
 	}
 	m := cmux.New(l)
 	httpL := m.Match(cmux.HTTP1Fast())
 	go m.Serve()
-	return srv.Serve(httpL) // want `^srv.Serve is not restartable: it serves httpL, which comes from cmux.Match and has no operating-system socket to hand to a new process`
+	return /*@s16*/ srv.Serve(httpL) // want `^srv.Serve is not restartable: it serves httpL, which comes from cmux.Match and has no operating-system socket to hand to a new process`
 }
 
 // chanListener is an in-process listener.
@@ -88,13 +88,13 @@ func (c *chanListener) Addr() net.Addr            { return nil }
 
 func inProcess() error {
 	l := &chanListener{conns: make(chan net.Conn)}
-	return srv.Serve(l) // want `^srv.Serve is not restartable: it serves l, which comes from a chanListener literal and has no operating-system socket`
+	return /*@s17*/ srv.Serve(l) // want `^srv.Serve is not restartable: it serves l, which comes from a chanListener literal and has no operating-system socket`
 }
 
 // notServed: a listener that reaches no Serve in this function is a site
 // too: whoever serves it, a restart must hand its socket over.
 func notServed() (net.Listener, error) {
-	return net.Listen("tcp", ":9090") // want `net.Listen opens a listening socket that a restart does not inherit yet`
+	return /*@s18*/ net.Listen("tcp", ":9090") // want `net.Listen opens a listening socket that a restart does not inherit yet`
 }
 
 // shortLived: a loopback listener on port 0 is not a service.
@@ -117,15 +117,15 @@ func fromHelper(network string) error {
 	if err != nil {
 		return err
 	}
-	return srv.Serve(l) // want `srv.Serve starts a server`
+	return /*@s19*/ srv.Serve(l) // want `srv.Serve starts a server`
 }
 
 // listenOn picks unix or tcp and returns the listener.
 func listenOn(network string) (l net.Listener, err error) {
 	if network == "unix" {
-		return net.Listen("unix", "/run/app.sock") // want `net.Listen opens the listener of srv.Serve`
+		return /*@s20*/ net.Listen("unix", "/run/app.sock") // want `net.Listen opens the listener of srv.Serve`
 	}
-	if l, err = net.Listen("tcp", ":8081"); err != nil { // want `net.Listen opens the listener of srv.Serve`
+	if l, err = /*@s21*/ net.Listen("tcp", ":8081"); err != nil { // want `net.Listen opens the listener of srv.Serve`
 		return nil, err
 	}
 	return
@@ -133,30 +133,30 @@ func listenOn(network string) (l net.Listener, err error) {
 
 func listenConfigExpression(ctx context.Context) error {
 	var lc net.ListenConfig
-	l, err := (*net.ListenConfig).Listen(&lc, ctx, "tcp", ":8080") // want `a method expression cannot be rewritten, and the socket it opens would not be handed over`
+	l, err := /*@s22*/ (*net.ListenConfig).Listen(&lc, ctx, "tcp", ":8080") // want `a method expression cannot be rewritten, and the socket it opens would not be handed over`
 	if err != nil {
 		return err
 	}
-	return srv.Serve(l) // want `srv.Serve starts a server`
+	return /*@s23*/ srv.Serve(l) // want `srv.Serve starts a server`
 }
 
 func ranged(ls []net.Listener) {
 	for _, l := range ls {
-		go srv.Serve(l) // want `srv.Serve starts a server` `l is not restartable: the listener served by srv.Serve is of unknown origin`
+		go /*@s24*/ srv.Serve( /*@s25*/ l) // want `srv.Serve starts a server` `l is not restartable: the listener served by srv.Serve is of unknown origin`
 	}
 }
 
 func listenTCP() error {
-	l, err := net.ListenTCP("tcp", nil) // want `net.ListenTCP opens the listener of srv.Serve`
+	l, err := /*@s26*/ net.ListenTCP("tcp", nil) // want `net.ListenTCP opens the listener of srv.Serve`
 	if err != nil {
 		return err
 	}
-	return srv.Serve(l) // want `srv.Serve starts a server`
+	return /*@s27*/ srv.Serve(l) // want `srv.Serve starts a server`
 }
 
 // autocertListener is autocert's shape: the manager opens :443 itself.
 func autocertListener(m *autocert.Manager) error {
-	return srv.Serve(m.Listener()) // want `srv.Serve starts a server` `comes from autocert.Manager.Listener, which opens a socket a restart cannot inherit; open the socket with net.Listen\("tcp", ":443"\) and serve tls.NewListener\(l, m.TLSConfig\(\)\) instead`
+	return /*@s28*/ srv.Serve( /*@s29*/ m.Listener()) // want `srv.Serve starts a server` `comes from autocert.Manager.Listener, which opens a socket a restart cannot inherit; open the socket with net.Listen\("tcp", ":443"\) and serve tls.NewListener\(l, m.TLSConfig\(\)\) instead`
 }
 
 func tlsListen(cfg *tls.Config) error {
@@ -164,5 +164,5 @@ func tlsListen(cfg *tls.Config) error {
 	if err != nil {
 		return err
 	}
-	return srv.Serve(l) // want `srv.Serve starts a server` `comes from tls.Listen, which opens a socket a restart cannot inherit; open it with net.Listen and wrap it with tls.NewListener instead`
+	return /*@s30*/ srv.Serve( /*@s31*/ l) // want `srv.Serve starts a server` `comes from tls.Listen, which opens a socket a restart cannot inherit; open it with net.Listen and wrap it with tls.NewListener instead`
 }

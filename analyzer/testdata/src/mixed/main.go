@@ -6,13 +6,13 @@ import (
 )
 
 func converted() error {
-	return gracefulListenAndServe(":8080", nil)
+	return /*@s1*/ gracefulListenAndServe(":8080", nil)
 }
 
 // added after the program was converted: the new sites reuse the shim
 // of their kind, or get a new one.
 func added() error {
-	go http.ListenAndServe(":8081", nil) // want `http.ListenAndServe starts a server` `cannot set timeouts`
+	go /*@s2*/ http.ListenAndServe(":8081", nil) // want `http.ListenAndServe starts a server` `cannot set timeouts`
 	srv := &http.Server{ReadHeaderTimeout: time.Second}
-	return srv.ListenAndServe() // want `srv.ListenAndServe starts a server`
+	return /*@s3*/ srv.ListenAndServe() // want `srv.ListenAndServe starts a server`
 }

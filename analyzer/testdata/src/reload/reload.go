@@ -9,7 +9,7 @@ import (
 
 func reloadOnHangup() {
 	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP, syscall.SIGUSR1) // want `signal.Notify asks for SIGHUP, the restart signal`
+	/*@sig1*/ signal.Notify(hup, syscall.SIGHUP, syscall.SIGUSR1) // want `signal.Notify asks for SIGHUP, the restart signal`
 	go func() {
 		for range hup {
 		}
@@ -18,13 +18,13 @@ func reloadOnHangup() {
 
 func relayAll() {
 	all := make(chan os.Signal, 1)
-	signal.Notify(all) // want `signal.Notify with no signal relays every signal, SIGHUP included, the restart signal`
+	/*@sig2*/ signal.Notify(all) // want `signal.Notify with no signal relays every signal, SIGHUP included, the restart signal`
 }
 
 func usr2Only(sigs []os.Signal) {
 	c := make(chan os.Signal, 1)
-	signal.Notify(c, syscall.SIGUSR2)
-	signal.Notify(c, sigs...)
+	/*@sig3*/ signal.Notify(c, syscall.SIGUSR2)
+	/*@sig4*/ signal.Notify(c, sigs...)
 }
 
 func serve() {

@@ -12,9 +12,9 @@ import (
 const sock = "/tmp/app.sock"
 
 func main() {
-	defer os.RemoveAll("/tmp/app.d")
+	defer /*@rm1*/ os.RemoveAll("/tmp/app.d")
 	defer func() {
-		_ = syscall.Unlink("/tmp/app.pid")
+		_ = /*@rm2*/ syscall.Unlink("/tmp/app.pid")
 	}()
 	defer closeAll()
 
@@ -30,7 +30,7 @@ func main() {
 }
 
 func cleanup() {
-	os.Remove("/tmp/app.lock")
+	/*@rm3*/ os.Remove("/tmp/app.lock")
 }
 
 func closeAll() {
@@ -38,7 +38,7 @@ func closeAll() {
 }
 
 func helper() {
-	os.Remove("/tmp/helper")
+	/*@rm4*/ os.Remove("/tmp/helper")
 }
 
 func notStop() {
@@ -50,5 +50,5 @@ func viaContext() {
 	defer cancel()
 	os.Remove("/tmp/before")
 	<-ctx.Done()
-	os.Remove("/tmp/after")
+	/*@rm5*/ os.Remove("/tmp/after")
 }
