@@ -188,6 +188,11 @@ var Forms = []*Form{
 	{Kind: KindMethod, Op: "StartTLS", Pkg: echo4Path, Recv: "Echo", Shim: "gracefulEchoStartTLS", Runtime: "ServerServeWith", Body: BodyEcho,
 		Params:  []Param{param("e", echo4Echo), param("address", stringType), param("certFile", anyType), param("keyFile", anyType)},
 		Results: []Type{errorType}, Listener: -1},
+	{Kind: KindMethod, Op: "StartAutoTLS", Pkg: echo4Path, Recv: "Echo", Shim: "gracefulEchoStartAutoTLS", Runtime: "ServerServeWith", Body: BodyEcho,
+		Params: []Param{param("e", echo4Echo), param("address", stringType)}, Results: []Type{errorType}, Listener: -1},
+	{Kind: KindMethod, Op: "StartH2CServer", Pkg: echo4Path, Recv: "Echo", Shim: "gracefulEchoStartH2CServer", Runtime: "ServerServeWith", Body: BodyEcho,
+		Params:  []Param{param("e", echo4Echo), param("address", stringType), param("h2s", Type{Path: http2Path, Name: "Server", Ptr: true})},
+		Results: []Type{errorType}, Listener: -1},
 	{Kind: KindMethod, Op: "StartServer", Pkg: echo4Path, Recv: "Echo", Shim: "gracefulEchoStartServer", Runtime: "ServerServeWith", Body: BodyEcho,
 		Params: []Param{param("e", echo4Echo), param("s", serverType)}, Results: []Type{errorType}, Listener: -1},
 
