@@ -17,14 +17,21 @@ var Analyzer = &analysis.Analyzer{
 	URL:        "https://pkg.go.dev/github.com/gracefulgen/gracefulgen/analyzer",
 	Requires:   []*analysis.Analyzer{inspect.Analyzer},
 	ResultType: reflect.TypeOf((*Result)(nil)),
+	FactTypes:  []analysis.Fact{new(servesFact)},
 	Run:        run,
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	if !mayStartServers(pass.Pkg) {
+	exportServesFacts(pass)
+	c := newChecker(pass)
+	if m := pass.Module; m != nil && m.Version != "" {
+		// A package of a required module (the main module has no
+		// version), analysed for its facts only.
 		return &Result{}, nil
 	}
-	c := newChecker(pass)
+	if !mayStartServers(pass.Pkg) && len(c.servesNames()) == 0 {
+		return &Result{}, nil
+	}
 	c.findShimDecls()
 	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	c.scan(in)

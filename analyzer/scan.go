@@ -79,6 +79,9 @@ func (c *checker) interestingNames() map[string]bool {
 	for _, name := range frameworkNames() {
 		names[name] = true
 	}
+	for _, name := range c.servesNames() {
+		names[name] = true
+	}
 	for fn := range c.shimDecls {
 		names[fn.Name()] = true
 	}
@@ -124,6 +127,9 @@ func (c *checker) visitFunc(r ref, fn *types.Func) {
 	}
 	if f, ok := frameworkOf(fn); ok {
 		c.frameworkSite(r, f)
+		return
+	}
+	if c.servesSite(r, fn) {
 		return
 	}
 	if !c.stopsShortLived(r, fn) {

@@ -29,7 +29,11 @@ import (
 // listener goes to the config's Listener (wrapped in its TLSConfig, as echo
 // would); echo builds its http.Server inside, so the shim takes it from the
 // config's BeforeServeFunc (chained after the app's own), registers it with
-// the runtime and only then lets echo serve it. Echo.Start's own
+// the runtime and only then lets echo serve it. echo's own shutdown (when
+// ctx ends, and whenever Serve returns) would be a bare Shutdown that
+// cuts keep-alive requests as the drain closes the listener: the shim turns
+// it off (GracefulTimeout -1, unless the app did) and drains through the
+// runtime (graceful.Shutdown) when ctx ends instead. Echo.Start's own
 // SIGINT/SIGTERM context is kept.
 func echoBody(f *analyzer.Form) []jen.Code {
 	p := func(i int) *jen.Statement { return jen.Id(f.Params[i].Name) }
@@ -149,6 +153,10 @@ func echo4Listen(e *jen.Statement, missing *jen.Statement, addr jen.Code, set fu
 //			c.Listener = tls.NewListener(l, c.TLSConfig)
 //		}
 //	}
+//	stop := c.GracefulTimeout >= 0
+//	if stop {
+//		c.GracefulTimeout = -1
+//	}
 //	before, served, registered, done := c.BeforeServeFunc, make(chan *http.Server), make(chan struct{}), make(chan error, 1)
 //	c.BeforeServeFunc = func(s *http.Server) error {
 //		if before != nil {
@@ -165,10 +173,22 @@ func echo4Listen(e *jen.Statement, missing *jen.Statement, addr jen.Code, set fu
 //	case err := <-done:
 //		return err
 //	case s := <-served:
-//		return graceful.ServerServeWith(s, func() error {
+//		err := graceful.ServerServeWith(s, func() error {
 //			close(registered)
+//			if stop {
+//				select {
+//				case err := <-done:
+//					return err
+//				case <-ctx.Done():
+//					go graceful.Shutdown(context.Background())
+//				}
+//			}
 //			return <-done
 //		})
+//		if err == http.ErrServerClosed {
+//			return nil // as echo v5 does once its server was shut down
+//		}
+//		return err
 //	}
 func echo5Start(echoPath string, ctx, h jen.Code) []jen.Code {
 	c := jen.Id("c")
@@ -184,6 +204,12 @@ func echo5Start(echoPath string, ctx, h jen.Code) []jen.Code {
 				c.Clone().Dot("Listener").Op("=").Qual("crypto/tls", "NewListener").Call(jen.Id("l"), c.Clone().Dot("TLSConfig")),
 			),
 		),
+		// echo shuts its server down itself when ctx ends, and also as soon
+		// as Serve returns, which is when the drain closes the listener: a
+		// bare Shutdown then, before the drain's linger, cuts keep-alive
+		// requests. The runtime's drain takes its place.
+		jen.Id("stop").Op(":=").Add(c.Clone()).Dot("GracefulTimeout").Op(">=").Lit(0),
+		jen.If(jen.Id("stop")).Block(c.Clone().Dot("GracefulTimeout").Op("=").Lit(-1)),
 		jen.List(jen.Id("before"), jen.Id("served"), jen.Id("registered"), jen.Id("done")).Op(":=").List(
 			c.Clone().Dot("BeforeServeFunc"), jen.Make(jen.Chan().Add(server)), jen.Make(jen.Chan().Struct()), jen.Make(jen.Chan().Error(), jen.Lit(1))),
 		c.Clone().Dot("BeforeServeFunc").Op("=").Func().Params(jen.Id("s").Add(server)).Error().Block(
@@ -198,10 +224,21 @@ func echo5Start(echoPath string, ctx, h jen.Code) []jen.Code {
 		jen.Select().Block(
 			jen.Case(jen.Err().Op(":=").Op("<-").Id("done")).Block(jen.Return(jen.Err())),
 			jen.Case(jen.Id("s").Op(":=").Op("<-").Id("served")).Block(
-				jen.Return(jen.Qual(RuntimePath, "ServerServeWith").Call(jen.Id("s"), jen.Func().Params().Error().Block(
+				jen.Err().Op(":=").Qual(RuntimePath, "ServerServeWith").Call(jen.Id("s"), jen.Func().Params().Error().Block(
 					jen.Close(jen.Id("registered")),
+					jen.If(jen.Id("stop")).Block(
+						jen.Select().Block(
+							jen.Case(jen.Err().Op(":=").Op("<-").Id("done")).Block(jen.Return(jen.Err())),
+							jen.Case(jen.Op("<-").Add(ctx).Dot("Done").Call()).Block(
+								jen.Go().Qual(RuntimePath, "Shutdown").Call(jen.Qual("context", "Background").Call()),
+							),
+						),
+					),
 					jen.Return(jen.Op("<-").Id("done")),
-				))),
+				)),
+				// echo v5 returns nil once its server was shut down.
+				jen.If(jen.Err().Op("==").Qual("net/http", "ErrServerClosed")).Block(jen.Return(jen.Nil())),
+				jen.Return(jen.Err()),
 			),
 		),
 	}
