@@ -188,7 +188,7 @@ func servedBy(pass *analysis.Pass, call *ast.CallExpr, callee *types.Func, local
 	fact := local[callee.Origin()]
 	if fact == nil {
 		fact = new(servesFact)
-		if !pass.ImportObjectFact(callee.Origin(), fact) {
+		if len(pass.Analyzer.FactTypes) == 0 || !pass.ImportObjectFact(callee.Origin(), fact) {
 			return nil, ""
 		}
 	}
@@ -270,7 +270,7 @@ func varsIn(info *types.Info, e ast.Expr) []*types.Var {
 // one of its arguments (servesFact): the server it starts is out of the
 // generator's reach.
 func (c *checker) servesSite(r ref, fn *types.Func) bool {
-	if r.call == nil || fn.Pkg() == nil || !c.outsideModule(fn.Pkg()) {
+	if r.call == nil || fn.Pkg() == nil || len(c.pass.Analyzer.FactTypes) == 0 || !c.outsideModule(fn.Pkg()) {
 		return false
 	}
 	var fact servesFact
@@ -302,6 +302,9 @@ func (c *checker) servesSite(r ref, fn *types.Func) bool {
 // the package may call, for the scan's quick name filter.
 func (c *checker) servesNames() []string {
 	var names []string
+	if len(c.pass.Analyzer.FactTypes) == 0 {
+		return nil
+	}
 	for _, f := range c.pass.AllObjectFacts() {
 		if _, ok := f.Fact.(*servesFact); ok && f.Object.Pkg() != c.pass.Pkg {
 			names = append(names, f.Object.Name())

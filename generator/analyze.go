@@ -13,7 +13,7 @@ import (
 // analysisMode returns the load mode the analyzer needs: an analyzer that
 // exchanges facts must see every dependency from source.
 func analysisMode() packages.LoadMode {
-	if len(analyzer.Analyzer.FactTypes) > 0 {
+	if len(analyzer.Local.FactTypes) > 0 {
 		return loadMode | packages.NeedDeps
 	}
 	return loadMode
@@ -22,7 +22,7 @@ func analysisMode() packages.LoadMode {
 // analyze runs the analyzer on the root packages and returns its result
 // for each. It is a variable so that tests can feed hand-made results.
 var analyze = func(pkgs []*packages.Package) (map[*packages.Package]*analyzer.Result, error) {
-	graph, err := checker.Analyze([]*analysis.Analyzer{analyzer.Analyzer}, pkgs, nil)
+	graph, err := checker.Analyze([]*analysis.Analyzer{analyzer.Local}, pkgs, nil)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}

@@ -46,12 +46,9 @@ func gracefulEchoStartAutoTLS(e *echo.Echo, address string) error {
 			if err != nil {
 				return err
 			}
-			{
-				s := e.TLSServer
-				e.TLSListener = tls.NewListener(l, &tls.Config{GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
-					return s.TLSConfig, nil
-				}})
-			}
+			e.TLSListener = tls.NewListener(l, &tls.Config{GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
+				return e.TLSServer.TLSConfig, nil
+			}})
 		}
 	}
 	return graceful.ServerServeWith(e.TLSServer, func() error {
@@ -112,12 +109,9 @@ func gracefulEchoStartTLS(e *echo.Echo, address string, certFile interface{}, ke
 			if err != nil {
 				return err
 			}
-			{
-				s := e.TLSServer
-				e.TLSListener = tls.NewListener(l, &tls.Config{GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
-					return s.TLSConfig, nil
-				}})
-			}
+			e.TLSListener = tls.NewListener(l, &tls.Config{GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
+				return e.TLSServer.TLSConfig, nil
+			}})
 		}
 	}
 	return graceful.ServerServeWith(e.TLSServer, func() error {

@@ -42,6 +42,10 @@ func gracefulEchoV5Start(e *echo.Echo, address string) error {
 			c.Listener = tls.NewListener(l, c.TLSConfig)
 		}
 	}
+	stop := c.GracefulTimeout >= 0
+	if stop {
+		c.GracefulTimeout = -1
+	}
 	before, served, registered, done := c.BeforeServeFunc, make(chan *http.Server), make(chan struct{}), make(chan error, 1)
 	c.BeforeServeFunc = func(s *http.Server) error {
 		if before != nil {
@@ -60,10 +64,22 @@ func gracefulEchoV5Start(e *echo.Echo, address string) error {
 	case err := <-done:
 		return err
 	case s := <-served:
-		return graceful.ServerServeWith(s, func() error {
+		err := graceful.ServerServeWith(s, func() error {
 			close(registered)
+			if stop {
+				select {
+				case err := <-done:
+					return err
+				case <-ctx.Done():
+					go graceful.Shutdown(context.Background())
+				}
+			}
 			return <-done
 		})
+		if err == http.ErrServerClosed {
+			return nil
+		}
+		return err
 	}
 }
 
@@ -84,6 +100,10 @@ func gracefulEchoV5StartConfigStart(sc *echo.StartConfig, ctx context.Context, h
 			c.Listener = tls.NewListener(l, c.TLSConfig)
 		}
 	}
+	stop := c.GracefulTimeout >= 0
+	if stop {
+		c.GracefulTimeout = -1
+	}
 	before, served, registered, done := c.BeforeServeFunc, make(chan *http.Server), make(chan struct{}), make(chan error, 1)
 	c.BeforeServeFunc = func(s *http.Server) error {
 		if before != nil {
@@ -102,10 +122,22 @@ func gracefulEchoV5StartConfigStart(sc *echo.StartConfig, ctx context.Context, h
 	case err := <-done:
 		return err
 	case s := <-served:
-		return graceful.ServerServeWith(s, func() error {
+		err := graceful.ServerServeWith(s, func() error {
 			close(registered)
+			if stop {
+				select {
+				case err := <-done:
+					return err
+				case <-ctx.Done():
+					go graceful.Shutdown(context.Background())
+				}
+			}
 			return <-done
 		})
+		if err == http.ErrServerClosed {
+			return nil
+		}
+		return err
 	}
 }
 
