@@ -21,6 +21,9 @@ import (
 // plugin helpers) is still reported where the program calls it.
 type servesFact struct {
 	// Params are the indices of the parameters served; -1 is the receiver.
+	// Empty: the function starts a server of its own (watermill's
+	// metrics.CreateRegistryAndServeHTTP(addr)), whose address the new
+	// process of a restart cannot bind.
 	Params []int
 	// Start is the server start the function reaches, for messages:
 	// "(*http.Server).ListenAndServe".
@@ -96,8 +99,7 @@ func servedParams(pass *analysis.Pass, fd *ast.FuncDecl, fn *types.Func, local m
 		if callee == nil {
 			return true
 		}
-		exprs, name := servedBy(pass, call, callee, local)
-		if len(exprs) > 0 {
+		if exprs, name, ok := servedBy(pass, call, callee, local); ok {
 			served = append(served, exprs...)
 			if start == "" {
 				start = name
@@ -105,7 +107,7 @@ func servedParams(pass *analysis.Pass, fd *ast.FuncDecl, fn *types.Func, local m
 		}
 		return true
 	})
-	if len(served) == 0 {
+	if start == "" {
 		return nil
 	}
 	// What each local variable holds: the variables its assignments read
@@ -158,38 +160,35 @@ func servedParams(pass *analysis.Pass, fd *ast.FuncDecl, fn *types.Func, local m
 			fact.Params = append(fact.Params, i)
 		}
 	}
-	if len(fact.Params) == 0 {
-		return nil
-	}
 	return fact
 }
 
-// servedBy returns the expressions a call serves, if it is a server start:
-// the server of an (*http.Server) start, the handler of net/http's
-// functions, the arguments of a function with a servesFact.
-func servedBy(pass *analysis.Pass, call *ast.CallExpr, callee *types.Func, local map[*types.Func]*servesFact) ([]ast.Expr, string) {
+// servedBy reports whether a call is a server start, and returns the
+// expressions it serves: the server of an (*http.Server) start, the handler
+// of net/http's functions, the arguments of a function with a servesFact.
+func servedBy(pass *analysis.Pass, call *ast.CallExpr, callee *types.Func, local map[*types.Func]*servesFact) ([]ast.Expr, string, bool) {
 	if f, ok := FormOf(callee); ok {
 		if !f.isHTTP() || f.Listens {
-			return nil, ""
+			return nil, "", false
 		}
 		if f.Kind == KindMethod {
 			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-				return []ast.Expr{sel.X}, f.String()
+				return []ast.Expr{sel.X}, f.String(), true
 			}
-			return nil, ""
+			return nil, f.String(), true
 		}
 		for i, p := range f.Params {
 			if p.Type == handlerType && i < len(call.Args) {
-				return []ast.Expr{call.Args[i]}, f.String()
+				return []ast.Expr{call.Args[i]}, f.String(), true
 			}
 		}
-		return nil, ""
+		return nil, f.String(), true
 	}
 	fact := local[callee.Origin()]
 	if fact == nil {
 		fact = new(servesFact)
 		if len(pass.Analyzer.FactTypes) == 0 || !pass.ImportObjectFact(callee.Origin(), fact) {
-			return nil, ""
+			return nil, "", false
 		}
 	}
 	var out []ast.Expr
@@ -203,7 +202,7 @@ func servedBy(pass *analysis.Pass, call *ast.CallExpr, callee *types.Func, local
 			out = append(out, call.Args[i])
 		}
 	}
-	return out, fact.Start
+	return out, fact.Start, true
 }
 
 // servable reports whether a parameter of type t can hold what a server
@@ -277,22 +276,27 @@ func (c *checker) servesSite(r ref, fn *types.Func) bool {
 	if !c.pass.ImportObjectFact(fn.Origin(), &fact) {
 		return false
 	}
-	what := "its receiver"
-	if i := fact.Params[0]; i >= 0 && i < len(r.call.Args) {
-		what = c.text(r.call.Args[i])
-	} else if sel, ok := r.expr.(*ast.SelectorExpr); ok && i == -1 {
-		what = c.text(sel.X)
-	}
 	name := shortPkg(fn.Pkg().Path()) + "." + fn.Name()
 	if recv := receiverName(fn); recv != "" {
 		name = "(" + shortPkg(fn.Pkg().Path()) + "." + recv + ")." + fn.Name()
 	}
+	reason := fmt.Sprintf("%s (%s) starts a net/http server of its own through %s, out of gracefulgen's reach; the new process of a restart cannot bind its address: "+
+		"serve that handler in this module instead, with srv.Serve(l) and l from net.Listen (or srv.ListenAndServe()), which gracefulgen converts",
+		name, fn.Pkg().Path(), fact.Start)
+	if len(fact.Params) > 0 {
+		what := "its receiver"
+		if i := fact.Params[0]; i >= 0 && i < len(r.call.Args) {
+			what = c.text(r.call.Args[i])
+		} else if sel, ok := r.expr.(*ast.SelectorExpr); ok && i == -1 {
+			what = c.text(sel.X)
+		}
+		reason = fmt.Sprintf("%s (%s) serves %s itself through %s, out of gracefulgen's reach; a restart cannot hand its socket over: "+
+			"serve it in this module instead, with srv.Serve(l) and l from net.Listen (or srv.ListenAndServe()), which gracefulgen converts",
+			name, fn.Pkg().Path(), what, fact.Start)
+	}
 	c.addSite(&Site{
 		Pos: r.expr.Pos(), End: r.expr.End(), Kind: KindFunc, Op: OpListenAndServe, Status: NotRewritable,
-		Original: c.text(r.expr),
-		Reason: fmt.Sprintf("%s (%s) serves %s itself through %s, out of gracefulgen's reach; a restart cannot hand its socket over: "+
-			"serve it in this module instead, with srv.Serve(l) and l from net.Listen (or srv.ListenAndServe()), which gracefulgen converts",
-			name, fn.Pkg().Path(), what, fact.Start),
+		Original: c.text(r.expr), Reason: reason,
 		plan: sitePlan{file: r.file},
 	})
 	return true

@@ -18,5 +18,6 @@ func main() {
 	_ = s.Start(context.Background()) // want `\(kit.Server\).Start \(example.com/kit\) serves s itself`
 	_ = kit.Describe(srv)
 	kit.Mount(h, h)
-	_ = kit.Unrelated(h)
+	_ = kit.Unrelated(h) // want `kit.Unrelated \(example.com/kit\) starts a net/http server of its own through http.ListenAndServe, out of gracefulgen's reach; the new process of a restart cannot bind its address`
+	kit.Metrics(":9090") // want `kit.Metrics \(example.com/kit\) starts a net/http server of its own`
 }

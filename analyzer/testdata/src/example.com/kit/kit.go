@@ -38,6 +38,12 @@ func Describe(srv *http.Server) string { return srv.Addr }
 
 func Mount(mux *http.ServeMux, h http.Handler) { mux.Handle("/", h) }
 
+// Metrics starts a server of its own in the background, as watermill's
+// metrics.CreateRegistryAndServeHTTP does.
+func Metrics(addr string) {
+	go func() { _ = http.ListenAndServe(addr, nil) }()
+}
+
 // Unrelated starts a server, but not on what it is given.
 func Unrelated(h http.Handler) error {
 	mux := http.NewServeMux()
