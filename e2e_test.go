@@ -82,7 +82,9 @@ var e2eCases = []e2eCase{
 	{name: "h2cserver", h2c: true},
 	// Framework starts (issue 11, item 4).
 	{name: "gin"},
+	{name: "ginunix", unix: true, args: func(s e2eSetup) []string { return []string{"-socket", s.unix.address} }},
 	{name: "echo4"},
+	{name: "echo4tls", tls: true},
 	{name: "echo5"},
 }
 
