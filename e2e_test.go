@@ -81,11 +81,18 @@ var e2eCases = []e2eCase{
 	{name: "grpcserver", side: sideGRPC},
 	{name: "tlslistener", tls: true},
 	{name: "h2cserver", h2c: true},
+	// Framework starts (issue 11, item 4).
+	{name: "gin"},
+	{name: "ginunix", unix: true, args: func(s e2eSetup) []string { return []string{"-socket", s.unix.address} }},
+	{name: "echo4"},
+	{name: "echo4tls", tls: true},
+	{name: "echo5"},
 }
 
-// e2eRequires are the modules of the programs beyond the runtime: grpc-go
-// and x/net, from the module proxy.
-const e2eRequires = "\nrequire (\n\tgolang.org/x/net v0.62.0\n\tgoogle.golang.org/grpc v1.85.0\n)\n"
+// e2eRequires are the modules of the programs beyond the runtime: grpc-go,
+// x/net, gin and echo, from the module proxy.
+const e2eRequires = "\nrequire (\n\tgolang.org/x/net v0.62.0\n\tgoogle.golang.org/grpc v1.85.0\n)\n" +
+	"\nrequire (\n\tgithub.com/gin-gonic/gin v1.12.0\n\tgithub.com/labstack/echo/v4 v4.16.0\n\tgithub.com/labstack/echo/v5 v5.4.4\n)\n"
 
 // Load and restart settings. Each mode of each endpoint gets e2eClients
 // concurrent clients; the load runs e2eInterval before each restart and

@@ -141,6 +141,10 @@ func compareTree(t *testing.T, what string, got, want map[string]string) {
 // whose input -revert must give back.
 var revertsTo = map[string]string{"converted": "listenandserve"}
 
+// goldenRequires are the modules of the framework cases, from the module
+// proxy (as e2eRequires).
+const goldenRequires = "\nrequire (\n\tgithub.com/gin-gonic/gin v1.12.0\n\tgithub.com/labstack/echo/v4 v4.16.0\n\tgithub.com/labstack/echo/v5 v5.4.4\n\tgolang.org/x/net v0.62.0\n)\n"
+
 // TestGolden runs each program of testdata/golden/<case> through the
 // generator in one temporary module and checks, per case: the output files
 // against want/ (and the messages against want/_output when there are any),
@@ -152,7 +156,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"go.mod": goMod(t, "example.com/golden")})
+	writeTree(t, root, map[string]string{"go.mod": goMod(t, "example.com/golden") + goldenRequires})
 	inputs := map[string]map[string]string{}
 	for _, c := range cases {
 		in := readTree(t, filepath.Join("testdata", "golden", c.Name()), "want")

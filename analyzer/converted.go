@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -55,34 +56,40 @@ func (c *checker) recordGeneratedDecl(decl ast.Decl) {
 
 // shimTarget returns the form of the sites that call fd, if fd has the
 // shape of a generated shim: `return graceful.F(...)` and nothing else, or
-// for a form with a longer body (BodyH2C), statements that call the form's
-// runtime function and end in a return.
+// for a form with a longer body (BodyH2C, the framework bodies), statements
+// that call the form's runtime function.
 func (c *checker) shimTarget(fd *ast.FuncDecl) (target, bool) {
 	if fd.Body == nil || len(fd.Body.List) == 0 {
 		return nil, false
 	}
-	if _, ok := fd.Body.List[len(fd.Body.List)-1].(*ast.ReturnStmt); !ok {
+	// The runtime functions the body calls, in order. Forms that call the
+	// same one (gin's Run and (*http.Server).ListenAndServe), or call
+	// several (echo's shims call Listen, then ServerServeWith), are told
+	// apart by the shim's name; otherwise the first call says.
+	var calls []string
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if callee := typeutil.StaticCallee(c.info, call); callee != nil && callee.Pkg() != nil && callee.Pkg().Path() == RuntimePath {
+				calls = append(calls, callee.Name())
+			}
+		}
+		return true
+	})
+	if len(calls) == 0 {
 		return nil, false
 	}
-	var form *Form
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if !ok || form != nil {
-			return form == nil
+	form, ok := FormOfShim(fd.Name.Name)
+	if !ok || !slices.Contains(calls, form.Runtime) {
+		if form, ok = formOfRuntime(calls[0]); !ok {
+			return nil, false
 		}
-		callee := typeutil.StaticCallee(c.info, call)
-		if callee == nil || callee.Pkg() == nil || callee.Pkg().Path() != RuntimePath {
-			return true
-		}
-		form, _ = formOfRuntime(callee.Name())
-		return false
-	})
-	if form == nil {
+	}
+	if form.Body == BodyReturn && len(calls) != 1 {
 		return nil, false
 	}
 	if form.Body == BodyReturn {
-		ret := fd.Body.List[0].(*ast.ReturnStmt)
-		if len(fd.Body.List) != 1 || len(ret.Results) != 1 {
+		ret, _ := fd.Body.List[0].(*ast.ReturnStmt)
+		if len(fd.Body.List) != 1 || ret == nil || len(ret.Results) != 1 {
 			return nil, false
 		}
 		if call, ok := ast.Unparen(ret.Results[0]).(*ast.CallExpr); !ok || typeutil.StaticCallee(c.info, call) == nil ||

@@ -45,8 +45,18 @@
 // call through an interface that an *http.Server satisfies, a listener of
 // unknown origin (a parameter, a field, another function's result), a
 // listener with no operating-system socket (cmux, bufconn, in-memory
-// listeners), and servers started inside a dependency such as gin's
-// (*Engine).Run or echo's (*Echo).Start.
+// listeners), and servers started inside a dependency: a framework start
+// that is not a form (gin's RunFd, echo v5's StartConfig.StartTLS, iris,
+// negroni), and a call of any function outside the module that serves the
+// *http.Server or http.Handler it is given (or its receiver), known by an
+// analysis fact that Analyzer exports for every function of every package
+// it is run on (go vet runs it on the dependencies for their facts). Local,
+// which the generator runs, has no fact and does not report those calls.
+//
+// gin's (*Engine).Run, RunTLS, RunUnix and RunListener, and echo's
+// (*Echo).Start, StartTLS, StartAutoTLS, StartServer and StartH2CServer (v4)
+// and Start and StartConfig.Start (v5) are forms: converted, keeping what
+// the framework does (templates/gin.go, templates/echo.go).
 //
 // Nothing is reported for types of other packages that happen to have
 // ListenAndServe or Serve methods (fasthttp, a local package named http), in _test.go files, in generated files, or in the runtime package.

@@ -35,6 +35,12 @@ const (
 	// graceful.OnShutdown can send GOAWAY to its connections, and returns
 	// h2c.NewHandler(h, s).
 	BodyH2C
+	// BodyGin is a gin start ((*gin.Engine).Run and its kin) served as an
+	// http.Server of engine.Handler() through the runtime (templates/gin.go).
+	BodyGin
+	// BodyEcho is an echo start given a runtime listener and served through
+	// graceful.ServerServeWith (templates/echo.go).
+	BodyEcho
 )
 
 // Form is one call the analyzer recognises and rewrites to a package-local
@@ -53,6 +59,14 @@ type Form struct {
 	Params  []Param // the shim's parameters; for a method the receiver comes first
 	Results []Type  // the shim's results, the callee's
 	Body    Body
+
+	// Variadic is set when the last of Params is variadic, as the callee's
+	// (gin's Run(addr ...string)): the shim declares it so and passes it
+	// on with "...", so that r.Run(), r.Run(a) and r.Run(addrs...) all
+	// become calls of the shim unchanged. A form whose parameter types
+	// differ between versions of its module keeps to the types every
+	// version it supports has, and its template writes the rest.
+	Variadic bool
 
 	// Listens is set for a form that opens a listening socket (net.Listen
 	// and its kin) rather than serving one.
@@ -107,6 +121,9 @@ const (
 	grpcPath  = "google.golang.org/grpc"
 	http2Path = "golang.org/x/net/http2"
 	h2cPath   = "golang.org/x/net/http2/h2c"
+	ginPath   = "github.com/gin-gonic/gin"
+	echo4Path = "github.com/labstack/echo/v4"
+	echo5Path = "github.com/labstack/echo/v5"
 )
 
 // Forms is the table of start forms. The analyzer classifies callees with
@@ -152,7 +169,49 @@ var Forms = []*Form{
 	{Kind: KindFunc, Op: OpNewHandler, Pkg: h2cPath, Shim: "gracefulH2CNewHandler", Runtime: "OnShutdown", Body: BodyH2C,
 		Params:  []Param{param("h", handlerType), param("s", Type{Path: http2Path, Name: "Server", Ptr: true})},
 		Results: []Type{handlerType}, Listener: -1},
+
+	// Framework starts (templates/gin.go, templates/echo.go). gin: the
+	// engine's handler served by an http.Server of the runtime.
+	{Kind: KindMethod, Op: "Run", Pkg: ginPath, Recv: "Engine", Shim: "gracefulGinRun", Runtime: "ServerListenAndServe", Body: BodyGin,
+		Params: []Param{param("engine", ginEngine), param("addr", stringType)}, Variadic: true, Results: []Type{errorType}, Listener: -1},
+	{Kind: KindMethod, Op: "RunTLS", Pkg: ginPath, Recv: "Engine", Shim: "gracefulGinRunTLS", Runtime: "ServerListenAndServeTLS", Body: BodyGin,
+		Params: joinParams([]Param{param("engine", ginEngine)}, strParams("addr", "certFile", "keyFile")), Results: []Type{errorType}, Listener: -1},
+	{Kind: KindMethod, Op: "RunUnix", Pkg: ginPath, Recv: "Engine", Shim: "gracefulGinRunUnix", Runtime: "ServerServe", Body: BodyGin,
+		Params: []Param{param("engine", ginEngine), param("file", stringType)}, Results: []Type{errorType}, Listener: -1},
+	{Kind: KindMethod, Op: "RunListener", Pkg: ginPath, Recv: "Engine", Shim: "gracefulGinRunListener", Runtime: "ServerServe", Body: BodyGin,
+		Params: []Param{param("engine", ginEngine), param("listener", listenerType)}, Results: []Type{errorType}, Listener: 1},
+
+	// echo v4: the server echo configures and serves, given a runtime
+	// listener in e.Listener / e.TLSListener.
+	{Kind: KindMethod, Op: "Start", Pkg: echo4Path, Recv: "Echo", Shim: "gracefulEchoStart", Runtime: "ServerServeWith", Body: BodyEcho,
+		Params: []Param{param("e", echo4Echo), param("address", stringType)}, Results: []Type{errorType}, Listener: -1},
+	{Kind: KindMethod, Op: "StartTLS", Pkg: echo4Path, Recv: "Echo", Shim: "gracefulEchoStartTLS", Runtime: "ServerServeWith", Body: BodyEcho,
+		Params:  []Param{param("e", echo4Echo), param("address", stringType), param("certFile", anyType), param("keyFile", anyType)},
+		Results: []Type{errorType}, Listener: -1},
+	{Kind: KindMethod, Op: "StartAutoTLS", Pkg: echo4Path, Recv: "Echo", Shim: "gracefulEchoStartAutoTLS", Runtime: "ServerServeWith", Body: BodyEcho,
+		Params: []Param{param("e", echo4Echo), param("address", stringType)}, Results: []Type{errorType}, Listener: -1},
+	{Kind: KindMethod, Op: "StartH2CServer", Pkg: echo4Path, Recv: "Echo", Shim: "gracefulEchoStartH2CServer", Runtime: "ServerServeWith", Body: BodyEcho,
+		Params:  []Param{param("e", echo4Echo), param("address", stringType), param("h2s", Type{Path: http2Path, Name: "Server", Ptr: true})},
+		Results: []Type{errorType}, Listener: -1},
+	{Kind: KindMethod, Op: "StartServer", Pkg: echo4Path, Recv: "Echo", Shim: "gracefulEchoStartServer", Runtime: "ServerServeWith", Body: BodyEcho,
+		Params: []Param{param("e", echo4Echo), param("s", serverType)}, Results: []Type{errorType}, Listener: -1},
+
+	// echo v5: StartConfig serves a server it builds; its BeforeServeFunc
+	// hands that server to the runtime before it serves.
+	{Kind: KindMethod, Op: "Start", Pkg: echo5Path, Recv: "Echo", Shim: "gracefulEchoV5Start", Runtime: "ServerServeWith", Body: BodyEcho,
+		Params: []Param{param("e", echo5Echo), param("address", stringType)}, Results: []Type{errorType}, Listener: -1},
+	{Kind: KindMethod, Op: "Start", Pkg: echo5Path, Recv: "StartConfig", Shim: "gracefulEchoV5StartConfigStart", Runtime: "ServerServeWith", Body: BodyEcho,
+		Params:  []Param{param("sc", Type{Path: echo5Path, Name: "StartConfig", Ptr: true}), param("ctx", Type{Path: "context", Name: "Context"}), param("h", handlerType)},
+		Results: []Type{errorType}, Listener: -1},
 }
+
+// Types of the framework forms.
+var (
+	ginEngine = Type{Path: ginPath, Name: "Engine", Ptr: true}
+	echo4Echo = Type{Path: echo4Path, Name: "Echo", Ptr: true}
+	echo5Echo = Type{Path: echo5Path, Name: "Echo", Ptr: true}
+	anyType   = Type{Name: "interface{}"}
+)
 
 // FormOf returns the form fn is, by package path, receiver and name.
 func FormOf(fn *types.Func) (*Form, bool) {

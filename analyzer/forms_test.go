@@ -13,10 +13,19 @@ import (
 func TestFormsTable(t *testing.T) {
 	shims, runtimes := map[string]bool{}, map[string]bool{}
 	for _, f := range analyzer.Forms {
-		if shims[f.Shim] || runtimes[f.Runtime] {
-			t.Errorf("%s: shim %s or runtime function %s is taken by another form", f, f.Shim, f.Runtime)
+		if shims[f.Shim] {
+			t.Errorf("%s: shim %s is taken by another form", f, f.Shim)
 		}
-		shims[f.Shim], runtimes[f.Runtime] = true, true
+		shims[f.Shim] = true
+		// A shim whose body is the runtime call alone may also be known by
+		// that call; framework shims share runtime functions with them and
+		// are known by their names only.
+		if f.Body == analyzer.BodyReturn || f.Body == analyzer.BodyH2C {
+			if runtimes[f.Runtime] {
+				t.Errorf("%s: runtime function %s is taken by another form", f, f.Runtime)
+			}
+			runtimes[f.Runtime] = true
+		}
 		for _, name := range []string{f.Shim, f.Shim + "2", f.Shim + "13"} {
 			if got, ok := analyzer.FormOfShim(name); !ok || got != f {
 				t.Errorf("FormOfShim(%q) = %v, %v; want %s", name, got, ok, f)

@@ -79,6 +79,9 @@ func (c *checker) interestingNames() map[string]bool {
 	for _, name := range frameworkNames() {
 		names[name] = true
 	}
+	for _, name := range c.servesNames() {
+		names[name] = true
+	}
 	for fn := range c.shimDecls {
 		names[fn.Name()] = true
 	}
@@ -124,6 +127,9 @@ func (c *checker) visitFunc(r ref, fn *types.Func) {
 	}
 	if f, ok := frameworkOf(fn); ok {
 		c.frameworkSite(r, f)
+		return
+	}
+	if c.servesSite(r, fn) {
 		return
 	}
 	if !c.stopsShortLived(r, fn) {
@@ -247,11 +253,14 @@ func (c *checker) frameworkSite(r ref, f frameworkStart) {
 	if f.recv == "" {
 		kind = KindFunc
 	}
+	reason := f.reason
+	if reason == "" {
+		reason = fmt.Sprintf("%s starts its net/http server itself, out of gracefulgen's reach; serve %s through an http.Server instead (srv := &http.Server{Addr: addr, Handler: %s}; srv.ListenAndServe())",
+			shortPkg(f.pkg), handler, handler)
+	}
 	c.addSite(&Site{
 		Pos: r.expr.Pos(), End: r.expr.End(), Kind: kind, Op: f.op, Status: NotRewritable,
-		Original: c.text(r.expr),
-		Reason: fmt.Sprintf("%s starts its net/http server itself, out of gracefulgen's reach; serve %s through an http.Server instead (srv := &http.Server{Addr: addr, Handler: %s}; srv.ListenAndServe())",
-			shortPkg(f.pkg), handler, handler),
+		Original: c.text(r.expr), Reason: reason,
 		plan: sitePlan{file: r.file},
 	})
 }

@@ -1,6 +1,10 @@
 package graceful
 
-import "net/http"
+import (
+	"net"
+	"net/http"
+	"sync"
+)
 
 // ServerServeWith runs serve, a function of another package that serves srv
 // itself (a framework's start: echo's StartServer, exporter-toolkit's
@@ -13,12 +17,42 @@ import "net/http"
 //
 // The sockets serve uses must come from Listen (or ListenConfig, ListenTCP,
 // ListenUnix) to be handed to the next process: hand them to the framework
-// (echo's Echo.Listener, a listener parameter) before calling this. If serve
-// replaces srv.Handler once it runs, responses during the drain's linger do
-// not get "Connection: close" forced on them; the drain's Shutdown still
-// ends idle keep-alive connections and waits for the busy ones.
+// (echo's Echo.Listener, a listener parameter) before calling this. A
+// handler that serve sets on srv before serving (echo's, exporter-toolkit's)
+// is wrapped for the drain as ServerServe's is, when the first connection
+// arrives.
 func ServerServeWith(srv *http.Server, serve func() error) error {
-	return ensure().serveWith(srv, serve, nil)
+	p := ensure()
+	return p.serveWith(srv, p.keepDrainHandler(srv, serve), nil)
+}
+
+// keepDrainHandler returns serve, with srv's handler wrapped again for the
+// drain if serve replaced it before serving (echo v4's configureServer sets
+// s.Handler = e; exporter-toolkit wraps it): without the wrap, responses
+// during the drain's linger keep their connections alive, and a client
+// sending on one as Shutdown closes it loses its request (seen in the e2e
+// test of echo v4: 1 of 1,563). The handler is checked once, when the
+// first connection arrives: net/http reports StateNew from its accept loop
+// before it starts the goroutine that reads srv.Handler, so the write
+// happens before every read.
+func (p *process) keepDrainHandler(srv *http.Server, serve func() error) func() error {
+	return func() error {
+		var once sync.Once
+		next := srv.ConnState
+		srv.ConnState = func(c net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				once.Do(func() {
+					if _, ok := srv.Handler.(drainHandler); !ok {
+						srv.Handler = drainHandler{h: srv.Handler, p: p}
+					}
+				})
+			}
+			if next != nil {
+				next(c, s)
+			}
+		}
+		return serve()
+	}
 }
 
 // serveWith is the body of every HTTP serving function: serve serves srv

@@ -110,3 +110,37 @@ func waitServing(t *testing.T, url string) {
 	}
 	t.Fatalf("%s never answered", url)
 }
+
+// TestServerServeWithHandlerReplaced serves a server whose framework sets
+// its handler before serving, as echo v4 does (s.Handler = e): during the
+// drain's linger its responses must still close their connections.
+func TestServerServeWithHandlerReplaced(t *testing.T) {
+	p := newProcess()
+	ln, err := p.listen(nil, context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{}
+	go p.serveWith(srv, p.keepDrainHandler(srv, func() error {
+		srv.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Connection", "keep-alive")
+			io.WriteString(w, "ok")
+		})
+		return srv.Serve(ln)
+	}), nil)
+	url := "http://" + ln.Addr().String()
+	waitServing(t, url)
+
+	p.lingering.Store(true)
+	defer p.lingering.Store(false)
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !resp.Close {
+		t.Errorf("a response during the linger keeps its connection (Connection: %q): the framework's handler was not wrapped", resp.Header.Get("Connection"))
+	}
+	srv.Close()
+}

@@ -51,8 +51,11 @@ type File struct {
 func Render(f File) ([]byte, error) {
 	jf := jen.NewFilePathName(f.PkgPath, f.PkgName)
 	jf.HeaderComment(Header)
-	names := importNames(f.Taken)
+	names := importNames(f.Taken, f.Shims)
 	for _, p := range importOrder {
+		if names[p] == "" {
+			continue
+		}
 		if names[p] == path.Base(p) {
 			jf.ImportName(p, names[p])
 		} else {

@@ -41,7 +41,12 @@ func shim(s Shim) (*jen.Statement, error) {
 		return nil, fmt.Errorf("shim %s: no start form", s.Name)
 	}
 	var params, args []jen.Code
-	for _, p := range f.Params {
+	for i, p := range f.Params {
+		if f.Variadic && i == len(f.Params)-1 {
+			params = append(params, jen.Id(p.Name).Op("...").Add(typeOf(p.Type)))
+			args = append(args, jen.Id(p.Name).Op("..."))
+			continue
+		}
 		params = append(params, jen.Id(p.Name).Add(typeOf(p.Type)))
 		args = append(args, jen.Id(p.Name))
 	}
@@ -59,8 +64,15 @@ func shim(s Shim) (*jen.Statement, error) {
 		body = []jen.Code{jen.Return(jen.Qual(RuntimePath, f.Runtime).Call(args...))}
 	case analyzer.BodyH2C:
 		body = h2cBody(f)
+	case analyzer.BodyGin:
+		body = ginBody(f)
+	case analyzer.BodyEcho:
+		body = echoBody(f)
 	default:
 		return nil, fmt.Errorf("shim %s: no template for body %d of %s", s.Name, f.Body, f)
+	}
+	if body == nil {
+		return nil, fmt.Errorf("shim %s: no template for %s", s.Name, f)
 	}
 	return jen.Comment(comment(s)).Line().
 		Func().Id(s.Name).Params(params...).Add(result).Block(body...), nil

@@ -265,3 +265,66 @@ func TestReportsAHandlerOfTheRestartSignal(t *testing.T) {
 		t.Errorf("gracefulvet -signal SIGUSR2 reports a SIGHUP handler: exit %d\n%s", code, out)
 	}
 }
+
+// TestReportsAnOutsideFunctionThatServes gives a handler to a function of
+// another module (a stand-in for kratos, go-zero, exporter-toolkit) that
+// serves it: go vet (facts computed on the dependency) and the standalone
+// checker name the call, with the function's package and the start it
+// reaches; the dependency's own start is not reported, as it is not the
+// program's code.
+func TestReportsAnOutsideFunctionThatServes(t *testing.T) {
+	bin := buildTool(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/kit v1.0.0\n\nreplace example.com/kit v1.0.0 => ./kit\n",
+		"main.go": `package main
+
+import (
+	"net/http"
+
+	"example.com/kit"
+)
+
+func main() {
+	_ = kit.Serve(":8080", http.NewServeMux())
+}
+`,
+		"kit/go.mod": "module example.com/kit\n\ngo 1.22\n",
+		"kit/kit.go": `// Package kit serves what it is given.
+package kit
+
+import (
+	"net/http"
+	"time"
+)
+
+// Serve serves h on addr.
+func Serve(addr string, h http.Handler) error {
+	srv := &http.Server{Addr: addr, ReadHeaderTimeout: time.Second}
+	srv.Handler = h
+	return start(srv)
+}
+
+func start(srv *http.Server) error { return srv.ListenAndServe() }
+`,
+	}
+	for name, text := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const want = "main.go:10:6: kit.Serve is not restartable: kit.Serve (example.com/kit) serves http.NewServeMux() itself through (*http.Server).ListenAndServe, out of gracefulgen's reach"
+	for _, cmd := range [][]string{{"go", "vet", "-vettool=" + bin, "./..."}, {bin, "./..."}} {
+		out, code := run(t, dir, cmd[0], cmd[1:]...)
+		if code == 0 || !strings.Contains(out, want) {
+			t.Errorf("%s: exit %d, output lacks %q:\n%s", strings.Join(cmd, " "), code, want, out)
+		}
+		if strings.Contains(out, "kit.go") {
+			t.Errorf("%s reports the dependency's own code:\n%s", strings.Join(cmd, " "), out)
+		}
+	}
+}
