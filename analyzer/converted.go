@@ -24,7 +24,9 @@ func (c *checker) findShimDecls() {
 			}
 			fn, _ := c.info.Defs[fd.Name].(*types.Func)
 			if t, ok := c.shimTarget(fd); ok && fn != nil {
-				c.shimDecls[fn] = t
+				if t, _, ok = resolveForm(t, fn.Signature().Params(), 0); ok {
+					c.shimDecls[fn] = t
+				}
 			}
 		}
 	}
@@ -75,6 +77,9 @@ func (c *checker) shimTarget(fd *ast.FuncDecl) (target, bool) {
 			return true
 		}
 		form, _ = formOfRuntime(callee.Name())
+		if f, ok := FormOfShim(fd.Name.Name); ok && f.Runtime == callee.Name() {
+			form = f // several forms call this runtime function (ServerServeWith): the name says which
+		}
 		return false
 	})
 	if form == nil {

@@ -10,7 +10,8 @@ import (
 // only where a shim of theirs is declared, that is in a package that
 // imports them already.
 var importOrder = []string{"context", "net", "net/http", "syscall", "time", RuntimePath,
-	"golang.org/x/net/http2", "golang.org/x/net/http2/h2c", "google.golang.org/grpc"}
+	"golang.org/x/net/http2", "golang.org/x/net/http2/h2c", "google.golang.org/grpc",
+	"errors", "strings", "github.com/prometheus/exporter-toolkit/web"}
 
 // defaultName is the name a path is imported under when nothing collides.
 func defaultName(p string) string {
