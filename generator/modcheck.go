@@ -65,6 +65,12 @@ func settle(dir string, pkgDirs []string, tags string, env []string) ([]string, 
 	if err != nil {
 		return nil, fmt.Errorf("read the go.mod of %s: %w", dir, err)
 	}
+	if len(pkgDirs) > 0 && m.requires {
+		// The converted packages import the runtime now.
+		if err := requireDirect(dir); err != nil {
+			return nil, fmt.Errorf("mark the runtime requirement direct in %s: %w", filepath.Join(dir, "go.mod"), err)
+		}
+	}
 	var notes []string
 	if m.vendored {
 		if out, err := goOutput(dir, env, "mod", "vendor"); err != nil {

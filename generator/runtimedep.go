@@ -144,6 +144,40 @@ func provideRuntime(dir string, env []string, get bool) ([]string, error) {
 	return []string{note}, nil
 }
 
+// requireDirect drops the "// indirect" mark from the runtime's requirement
+// in dir's go.mod: go get adds it before any file imports the runtime, and
+// once the generated files do, go mod tidy would drop it too. Every other
+// line of go.mod is kept as it is.
+func requireDirect(dir string) error {
+	path := filepath.Join(dir, "go.mod")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	mf, err := modfile.Parse(path, data, nil)
+	if err != nil {
+		return err
+	}
+	changed := false
+	reqs := make([]*modfile.Require, 0, len(mf.Require))
+	for _, r := range mf.Require {
+		req := &modfile.Require{Mod: r.Mod, Indirect: r.Indirect}
+		if r.Mod.Path == templates.RuntimePath && r.Indirect {
+			req.Indirect, changed = false, true
+		}
+		reqs = append(reqs, req)
+	}
+	if !changed {
+		return nil
+	}
+	mf.SetRequire(reqs)
+	out, err := mf.Format()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, out, 0o666)
+}
+
 // goCmd runs the go command in dir, returning its error output as the error.
 func goCmd(dir string, env []string, args ...string) error {
 	_, err := goOutput(dir, env, args...)

@@ -172,6 +172,11 @@
 // generates for it registers an OnShutdown hook that makes x/net send
 // GOAWAY, and the drain waits for those connections to end.
 //
+// A server that a framework serves itself (echo's Start, exporter-toolkit's
+// web.ListenAndServe) is served through ServerServeWith(srv, serve): the
+// framework is given listeners from Listen, and srv is followed and drained
+// as if ServerServe served it.
+//
 // # Logging
 //
 // Every event (restart requested, child started, child ready, draining,

@@ -17,27 +17,12 @@ func serve(srv *http.Server, l net.Listener, tlsFiles []string) error {
 
 func (p *process) serve(srv *http.Server, l net.Listener, tlsFiles []string) error {
 	gl := p.serving(l, nil)
-	applyTimeouts(srv, p.config())
-	if !p.enterServe(srv) {
-		gl.Close()
-		return p.afterDrain()
-	}
-	var err error
-	if tlsFiles != nil {
-		err = srv.ServeTLS(l, tlsFiles[0], tlsFiles[1])
-	} else {
-		err = srv.Serve(l)
-	}
-	p.leaveServe(srv)
-	if err == http.ErrServerClosed {
-		// The app shut the server down: maybe on the same stop signal the
-		// runtime is receiving now. Never return before that drain.
-		p.awaitStop()
-	}
-	if p.draining() {
-		return p.afterDrain()
-	}
-	return err
+	return p.serveWith(srv, func() error {
+		if tlsFiles != nil {
+			return srv.ServeTLS(l, tlsFiles[0], tlsFiles[1])
+		}
+		return srv.Serve(l)
+	}, gl.Close)
 }
 
 // applyTimeouts gives srv the default timeouts where it has none. A server
