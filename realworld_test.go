@@ -154,9 +154,17 @@ var realPrograms = []realProgram{
 	},
 	{
 		// exporter-toolkit's web.ListenAndServe(server, flags, logger)
-		// starts the server (issue 11 item 4): converted only, to record
-		// what gracefulgen does with a framework start.
+		// (toolkit v0.17.1, *slog.Logger). The landing page, not /metrics:
+		// the load measures the restarts, not the collectors.
 		name: "node_exporter", module: "github.com/prometheus/node_exporter", version: "v1.12.1", main: ".",
+		serve: func(t *testing.T, r *realRun) realServe {
+			ep := endpoint{name: "web", network: "tcp", address: freeAddr(t)}
+			s := realServe{args: []string{"--web.listen-address=" + ep.address}, eps: []endpoint{ep}}
+			for _, mode := range []string{keepAlive, newConn} {
+				s.loads = append(s.loads, newLoad(ep, mode))
+			}
+			return s
+		},
 	},
 	{
 		// The example's main.go, unchanged, in a module of ours that
