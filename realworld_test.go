@@ -47,6 +47,9 @@ type realProgram struct {
 	module  string
 	version string
 	main    string // its main package, relative to the module root
+	// gen are gracefulgen's flags, as the README tells a user of such a
+	// program (-signal SIGUSR2 where the program takes SIGHUP itself).
+	gen []string
 	// wrap, when set, makes the module that is converted: a module of
 	// ours around the program's source (the grpc examples module replaces
 	// grpc with ../, which only builds inside grpc's repository).
@@ -72,6 +75,9 @@ type realServe struct {
 	eps   []endpoint
 	loads []*load
 	grpc  *endpoint // the gRPC endpoint, loaded by r.loadBin
+	// signal restarts the program (the -signal it was converted with);
+	// SIGHUP when zero.
+	signal syscall.Signal
 	// cut are loads through connections an old process cannot end by
 	// itself (a TCP proxy's links: it cannot tell where one request on
 	// them ends): they stay with it until its drain deadline, which closes
@@ -167,6 +173,36 @@ var realPrograms = []realProgram{
 		},
 	},
 	{
+		// Alertmanager's main serves its API and UI with
+		// web.ListenAndServe (toolkit v0.15.1) and takes SIGHUP itself (to
+		// reload its configuration): gracefulgen refuses to take SIGHUP
+		// from it, and the README's remedy is -signal. Its cluster port
+		// (memberlist, TCP and UDP, opened inside hashicorp/memberlist) is
+		// turned off here: a new process could not bind it (see
+		// TestRealWorldAlertmanagerCluster).
+		// v0.31.1: the latest whose module builds as fetched (v0.32's
+		// embeds ui/app/dist, which only its Makefile builds: gracefulgen
+		// then exits 2 with the go command's "pattern app/dist: no
+		// matching files found", as go build fails).
+		name: "alertmanager", module: "github.com/prometheus/alertmanager", version: "v0.31.1", main: "./cmd/alertmanager",
+		gen: []string{"-signal", "SIGUSR2"},
+		serve: func(t *testing.T, r *realRun) realServe {
+			ep := endpoint{name: "web", network: "tcp", address: freeAddr(t)}
+			config := filepath.Join(r.tmp, "alertmanager.yml")
+			if err := os.WriteFile(config, []byte("route:\n  receiver: none\nreceivers:\n  - name: none\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s := realServe{args: []string{"--web.listen-address=" + ep.address, "--cluster.listen-address=", "--config.file=" + config,
+				"--storage.path=" + filepath.Join(r.tmp, "data")}, eps: []endpoint{ep}, signal: syscall.SIGUSR2}
+			for _, mode := range []string{keepAlive, newConn} {
+				l := newLoad(ep, mode)
+				l.path = "/-/healthy"
+				s.loads = append(s.loads, l)
+			}
+			return s
+		},
+	},
+	{
 		// The example's main.go, unchanged, in a module of ours that
 		// requires the examples module (see wrap), with our load client.
 		name: "grpc-go helloworld greeter_server", module: greeterExamples, version: "v0.0.0-20260825154716-030ee8becb20", main: "./greeter_server",
@@ -238,7 +274,7 @@ func runReal(t *testing.T, p realProgram, tool string, restarts int, res *realRe
 	env := append(os.Environ(), "GOWORK=off")
 	goCmd(t, dir, env, "mod", "edit", "-replace", templates.RuntimePath+"="+runtimeDir(t))
 	goCmd(t, dir, env, "get", templates.RuntimePath+"@v0.0.0")
-	cmd := exec.Command(tool, "./...")
+	cmd := exec.Command(tool, append(slices.Clone(p.gen), "./...")...)
 	cmd.Dir, cmd.Env = dir, env
 	out, err := cmd.CombinedOutput()
 	if cmd.ProcessState == nil {
@@ -320,6 +356,12 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 	for i := range restarts {
 		time.Sleep(e2eInterval)
 		next, err := g.restart(s.eps, pids[len(pids)-1])
+		if s.signal != 0 {
+			next, err = 0, syscall.Kill(pids[len(pids)-1], s.signal)
+			if err == nil {
+				next, err = g.server(s.eps, pids[len(pids)-1])
+			}
+		}
 		if err != nil {
 			t.Errorf("restart %d: %v", i+1, err)
 			break
