@@ -150,7 +150,8 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"go.mod": goMod(t, "example.com/golden")})
+	// exporter-toolkit, pinned, for the webtoolkit case.
+	writeTree(t, root, map[string]string{"go.mod": goMod(t, "example.com/golden") + "\nrequire github.com/prometheus/exporter-toolkit v0.17.1\n"})
 	inputs := map[string]map[string]string{}
 	for _, c := range cases {
 		in := readTree(t, filepath.Join("testdata", "golden", c.Name()), "want")
