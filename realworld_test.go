@@ -57,6 +57,9 @@ type realProgram struct {
 	// serve, when set, says how to start the converted program and load
 	// it; without it the program is converted (or reported) only.
 	serve func(t *testing.T, r *realRun) realServe
+	// after, when set, runs once the loaded run passed, with the same
+	// binary (alertmanager: what a restart does with its cluster port).
+	after func(t *testing.T, r *realRun, res *realResult)
 }
 
 // realRun is what the suite prepared for one program.
@@ -97,6 +100,7 @@ type realResult struct {
 	failed     int
 	cut        int    // requests lost on connections cut at a drain deadline (realServe.cut)
 	notStarted string // why it was not run, if it was not
+	note       string // what the after check found
 }
 
 const greeterExamples = "google.golang.org/grpc/examples"
@@ -178,14 +182,15 @@ var realPrograms = []realProgram{
 		// reload its configuration): gracefulgen refuses to take SIGHUP
 		// from it, and the README's remedy is -signal. Its cluster port
 		// (memberlist, TCP and UDP, opened inside hashicorp/memberlist) is
-		// turned off here: a new process could not bind it (see
-		// TestRealWorldAlertmanagerCluster).
+		// turned off for the loaded run; after checks what a restart does
+		// with it.
 		// v0.31.1: the latest whose module builds as fetched (v0.32's
 		// embeds ui/app/dist, which only its Makefile builds: gracefulgen
 		// then exits 2 with the go command's "pattern app/dist: no
 		// matching files found", as go build fails).
 		name: "alertmanager", module: "github.com/prometheus/alertmanager", version: "v0.31.1", main: "./cmd/alertmanager",
-		gen: []string{"-signal", "SIGUSR2"},
+		gen:   []string{"-signal", "SIGUSR2"},
+		after: alertmanagerCluster,
 		serve: func(t *testing.T, r *realRun) realServe {
 			ep := endpoint{name: "web", network: "tcp", address: freeAddr(t)}
 			config := filepath.Join(r.tmp, "alertmanager.yml")
@@ -196,7 +201,7 @@ var realPrograms = []realProgram{
 				"--storage.path=" + filepath.Join(r.tmp, "data")}, eps: []endpoint{ep}, signal: syscall.SIGUSR2}
 			for _, mode := range []string{keepAlive, newConn} {
 				l := newLoad(ep, mode)
-				l.path = "/-/healthy"
+				l.path, l.body, l.ctype = "/api/v2/alerts", "[]", "application/json" // PostAlerts, no alert: 200
 				s.loads = append(s.loads, l)
 			}
 			return s
@@ -247,6 +252,9 @@ func TestRealWorld(t *testing.T) {
 		}
 		if r.notStarted != "" {
 			run = "- | " + r.notStarted
+		}
+		if r.note != "" {
+			run += "; " + r.note
 		}
 		fmt.Fprintf(&table, "| %s | %s | %s | %d | %s |\n", p.name, p.version, r.said, r.code, run)
 	}
@@ -315,6 +323,61 @@ func runReal(t *testing.T, p realProgram, tool string, restarts int, res *realRe
 	s := p.serve(t, r)
 	res.notStarted = ""
 	runLoaded(t, r, s, restarts, res)
+	if p.after != nil && !t.Failed() {
+		p.after(t, r, res)
+	}
+}
+
+// alertmanagerCluster starts the converted alertmanager with its cluster
+// port on (memberlist binds it, TCP and UDP, inside hashicorp/memberlist,
+// which gracefulgen does not convert) and restarts it: the new process
+// cannot bind the port the old one holds and exits, the runtime says the
+// restart failed, and the old process serves on. The note says so in the
+// table.
+func alertmanagerCluster(t *testing.T, r *realRun, res *realResult) {
+	web := endpoint{name: "web", network: "tcp", address: freeAddr(t)}
+	cluster := freeAddr(t)
+	logFile := filepath.Join(r.tmp, "cluster.log")
+	g := startGroup(t, r.bin, []string{"--web.listen-address=" + web.address, "--cluster.listen-address=" + cluster,
+		"--config.file=" + filepath.Join(r.tmp, "alertmanager.yml"), "--storage.path=" + filepath.Join(r.tmp, "data2")}, nil, logFile)
+	first, err := g.server([]endpoint{web}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(first, syscall.SIGUSR2); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(patience)
+	var line string
+	for line == "" && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		b, _ := os.ReadFile(logFile)
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.Contains(l, "graceful: restart failed") || strings.Contains(l, "graceful: child ready") {
+				line = l
+			}
+		}
+	}
+	b, _ := os.ReadFile(logFile)
+	if !strings.Contains(line, "restart failed") || !strings.Contains(string(b), "address already in use") {
+		t.Errorf("a restart with the cluster port on: want the child to fail on the port the old process holds, got %q:\n%s", line, b)
+	}
+	l := newLoad(web, newConn)
+	l.path, l.body, l.ctype = "/api/v2/alerts", "[]", "application/json"
+	l.one(context.Background(), web.client(newConn))
+	if n, why := l.failed(); n > 0 {
+		t.Errorf("the old process does not serve after the failed restart: %s", why)
+	}
+	if holder, _ := soleHolder([]endpoint{web}); holder != first {
+		t.Errorf("web port held by %d after the failed restart, want the old process %d", holder, first)
+	}
+	if i := strings.Index(line, "graceful:"); i >= 0 {
+		line = line[i:]
+	}
+	res.note = "with its cluster port on, a restart fails: " + strings.TrimSpace(line)
+	t.Logf("%s", res.note)
+	syscall.Kill(first, syscall.SIGTERM)
+	g.waitGone(first, patience)
 }
 
 // runLoaded starts the converted program, restarts it under load and
