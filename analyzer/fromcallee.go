@@ -104,7 +104,8 @@ func (c *checker) resolveSite(r ref, fn *types.Func, t *Form) (*Form, bool) {
 	if !ok {
 		c.addSite(&Site{
 			Pos: r.expr.Pos(), End: r.expr.End(), Kind: t.Kind, Op: t.Op, Status: NotRewritable,
-			Original: c.text(r.expr), Reason: reason + "; call it from a function whose arguments have the types of a released version", plan: sitePlan{file: r.file},
+			Original: c.text(r.expr), Reason: "gracefulgen cannot write a shim for this version of " + shortPkg(t.Pkg) + ": " + reason +
+				"; serve the server with net.Listen and (*http.Server).Serve instead", plan: sitePlan{file: r.file},
 		})
 	}
 	return rt, ok
