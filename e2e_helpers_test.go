@@ -102,11 +102,12 @@ func (ep endpoint) client(mode string) *http.Client {
 // retried by net/http's Transport, so every request the server drops is a
 // failure here.
 type load struct {
-	ep   endpoint
-	mode string
-	path string // "/" when empty
-	body string // "payload" when empty
-	want int    // the status of a success, 200 when 0
+	ep    endpoint
+	mode  string
+	path  string // "/" when empty
+	body  string // "payload" when empty
+	want  int    // the status of a success, 200 when 0
+	ctype string // the Content-Type header, if set
 
 	requests atomic.Int64
 	retried  atomic.Int64 // HTTP/2 requests the Transport sent again (see one)
@@ -143,6 +144,9 @@ func (l *load) one(ctx context.Context, client *http.Client) {
 	if err != nil {
 		l.fail("request", err)
 		return
+	}
+	if l.ctype != "" {
+		req.Header.Set("Content-Type", l.ctype)
 	}
 	if l.mode == http2 || l.mode == h2c {
 		// An HTTP/2 request that a GOAWAY refused was not processed, by the

@@ -39,6 +39,9 @@ type e2eCase struct {
 	hijack  bool                      // it serves long-lived /push and /echo connections
 	deploy  bool                      // a new build replaces its binary before the first restart
 	h2c     bool                      // it also serves HTTP/2 without TLS (prior knowledge)
+	// activate starts it under systemd-socket-activate, which opens
+	// E2E_ADDR and passes it by socket activation (LISTEN_FDS).
+	activate bool
 	// side is the protocol it serves on E2E_ADMIN_ADDR instead of HTTP:
 	// sideLine (its own accept loop) or sideGRPC (grpc-go).
 	side string
@@ -87,12 +90,22 @@ var e2eCases = []e2eCase{
 	{name: "echo4"},
 	{name: "echo4tls", tls: true},
 	{name: "echo5"},
+	// exporter-toolkit's web.ListenAndServe (issue 11): HTTPS from its
+	// web config file; and systemd's socket, in every generation.
+	{name: "exporter", tls: true, args: func(s e2eSetup) []string {
+		config := filepath.Join(filepath.Dir(s.cert), "web.yml")
+		if err := os.WriteFile(config, []byte("tls_server_config:\n  cert_file: "+s.cert+"\n  key_file: "+s.key+"\n"), 0o644); err != nil {
+			panic(err)
+		}
+		return []string{"-web.listen-address", s.app.address, "-web.config.file", config}
+	}},
+	{name: "exportersocket", activate: true},
 }
 
-// e2eRequires are the modules of the programs beyond the runtime: grpc-go,
-// x/net, gin and echo, from the module proxy.
-const e2eRequires = "\nrequire (\n\tgolang.org/x/net v0.62.0\n\tgoogle.golang.org/grpc v1.85.0\n)\n" +
-	"\nrequire (\n\tgithub.com/gin-gonic/gin v1.12.0\n\tgithub.com/labstack/echo/v4 v4.16.0\n\tgithub.com/labstack/echo/v5 v5.4.4\n)\n"
+// e2eRequires are the modules of the programs beyond the runtime, from the
+// module proxy: grpc-go, x/net, gin, echo and exporter-toolkit.
+const e2eRequires = "\nrequire (\n\tgithub.com/gin-gonic/gin v1.12.0\n\tgithub.com/labstack/echo/v4 v4.16.0\n\tgithub.com/labstack/echo/v5 v5.4.4\n" +
+	"\tgithub.com/prometheus/exporter-toolkit v0.17.1\n\tgolang.org/x/net v0.62.0\n\tgoogle.golang.org/grpc v1.85.0\n)\n"
 
 // Load and restart settings. Each mode of each endpoint gets e2eClients
 // concurrent clients; the load runs e2eInterval before each restart and
@@ -251,6 +264,16 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 		bin, version = exe, "v2"
 	}
 	logFile := filepath.Join(dir, "log")
+	if c.activate {
+		activate, err := exec.LookPath("systemd-socket-activate")
+		if err != nil && os.Getenv("CI") != "true" {
+			t.Skip("systemd-socket-activate is not installed: install Debian package systemd to include this case")
+		} else if err != nil {
+			t.Fatalf("systemd-socket-activate is not installed, and .ci/install should have installed it: %v", err)
+		}
+		args = append([]string{"--listen=" + s.app.address, bin}, args...) // it execs bin: the pid stays
+		bin = activate
+	}
 	g := startGroup(t, bin, args, env, logFile)
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -262,6 +285,17 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 	first, err := g.server(eps, 0)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.activate {
+		// systemd-socket-activate holds the socket and starts the program
+		// at the first connection: a restart signal is the program's only
+		// once it runs (before, SIGHUP ends the process starting up).
+		if resp, err := http.Post(eps[0].url("/"), "text/plain", strings.NewReader("start")); err != nil {
+			t.Fatalf("first request to the socket-activated program: %v", err)
+		} else {
+			resp.Body.Close()
+		}
+		waitLogLine(t, logFile, "graceful: ready")
 	}
 	ctx, stopLoad := context.WithCancel(context.Background())
 	defer stopLoad()
@@ -477,5 +511,21 @@ func checkHijacked(t *testing.T, h *hijacked) {
 	}
 	if h.echoes == 0 {
 		t.Error("no /echo line came back")
+	}
+}
+
+// waitLogLine waits until the program's log has a line containing text.
+func waitLogLine(t *testing.T, logFile, text string) {
+	t.Helper()
+	deadline := time.Now().Add(patience)
+	for {
+		b, _ := os.ReadFile(logFile)
+		if strings.Contains(string(b), text) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q in the program's log after %v:\n%s", text, patience, b)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

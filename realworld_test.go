@@ -47,6 +47,9 @@ type realProgram struct {
 	module  string
 	version string
 	main    string // its main package, relative to the module root
+	// gen are gracefulgen's flags, as the README tells a user of such a
+	// program (-signal SIGUSR2 where the program takes SIGHUP itself).
+	gen []string
 	// wrap, when set, makes the module that is converted: a module of
 	// ours around the program's source (the grpc examples module replaces
 	// grpc with ../, which only builds inside grpc's repository).
@@ -54,6 +57,9 @@ type realProgram struct {
 	// serve, when set, says how to start the converted program and load
 	// it; without it the program is converted (or reported) only.
 	serve func(t *testing.T, r *realRun) realServe
+	// after, when set, runs once the loaded run passed, with the same
+	// binary (alertmanager: what a restart does with its cluster port).
+	after func(t *testing.T, r *realRun, res *realResult)
 }
 
 // realRun is what the suite prepared for one program.
@@ -72,6 +78,9 @@ type realServe struct {
 	eps   []endpoint
 	loads []*load
 	grpc  *endpoint // the gRPC endpoint, loaded by r.loadBin
+	// signal restarts the program (the -signal it was converted with);
+	// SIGHUP when zero.
+	signal syscall.Signal
 	// cut are loads through connections an old process cannot end by
 	// itself (a TCP proxy's links: it cannot tell where one request on
 	// them ends): they stay with it until its drain deadline, which closes
@@ -91,6 +100,7 @@ type realResult struct {
 	failed     int
 	cut        int    // requests lost on connections cut at a drain deadline (realServe.cut)
 	notStarted string // why it was not run, if it was not
+	note       string // what the after check found
 }
 
 const greeterExamples = "google.golang.org/grpc/examples"
@@ -154,9 +164,48 @@ var realPrograms = []realProgram{
 	},
 	{
 		// exporter-toolkit's web.ListenAndServe(server, flags, logger)
-		// starts the server (issue 11 item 4): converted only, to record
-		// what gracefulgen does with a framework start.
+		// (toolkit v0.17.1, *slog.Logger). The landing page, not /metrics:
+		// the load measures the restarts, not the collectors.
 		name: "node_exporter", module: "github.com/prometheus/node_exporter", version: "v1.12.1", main: ".",
+		serve: func(t *testing.T, r *realRun) realServe {
+			ep := endpoint{name: "web", network: "tcp", address: freeAddr(t)}
+			s := realServe{args: []string{"--web.listen-address=" + ep.address}, eps: []endpoint{ep}}
+			for _, mode := range []string{keepAlive, newConn} {
+				s.loads = append(s.loads, newLoad(ep, mode))
+			}
+			return s
+		},
+	},
+	{
+		// Alertmanager's main serves its API and UI with
+		// web.ListenAndServe (toolkit v0.15.1) and takes SIGHUP itself (to
+		// reload its configuration): gracefulgen refuses to take SIGHUP
+		// from it, and the README's remedy is -signal. Its cluster port
+		// (memberlist, TCP and UDP, opened inside hashicorp/memberlist) is
+		// turned off for the loaded run; after checks what a restart does
+		// with it.
+		// v0.31.1: the latest whose module builds as fetched (v0.32's
+		// embeds ui/app/dist, which only its Makefile builds: gracefulgen
+		// then exits 2 with the go command's "pattern app/dist: no
+		// matching files found", as go build fails).
+		name: "alertmanager", module: "github.com/prometheus/alertmanager", version: "v0.31.1", main: "./cmd/alertmanager",
+		gen:   []string{"-signal", "SIGUSR2"},
+		after: alertmanagerCluster,
+		serve: func(t *testing.T, r *realRun) realServe {
+			ep := endpoint{name: "web", network: "tcp", address: freeAddr(t)}
+			config := filepath.Join(r.tmp, "alertmanager.yml")
+			if err := os.WriteFile(config, []byte("route:\n  receiver: none\nreceivers:\n  - name: none\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s := realServe{args: []string{"--web.listen-address=" + ep.address, "--cluster.listen-address=", "--config.file=" + config,
+				"--storage.path=" + filepath.Join(r.tmp, "data")}, eps: []endpoint{ep}, signal: syscall.SIGUSR2}
+			for _, mode := range []string{keepAlive, newConn} {
+				l := newLoad(ep, mode)
+				l.path, l.body, l.ctype = "/api/v2/alerts", "[]", "application/json" // PostAlerts, no alert: 200
+				s.loads = append(s.loads, l)
+			}
+			return s
+		},
 	},
 	{
 		// The example's main.go, unchanged, in a module of ours that
@@ -204,6 +253,9 @@ func TestRealWorld(t *testing.T) {
 		if r.notStarted != "" {
 			run = "- | " + r.notStarted
 		}
+		if r.note != "" {
+			run += "; " + r.note
+		}
 		fmt.Fprintf(&table, "| %s | %s | %s | %d | %s |\n", p.name, p.version, r.said, r.code, run)
 	}
 	t.Logf("table:\n%s", &table)
@@ -230,7 +282,7 @@ func runReal(t *testing.T, p realProgram, tool string, restarts int, res *realRe
 	env := append(os.Environ(), "GOWORK=off")
 	goCmd(t, dir, env, "mod", "edit", "-replace", templates.RuntimePath+"="+runtimeDir(t))
 	goCmd(t, dir, env, "get", templates.RuntimePath+"@v0.0.0")
-	cmd := exec.Command(tool, "./...")
+	cmd := exec.Command(tool, append(slices.Clone(p.gen), "./...")...)
 	cmd.Dir, cmd.Env = dir, env
 	out, err := cmd.CombinedOutput()
 	if cmd.ProcessState == nil {
@@ -271,6 +323,61 @@ func runReal(t *testing.T, p realProgram, tool string, restarts int, res *realRe
 	s := p.serve(t, r)
 	res.notStarted = ""
 	runLoaded(t, r, s, restarts, res)
+	if p.after != nil && !t.Failed() {
+		p.after(t, r, res)
+	}
+}
+
+// alertmanagerCluster starts the converted alertmanager with its cluster
+// port on (memberlist binds it, TCP and UDP, inside hashicorp/memberlist,
+// which gracefulgen does not convert) and restarts it: the new process
+// cannot bind the port the old one holds and exits, the runtime says the
+// restart failed, and the old process serves on. The note says so in the
+// table.
+func alertmanagerCluster(t *testing.T, r *realRun, res *realResult) {
+	web := endpoint{name: "web", network: "tcp", address: freeAddr(t)}
+	cluster := freeAddr(t)
+	logFile := filepath.Join(r.tmp, "cluster.log")
+	g := startGroup(t, r.bin, []string{"--web.listen-address=" + web.address, "--cluster.listen-address=" + cluster,
+		"--config.file=" + filepath.Join(r.tmp, "alertmanager.yml"), "--storage.path=" + filepath.Join(r.tmp, "data2")}, nil, logFile)
+	first, err := g.server([]endpoint{web}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(first, syscall.SIGUSR2); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(patience)
+	var line string
+	for line == "" && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		b, _ := os.ReadFile(logFile)
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.Contains(l, "graceful: restart failed") || strings.Contains(l, "graceful: child ready") {
+				line = l
+			}
+		}
+	}
+	b, _ := os.ReadFile(logFile)
+	if !strings.Contains(line, "restart failed") || !strings.Contains(string(b), "address already in use") {
+		t.Errorf("a restart with the cluster port on: want the child to fail on the port the old process holds, got %q:\n%s", line, b)
+	}
+	l := newLoad(web, newConn)
+	l.path, l.body, l.ctype = "/api/v2/alerts", "[]", "application/json"
+	l.one(context.Background(), web.client(newConn))
+	if n, why := l.failed(); n > 0 {
+		t.Errorf("the old process does not serve after the failed restart: %s", why)
+	}
+	if holder, _ := soleHolder([]endpoint{web}); holder != first {
+		t.Errorf("web port held by %d after the failed restart, want the old process %d", holder, first)
+	}
+	if i := strings.Index(line, "graceful:"); i >= 0 {
+		line = line[i:]
+	}
+	res.note = "with its cluster port on, a restart fails: " + strings.TrimSpace(line)
+	t.Logf("%s", res.note)
+	syscall.Kill(first, syscall.SIGTERM)
+	g.waitGone(first, patience)
 }
 
 // runLoaded starts the converted program, restarts it under load and
@@ -312,6 +419,12 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 	for i := range restarts {
 		time.Sleep(e2eInterval)
 		next, err := g.restart(s.eps, pids[len(pids)-1])
+		if s.signal != 0 {
+			next, err = 0, syscall.Kill(pids[len(pids)-1], s.signal)
+			if err == nil {
+				next, err = g.server(s.eps, pids[len(pids)-1])
+			}
+		}
 		if err != nil {
 			t.Errorf("restart %d: %v", i+1, err)
 			break

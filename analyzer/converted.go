@@ -25,7 +25,9 @@ func (c *checker) findShimDecls() {
 			}
 			fn, _ := c.info.Defs[fd.Name].(*types.Func)
 			if t, ok := c.shimTarget(fd); ok && fn != nil {
-				c.shimDecls[fn] = t
+				if t, _, ok = resolveForm(t, fn.Signature().Params(), 0); ok {
+					c.shimDecls[fn] = t
+				}
 			}
 		}
 	}

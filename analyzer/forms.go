@@ -12,9 +12,19 @@ const RuntimePath = "github.com/gracefulgen/gracefulgen/runtime"
 // Type is a type written in a shim's signature: a predeclared type (Path
 // empty: string, error) or a named type of a package, possibly a pointer.
 type Type struct {
-	Path string // import path of the package declaring it, "" for a predeclared type
-	Name string
-	Ptr  bool
+	Path  string // import path of the package declaring it, "" for a predeclared type
+	Name  string
+	Ptr   bool
+	Slice bool // a slice of it: []net.Listener
+
+	// FromCallee marks a parameter whose type changed across the versions
+	// of the callee's module (exporter-toolkit's logger: go-kit's
+	// log.Logger before v0.13, *slog.Logger since): the table cannot name
+	// it. The analyzer reads it from the signature of the callee each
+	// package calls (or of the shim it already has) and gives the sites and
+	// the shim a copy of the form with the type filled in (resolveForm),
+	// which the templates write as any other type.
+	FromCallee bool
 }
 
 // Param is one parameter of a shim.
@@ -41,6 +51,16 @@ const (
 	// BodyEcho is an echo start given a runtime listener and served through
 	// graceful.ServerServeWith (templates/echo.go).
 	BodyEcho
+	// BodyServeWith serves the server the callee serves through the
+	// runtime: `return graceful.ServerServeWith(srv, func() error { return
+	// <callee>(params...) })`, where srv is the shim's *http.Server
+	// parameter (exporter-toolkit's web.Serve and web.ServeMultiple).
+	BodyServeWith
+	// BodyWebListenAndServe is exporter-toolkit's web.ListenAndServe: its
+	// listen addresses through graceful.Listen, or its systemd sockets
+	// through graceful.Activated, served by web.ServeMultiple inside
+	// graceful.ServerServeWith (templates/webtoolkit.go).
+	BodyWebListenAndServe
 )
 
 // Form is one call the analyzer recognises and rewrites to a package-local
@@ -203,6 +223,25 @@ var Forms = []*Form{
 	{Kind: KindMethod, Op: "Start", Pkg: echo5Path, Recv: "StartConfig", Shim: "gracefulEchoV5StartConfigStart", Runtime: "ServerServeWith", Body: BodyEcho,
 		Params:  []Param{param("sc", Type{Path: echo5Path, Name: "StartConfig", Ptr: true}), param("ctx", Type{Path: "context", Name: "Context"}), param("h", handlerType)},
 		Results: []Type{errorType}, Listener: -1},
+	// Prometheus exporter-toolkit: the server is served by the toolkit,
+	// with its flags (web config file: TLS, basic auth; systemd sockets).
+	{Kind: KindFunc, Op: OpListenAndServe, Pkg: webPath, Shim: "gracefulWebListenAndServe", Runtime: "ServerServeWith", Body: BodyWebListenAndServe,
+		Params: webParams(), Results: []Type{errorType}, Listener: -1},
+	{Kind: KindFunc, Op: OpServe, Pkg: webPath, Shim: "gracefulWebServe", Runtime: "ServerServeWith", Body: BodyServeWith,
+		Params: append([]Param{param("l", listenerType)}, webParams()...), Results: []Type{errorType}, Listener: 0},
+	{Kind: KindFunc, Op: OpServeMultiple, Pkg: webPath, Shim: "gracefulWebServeMultiple", Runtime: "ServerServeWith", Body: BodyServeWith,
+		Params:  append([]Param{param("listeners", Type{Path: "net", Name: "Listener", Slice: true})}, webParams()...),
+		Results: []Type{errorType}, Listener: 0},
+}
+
+// webPath is exporter-toolkit's web package.
+const webPath = "github.com/prometheus/exporter-toolkit/web"
+
+// webParams are the parameters its serving functions end with: the
+// server, the flags, and a logger whose type depends on the version.
+func webParams() []Param {
+	return []Param{param("server", serverType), param("flags", Type{Path: webPath, Name: "FlagConfig", Ptr: true}),
+		param("logger", Type{FromCallee: true})}
 }
 
 // Types of the framework forms.

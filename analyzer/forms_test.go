@@ -31,7 +31,8 @@ func TestFormsTable(t *testing.T) {
 				t.Errorf("FormOfShim(%q) = %v, %v; want %s", name, got, ok, f)
 			}
 		}
-		if f.Listener >= len(f.Params) || f.Listener >= 0 && f.Params[f.Listener].Type != (analyzer.Type{Path: "net", Name: "Listener"}) {
+		if f.Listener >= len(f.Params) || f.Listener >= 0 && f.Params[f.Listener].Type != (analyzer.Type{Path: "net", Name: "Listener"}) &&
+			f.Params[f.Listener].Type != (analyzer.Type{Path: "net", Name: "Listener", Slice: true}) {
 			t.Errorf("%s: listener index %d does not name a net.Listener parameter of %v", f, f.Listener, f.Params)
 		}
 		if f.Kind == analyzer.KindMethod && (len(f.Params) == 0 || f.Params[0].Type.Name != f.Recv || !f.Params[0].Type.Ptr) {

@@ -58,6 +58,9 @@ func (o *origin) add(p origin) {
 // become listener sites; a listener of unknown origin or with no socket
 // becomes a NotRewritable site at the argument.
 func (c *checker) followListener(r ref, arg ast.Expr, serve *Site, listenerType types.Type) {
+	if sl, ok := listenerType.Underlying().(*types.Slice); ok {
+		listenerType = sl.Elem() // web.ServeMultiple's []net.Listener: each element is traced
+	}
 	iface, _ := listenerType.Underlying().(*types.Interface)
 	f := &follower{c: c, iface: iface, seen: make(map[*types.Var]bool)}
 	for fd := range r.cur.Enclosing((*ast.FuncDecl)(nil)) {
@@ -283,6 +286,9 @@ func (f *follower) assignments(v *types.Var, o *origin) (defined bool) {
 // in-memory listener, or a wrapper that keeps the socket of the listener
 // it is given (tls.NewListener, netutil.LimitListener, a conversion).
 func (f *follower) call(call *ast.CallExpr) (o origin) {
+	if b, ok := typeutil.Callee(f.c.info, call).(*types.Builtin); ok && b.Name() == "make" {
+		return o // an empty slice of listeners, filled by append
+	}
 	if fn, ok := typeutil.Callee(f.c.info, call).(*types.Func); ok {
 		if t, ok := f.c.shimDecls[fn]; ok && t.Listens {
 			return o // already converted
@@ -449,7 +455,7 @@ func (f *follower) literal(lit *ast.CompositeLit) (o origin) {
 			o.add(f.origin(elt))
 		}
 	}
-	if !wrapped {
+	if _, slice := f.c.info.TypeOf(lit).Underlying().(*types.Slice); !wrapped && !slice {
 		o.noSocket = "a " + types.TypeString(f.c.info.TypeOf(lit), types.RelativeTo(f.c.pass.Pkg)) + " literal"
 	}
 	return o
@@ -457,6 +463,9 @@ func (f *follower) literal(lit *ast.CompositeLit) (o origin) {
 
 func (f *follower) isListener(e ast.Expr) bool {
 	t := f.c.info.TypeOf(e)
+	if sl, ok := t.(*types.Slice); ok {
+		t = sl.Elem() // a slice of listeners (append's first argument)
+	}
 	return t != nil && f.iface != nil && types.Implements(t, f.iface)
 }
 

@@ -27,7 +27,7 @@ var planPackages = []string{
 	"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "iface", "frameworks",
 	"notservers", "testfiles", "httptestpkg", "generated", "converted", "mixed", "collision", "imports",
 	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow", "protocols", "convertedprotocols", "reload", "stopremove",
-	"shortlived", "serves",
+	"shortlived", "serves", "webtoolkit", "convertedweb",
 }
 
 // analyse runs the analyzer on the testdata packages pkgs in one run,
@@ -197,6 +197,31 @@ func TestPlanSites(t *testing.T) {
 				"@s4 method ListenAndServe converted gracefulServerListenAndServe gracefulServerListenAndServe",
 			},
 			shims: []string{"gracefulGRPCServerServe method Serve", "gracefulH2CNewHandler func NewHandler", "gracefulListenTCP func ListenTCP", "gracefulServerListenAndServe method ListenAndServe"},
+		},
+		{
+			pkg: "webtoolkit",
+			sites: []string{
+				"17:9 func ListenAndServe rewritable web.ListenAndServe gracefulWebListenAndServe",
+				"22:12 func Listen rewritable net.Listen gracefulListen",
+				"26:9 func Serve rewritable web.Serve gracefulWebServe",
+				"33:13 func Listen rewritable net.Listen gracefulListen",
+				"39:9 func ServeMultiple rewritable web.ServeMultiple gracefulWebServeMultiple",
+				"44:10 func Listen rewritable net.Listen gracefulListen",
+				"45:10 func Listen rewritable net.Listen gracefulListen",
+				"46:9 func ServeMultiple rewritable web.ServeMultiple gracefulWebServeMultiple",
+				"51:9 func ServeMultiple rewritable web.ServeMultiple gracefulWebServeMultiple",
+				"51:27 func Listen not-rewritable ls",
+			},
+			shims: []string{"gracefulListen func Listen", "gracefulWebListenAndServe func ListenAndServe", "gracefulWebServe func Serve", "gracefulWebServeMultiple func ServeMultiple"},
+		},
+		{
+			pkg: "convertedweb",
+			sites: []string{
+				"11:12 func Listen converted gracefulListen gracefulListen",
+				"15:5 func Serve converted gracefulWebServe gracefulWebServe",
+				"16:9 func ListenAndServe converted gracefulWebListenAndServe gracefulWebListenAndServe",
+			},
+			shims: []string{"gracefulListen func Listen", "gracefulWebListenAndServe func ListenAndServe", "gracefulWebServe func Serve"},
 		},
 		{
 			pkg: "mixed",

@@ -20,6 +20,7 @@ const (
 	OpListenTCP         Op = "ListenTCP"         // net.ListenTCP
 	OpListenUnix        Op = "ListenUnix"        // net.ListenUnix
 	OpNewHandler        Op = "NewHandler"        // h2c.NewHandler
+	OpServeMultiple     Op = "ServeMultiple"     // exporter-toolkit's web.ServeMultiple
 )
 
 // Kind says which form of call a site is, and so how it is rewritten.

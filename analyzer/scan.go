@@ -111,6 +111,9 @@ func (c *checker) visitFunc(r ref, fn *types.Func) {
 		return
 	}
 	if t, ok := classify(fn); ok {
+		if t, ok = c.resolveSite(r, fn, t); !ok {
+			return
+		}
 		if c.shortLived(r, t) {
 			c.shortLivedListeners(r, fn, t)
 			return // not a service: see shortlived.go

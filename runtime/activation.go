@@ -86,6 +86,7 @@ func (in *inheritance) activated() {
 		if i < len(a.names) && a.names[i] != "" && a.names[i] != "unknown" {
 			name.Address = a.names[i]
 		}
+		name.Activated = true
 		in.sockets = append(in.sockets, inheritedSocket{name: name, fd: fd, activated: true})
 	}
 }

@@ -60,7 +60,7 @@ func inherit() *inheritance {
 	for i, name := range pr.sockets {
 		fd := firstInheritedFD + i
 		setCloseOnExec(fd)
-		in.sockets = append(in.sockets, inheritedSocket{name: name, fd: fd})
+		in.sockets = append(in.sockets, inheritedSocket{name: name, fd: fd, activated: name.Activated})
 	}
 	in.keepUnixNames()
 	return in

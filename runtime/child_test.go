@@ -13,14 +13,14 @@ func TestSocketMatching(t *testing.T) {
 		address string
 		want    bool
 	}{
-		{socketName{"tcp", ":8080", "[::]:8080"}, "tcp", ":8080", true},
-		{socketName{"tcp", "localhost:8080", "127.0.0.1:8080"}, "tcp4", "127.0.0.1:8080", true},
-		{socketName{"tcp", "[::1]:8080", "[::1]:8080"}, "tcp6", "[::1]:8080", true},
-		{socketName{"tcp", ":8080", "[::]:8080"}, "tcp", ":8081", false},
-		{socketName{"tcp", "127.0.0.1:8080", "127.0.0.1:8080"}, "tcp", "127.0.0.2:8080", false},
-		{socketName{"unix", "/run/s.sock", "/run/s.sock"}, "unix", "/run/s.sock", true},
-		{socketName{"unix", "/run/s.sock", "/run/s.sock"}, "tcp", "/run/s.sock", false},
-		{socketName{"unix", "/run/s.sock", "/run/s.sock"}, "unixpacket", "/run/s.sock", false},
+		{socketName{Network: "tcp", Address: ":8080", Bound: "[::]:8080"}, "tcp", ":8080", true},
+		{socketName{Network: "tcp", Address: "localhost:8080", Bound: "127.0.0.1:8080"}, "tcp4", "127.0.0.1:8080", true},
+		{socketName{Network: "tcp", Address: "[::1]:8080", Bound: "[::1]:8080"}, "tcp6", "[::1]:8080", true},
+		{socketName{Network: "tcp", Address: ":8080", Bound: "[::]:8080"}, "tcp", ":8081", false},
+		{socketName{Network: "tcp", Address: "127.0.0.1:8080", Bound: "127.0.0.1:8080"}, "tcp", "127.0.0.2:8080", false},
+		{socketName{Network: "unix", Address: "/run/s.sock", Bound: "/run/s.sock"}, "unix", "/run/s.sock", true},
+		{socketName{Network: "unix", Address: "/run/s.sock", Bound: "/run/s.sock"}, "tcp", "/run/s.sock", false},
+		{socketName{Network: "unix", Address: "/run/s.sock", Bound: "/run/s.sock"}, "unixpacket", "/run/s.sock", false},
 	}
 	for _, c := range cases {
 		got := sameNetwork(c.name.Network, c.network) && (c.name.Address == c.address || boundAt(c.name, c.address))
@@ -31,7 +31,7 @@ func TestSocketMatching(t *testing.T) {
 }
 
 func TestProtocolNamingAnotherParentIsIgnored(t *testing.T) {
-	env, err := encodeProtocol(os.Getppid()+1, []socketName{{"tcp", ":8080", "[::]:8080"}}, 4)
+	env, err := encodeProtocol(os.Getppid()+1, []socketName{{Network: "tcp", Address: ":8080", Bound: "[::]:8080"}}, 4)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,8 +32,8 @@ func TestAdoptFindsSocketsByAddressNotOrder(t *testing.T) {
 	}
 	defer unix.Close()
 	in := &inheritance{parent: 1, readyFD: -1, sockets: []inheritedSocket{
-		inherited(t, tcp, socketName{"tcp", "127.0.0.1:0", tcp.Addr().String()}),
-		inherited(t, unix, socketName{"unix", path, path}),
+		inherited(t, tcp, socketName{Network: "tcp", Address: "127.0.0.1:0", Bound: tcp.Addr().String()}),
+		inherited(t, unix, socketName{Network: "unix", Address: path, Bound: path}),
 	}}
 
 	// The new version opens the unix socket first, then the TCP one by the
@@ -65,7 +65,7 @@ func TestUnadoptedSocketsAreClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tcp.Close()
-	s := inherited(t, tcp, socketName{"tcp", "127.0.0.1:0", tcp.Addr().String()})
+	s := inherited(t, tcp, socketName{Network: "tcp", Address: "127.0.0.1:0", Bound: tcp.Addr().String()})
 	in := &inheritance{parent: 1, readyFD: -1, sockets: []inheritedSocket{s}}
 	if got := in.closeUnadopted(); len(got) != 1 {
 		t.Fatalf("closeUnadopted = %v, want the one socket", got)

@@ -265,7 +265,9 @@
 // by Listen and the drop-ins that listen: each by the address it is bound
 // to (or the name LISTEN_FDNAMES gives it), whatever the order, exactly as
 // sockets inherited from a restart are; they are then handed over on
-// every restart like any other. The variables are read and removed at
+// every restart like any other. A program that serves whatever sockets it
+// is given, without addresses of its own, gets them from Activated, in
+// every generation: the restart protocol marks them as activated. The variables are read and removed at
 // start, the descriptors are close-on-exec, and variables meant for another
 // process (LISTEN_PID is not this process) are ignored, with a log line.
 // The file of a unix socket passed by systemd is never removed by the

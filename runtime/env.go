@@ -33,6 +33,11 @@ type socketName struct {
 	Network string `json:"network"`
 	Address string `json:"address"`
 	Bound   string `json:"bound"`
+	// Activated is set for a socket that a service manager passed by
+	// socket activation, in this process or in an earlier generation:
+	// Activated() returns it, and its unix socket file belongs to the
+	// service manager.
+	Activated bool `json:"activated,omitempty"`
 }
 
 func (n socketName) String() string {

@@ -8,7 +8,7 @@ import (
 )
 
 func TestProtocolRoundTripsAndLeavesNoVariable(t *testing.T) {
-	names := []socketName{{"tcp", ":8080", "[::]:8080"}, {"unix", "/run/a,b.sock", "/run/a,b.sock"}}
+	names := []socketName{{Network: "tcp", Address: ":8080", Bound: "[::]:8080"}, {Network: "unix", Address: "/run/a,b.sock", Bound: "/run/a,b.sock", Activated: true}}
 	env, err := encodeProtocol(os.Getppid(), names, 5) // the protocol names this process
 	if err != nil {
 		t.Fatal(err)

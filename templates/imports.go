@@ -9,8 +9,9 @@ import (
 // writes only those the file uses: the protocols' packages (gRPC, x/net)
 // only where a shim of theirs is declared, that is in a package that
 // imports them already.
-var importOrder = []string{"context", "crypto/tls", "net", "net/http", "os", "os/signal", "syscall", "time", RuntimePath,
+var importOrder = []string{"context", "crypto/tls", "errors", "net", "net/http", "os", "os/signal", "strings", "syscall", "time", RuntimePath,
 	"github.com/gin-gonic/gin", "github.com/labstack/echo/v4", "github.com/labstack/echo/v5",
+	"github.com/prometheus/exporter-toolkit/web",
 	"golang.org/x/net/http2", "golang.org/x/net/http2/h2c", "google.golang.org/grpc"}
 
 // defaultName is the name a path is imported under when nothing collides.

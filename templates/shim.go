@@ -20,8 +20,11 @@ type Shim struct {
 // typeOf renders a type of the forms' table.
 func typeOf(t analyzer.Type) *jen.Statement {
 	s := jen.Null()
+	if t.Slice {
+		s = jen.Index()
+	}
 	if t.Ptr {
-		s = jen.Op("*")
+		s = s.Op("*")
 	}
 	if t.Path == "" {
 		return s.Id(t.Name)
@@ -39,6 +42,11 @@ func shim(s Shim) (*jen.Statement, error) {
 	f := s.Form
 	if f == nil {
 		return nil, fmt.Errorf("shim %s: no start form", s.Name)
+	}
+	for _, p := range f.Params {
+		if p.Type.FromCallee {
+			return nil, fmt.Errorf("shim %s: the type of its parameter %s is that of %s's, which is not known here", s.Name, p.Name, f)
+		}
 	}
 	var params, args []jen.Code
 	for i, p := range f.Params {
@@ -68,6 +76,10 @@ func shim(s Shim) (*jen.Statement, error) {
 		body = ginBody(f)
 	case analyzer.BodyEcho:
 		body = echoBody(f)
+	case analyzer.BodyServeWith:
+		body = serveWithBody(f)
+	case analyzer.BodyWebListenAndServe:
+		body = webListenAndServeBody(f)
 	default:
 		return nil, fmt.Errorf("shim %s: no template for body %d of %s", s.Name, f.Body, f)
 	}

@@ -120,6 +120,7 @@ func TestRenderRejectsShimWithoutForm(t *testing.T) {
 // as Go, and the shim calls its runtime function.
 func TestEveryFormRenders(t *testing.T) {
 	for _, f := range analyzer.Forms {
+		f = withCalleeTypes(t, f)
 		src, err := Render(File{PkgPath: "p", PkgName: "p", Config: defaults, Shims: []Shim{{Name: f.Shim, Form: f}}})
 		if err != nil {
 			t.Errorf("%s: %v", f, err)
@@ -145,4 +146,22 @@ func TestDurationUsesLargestUnit(t *testing.T) {
 			t.Errorf("duration(%v) = %q, want %q", d, got, want)
 		}
 	}
+}
+
+// withCalleeTypes returns f with the types it takes from the callee
+// (analyzer.Type.FromCallee) set as the analyzer sets them for a package,
+// here to a *slog.Logger; as it is, such a form does not render.
+func withCalleeTypes(t *testing.T, f *analyzer.Form) *analyzer.Form {
+	t.Helper()
+	r := *f
+	r.Params = append([]analyzer.Param(nil), f.Params...)
+	for i, p := range r.Params {
+		if p.Type.FromCallee {
+			if _, err := Render(File{PkgPath: "p", PkgName: "p", Config: defaults, Shims: []Shim{{Name: f.Shim, Form: f}}}); err == nil || !strings.Contains(err.Error(), f.Shim) {
+				t.Errorf("%s: a form whose parameter %s has no type rendered (err = %v)", f, p.Name, err)
+			}
+			r.Params[i].Type = analyzer.Type{Path: "log/slog", Name: "Logger", Ptr: true}
+		}
+	}
+	return &r
 }

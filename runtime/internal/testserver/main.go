@@ -32,6 +32,8 @@
 //	              and sleeps 30s; "--help" prints a usage line and exits 0
 //	TS_CHDIR      a directory to chdir into before Configure (a dependency's init would)
 //	TS_OWNLOOP    an address where a line-protocol server runs its own accept loop (one request per connection)
+//	TS_ACTIVATED  "1": serve the sockets graceful.Activated returns (socket activation) instead of
+//	              opening TS_LISTEN's (which then only says how many there are)
 //
 // Control words also: late=DURATION (open the listeners after the first one
 // that late, as a second server started after a warm-up).
@@ -153,6 +155,18 @@ func main() {
 		startOwnLoop(addr)
 	}
 
+	var activated []net.Listener
+	if os.Getenv("TS_ACTIVATED") == "1" && !plain {
+		var err error
+		if activated, err = graceful.Activated(); err != nil || len(activated) == 0 {
+			log.Fatalf("testserver: activated sockets: %d, %v", len(activated), err)
+		}
+		specs = specs[:0]
+		for _, l := range activated {
+			specs = append(specs, l.Addr().Network()+"="+l.Addr().String())
+		}
+	}
+
 	var servers []*http.Server
 	done := make(chan error, len(specs))
 	for i, spec := range specs {
@@ -174,7 +188,9 @@ func main() {
 		}
 		var l net.Listener
 		var err error
-		if plain {
+		if activated != nil {
+			l = activated[i]
+		} else if plain {
 			l, err = net.Listen(network, addr)
 		} else {
 			l, err = graceful.Listen(network, addr)

@@ -33,3 +33,6 @@ type GracefulStopper interface {
 }
 
 func ServeStopper(s GracefulStopper, l net.Listener) error { return nil }
+
+func ServerServeWith(srv *http.Server, serve func() error) error { return nil }
+func Activated() ([]net.Listener, error)                          { return nil, nil }

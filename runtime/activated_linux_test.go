@@ -1,0 +1,63 @@
+package graceful_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+)
+
+// A program that serves whatever sockets the service manager passed
+// (graceful.Activated, as exporter-toolkit's --web.systemd-socket does)
+// finds them again in every restarted generation, where LISTEN_FDS no
+// longer names it: they come from its parent, still marked as activated.
+func TestActivatedListenersSurviveRestarts(t *testing.T) {
+	needSocketActivate(t)
+	tcp := freePort(t)
+	sock := filepath.Join(t.TempDir(), "activated.sock")
+	// TS_LISTEN only says how many sockets to wait for: the server asks
+	// for none by address.
+	s := launchVia(t, socketActivated(tcp, sock), "", "TS_ACTIVATED=1", "TS_LISTEN=tcp=x;unix=y", "TS_DRAIN=30s")
+	s.waitLog(`Listening on `+regexp.QuoteMeta(sock), 1)
+	first := s.cmd.Process.Pid
+	if got := get(t, loadtest.Target{Network: "unix", Address: sock}, "/pid"); got != strconv.Itoa(first) {
+		t.Fatalf("first request served by %s, want %d", got, first)
+	}
+	s.targets = s.waitListening()
+	s.waitLog(`msg="graceful: ready"`, 1)
+
+	stop := load(s.targets, 1, loadtest.KeepAlive, loadtest.NewConn)
+	pid := first
+	n := restarts()
+	for i := 0; i < n; i++ {
+		time.Sleep(150 * time.Millisecond)
+		h := s.restart()
+		if h.Old != pid {
+			t.Fatalf("restart %d: old %d, want %d", i, h.Old, pid)
+		}
+		pid = h.New
+	}
+	time.Sleep(150 * time.Millisecond)
+	for _, r := range stop() {
+		t.Logf("%v", r)
+		if r.Requests == 0 || r.Failed() != 0 {
+			t.Errorf("load across restarts of a server of activated sockets: %v", r)
+		}
+	}
+	for _, target := range s.targets {
+		if got := get(t, target, "/pid"); got != strconv.Itoa(pid) {
+			t.Errorf("%s served by %s, want %d", target.Address, got, pid)
+		}
+	}
+	if got, want := strings.Count(s.log(), "adopted inherited socket"), 2*(n+1); got != want {
+		t.Errorf("%d adoptions through Activated over %d generations, want %d:\n%s", got, n+1, want, s.log())
+	}
+	if _, err := os.Stat(sock); err != nil {
+		t.Errorf("the socket file of the service manager is gone after the restarts: %v", err)
+	}
+}
