@@ -27,7 +27,7 @@ import (
 // built, and restarted under load. It needs the network and a few minutes,
 // so it runs only when asked:
 //
-//	GRACEFUL_REALWORLD=1 go test -run TestRealWorld -v .
+//	GRACEFUL_REALWORLD=1 go test -timeout 55m -run TestRealWorld -v .
 //	GRACEFUL_REALWORLD=1 go test -run 'TestRealWorld/go-httpbin$' -v .   # one program
 //
 // GRACEFUL_REALWORLD_RESTARTS sets the restarts per program (default 10).
