@@ -8,10 +8,10 @@ import (
 
 func run(logger *slog.Logger) error {
 	srv := &http.Server{ReadHeaderTimeout: time.Second}
-	l, err := gracefulListen("tcp", ":9100")
+	l, err := /*@s1*/ gracefulListen("tcp", ":9100")
 	if err != nil {
 		return err
 	}
-	go gracefulWebServe(l, srv, flags, logger)
-	return gracefulWebListenAndServe(srv, flags, logger)
+	go /*@s2*/ gracefulWebServe(l, srv, flags, logger)
+	return /*@s3*/ gracefulWebListenAndServe(srv, flags, logger)
 }
