@@ -23,6 +23,7 @@ type gracefulListener struct {
 	stopper   GracefulStopper // the server that serves it (ServeStopper), or nil; guarded by p.mu
 	closing   sync.Once
 	closeErr  error
+	accepts   acceptHold // the runtime's accept loops on it (handover.go)
 }
 
 // Close stops the listener; the process no longer hands it over. A listener
@@ -39,6 +40,7 @@ func (l *gracefulListener) Close() error {
 			return
 		}
 		l.closeErr = l.Listener.Close()
+		l.release() // an accept loop held by a handover sees it closed
 		// Connections an own accept loop took from it: the drain waits
 		// for them too.
 		if addr := l.Listener.Addr(); addr != nil {

@@ -17,11 +17,16 @@ func serve(srv *http.Server, l net.Listener, tlsFiles []string) error {
 
 func (p *process) serve(srv *http.Server, l net.Listener, tlsFiles []string) error {
 	gl := p.serving(l, nil)
+	chainBaseContext(srv)
 	return p.serveWith(srv, func() error {
+		// The accept loop stops while the new process of a restart takes
+		// over (handover.go).
+		al, done := gl.serveThrough(l)
+		defer done()
 		if tlsFiles != nil {
-			return srv.ServeTLS(l, tlsFiles[0], tlsFiles[1])
+			return srv.ServeTLS(al, tlsFiles[0], tlsFiles[1])
 		}
-		return srv.Serve(l)
+		return srv.Serve(al)
 	}, gl.Close)
 }
 

@@ -9,7 +9,9 @@
 //	TS_PLAIN      "1": plain net/http, no runtime (the throughput baseline)
 //	TS_CONTROL    a file read at start that tells this generation how to misbehave:
 //	              exit1, panic, hang, slow, reverse, first-only, bind=ADDR (also listen on ADDR, fatal on error),
-//	              remove-socket (remove a unix socket's file before listening)
+//	              remove-socket (remove a unix socket's file before listening),
+//	              die-after-listen=D (listen on every address, exit 1 D later without serving),
+//	              ready-after=D (Config.ManualReady; call graceful.Ready D after serving)
 //	TS_DRAIN, TS_START, TS_READY   runtime timeouts (time.ParseDuration)
 //	TS_FILE       the file served at /file
 //	TS_TIMEOUTS   "1": give plain servers the runtime's default timeouts
@@ -115,8 +117,18 @@ func main() {
 		default:
 			cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 		}
+		var readyAfter time.Duration
+		for word := range control {
+			if v, ok := strings.CutPrefix(word, "ready-after="); ok {
+				readyAfter, _ = time.ParseDuration(v)
+				cfg.ManualReady = true
+			}
+		}
 		graceful.Configure(cfg)
 		fmt.Fprintln(os.Stderr, "testserver: configured")
+		if readyAfter > 0 {
+			time.AfterFunc(readyAfter, graceful.Ready)
+		}
 	}
 
 	specs := strings.Split(envOr("TS_LISTEN", "tcp=127.0.0.1:8080"), ";")
@@ -151,6 +163,25 @@ func main() {
 	}
 	if addr := os.Getenv("TS_OWNLOOP"); addr != "" && !plain {
 		startOwnLoop(addr)
+	}
+
+	var dieAfterListen time.Duration
+	for word := range control {
+		if v, ok := strings.CutPrefix(word, "die-after-listen="); ok {
+			dieAfterListen, _ = time.ParseDuration(v)
+		}
+	}
+	if dieAfterListen > 0 {
+		// A program that fails after it took its sockets, before it serves.
+		for _, spec := range specs {
+			network, addr, _ := strings.Cut(spec, "=")
+			if _, err := graceful.Listen(network, addr); err != nil {
+				log.Fatalf("testserver: listen %s: %v", spec, err)
+			}
+		}
+		time.Sleep(dieAfterListen)
+		fmt.Fprintln(os.Stderr, "testserver: exit 1 after listening, as told")
+		os.Exit(1)
 	}
 
 	var servers []*http.Server
