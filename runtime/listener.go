@@ -137,6 +137,7 @@ type tracker struct {
 	polling bool          // a goroutine watches hijacked connections
 	empty   chan struct{} // closed while there is nothing open
 	hooked  map[*http.Server]bool
+	sweep   sweeper // the default timeouts of some servers (sweep.go)
 }
 
 func newTracker() *tracker {
@@ -158,6 +159,7 @@ func (t *tracker) hook(srv *http.Server) {
 	app := srv.ConnState
 	srv.ConnState = func(c net.Conn, s http.ConnState) {
 		t.state(c, s)
+		t.sweep.state(srv, c, s)
 		if app != nil {
 			app(c, s)
 		}

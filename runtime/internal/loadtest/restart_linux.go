@@ -13,8 +13,9 @@ import (
 // and after, and how long from the signal until the new process alone held
 // the listening socket.
 type Handover struct {
-	Old, New int
-	Took     time.Duration
+	Old, New  int
+	Signalled time.Time // when the old process was signalled
+	Took      time.Duration
 }
 
 // SolePID returns the pid of the one process holding t's listening socket,
@@ -51,7 +52,7 @@ func Restart(t Target, sig syscall.Signal, timeout time.Duration) (Handover, err
 	if err != nil {
 		return Handover{Old: old}, err
 	}
-	return Handover{Old: old, New: nw, Took: time.Since(start)}, nil
+	return Handover{Old: old, New: nw, Signalled: start, Took: time.Since(start)}, nil
 }
 
 // Alive reports whether pid exists and is not a zombie.

@@ -15,7 +15,7 @@
 //	TS_DRAIN, TS_START, TS_READY   runtime timeouts (time.ParseDuration)
 //	TS_FILE       the file served at /file
 //	TS_TIMEOUTS   "1": give plain servers the runtime's default timeouts
-//	TS_STOP_DELAY, TS_READ_HEADER   Config.StopDelay, Config.ReadHeaderTimeout
+//	TS_STOP_DELAY, TS_READ_HEADER, TS_IDLE   Config.StopDelay, Config.ReadHeaderTimeout, Config.IdleTimeout
 //	TS_PIDFILE    Config.PIDFile
 //	TS_TLS        "1": serve HTTPS (HTTP/2 and HTTP/1.1) through tls.NewListener layered on the
 //	              listener, with a self-signed certificate made at start
@@ -34,6 +34,7 @@
 //	              and sleeps 30s; "--help" prints a usage line and exits 0
 //	TS_CHDIR      a directory to chdir into before Configure (a dependency's init would)
 //	TS_OWNLOOP    an address where a line-protocol server runs its own accept loop (one request per connection)
+//	TS_CPUPROFILE a file to write a CPU profile of the first TS_CPUPROFILE_FOR (default 10s) to
 //
 // Control words also: late=DURATION (open the listeners after the first one
 // that late, as a second server started after a warm-up).
@@ -57,6 +58,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -83,6 +85,9 @@ func main() {
 			log.Fatalf("testserver: %v", err)
 		}
 	}
+	if path := os.Getenv("TS_CPUPROFILE"); path != "" {
+		cpuProfile(path, envOr("TS_CPUPROFILE_FOR", "10s"))
+	}
 	control := readControl()
 	switch {
 	case control["exit1"]:
@@ -104,6 +109,7 @@ func main() {
 			StopDelay:            duration("TS_STOP_DELAY"),
 			PIDFile:              os.Getenv("TS_PIDFILE"),
 			ReadHeaderTimeout:    duration("TS_READ_HEADER"),
+			IdleTimeout:          duration("TS_IDLE"),
 			AppHandlesStop:       appStop != "",
 			AppStopAfterHandover: os.Getenv("TS_APP_STOP_AFTER") == "1",
 		}
@@ -455,4 +461,24 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// cpuProfile profiles the CPU for the duration d (time.ParseDuration) from
+// now, to path.
+func cpuProfile(path, d string) {
+	dur, err := time.ParseDuration(d)
+	if err != nil {
+		log.Fatalf("testserver: TS_CPUPROFILE_FOR: %v", err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		log.Fatalf("testserver: %v", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		log.Fatalf("testserver: %v", err)
+	}
+	time.AfterFunc(dur, func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	})
 }

@@ -6,7 +6,10 @@
 // with POST requests (keep-alive and new-connection-per-request clients at
 // once), sends SIGHUP to the serving process again and again, and prints the
 // requests, the failures by kind, the restarts and the handover time (from
-// the signal until the new process alone holds the listening socket):
+// the signal until the new process alone holds the listening socket), and
+// the exclusive handover (from the signal until the old process takes no
+// new connection, seen by a probe asking /pid on new connections) beside
+// the new process's first answer:
 //
 //	restartload -cmd ./server -addr 127.0.0.1:8080 -restarts 100
 //
@@ -104,7 +107,13 @@ func restartUnderLoad(argv, env []string, target loadtest.Target, modes []string
 		l := &loadtest.Load{Target: target, Mode: loadtest.Mode(m), Concurrency: concurrency, Body: []byte("payload")}
 		go func() { results <- l.Run(ctx) }()
 	}
+	probeTarget := target
+	probeTarget.Path = "/pid"
+	probe := &loadtest.Probe{Target: probeTarget}
+	probed := make(chan struct{})
+	go func() { probe.Run(ctx); close(probed) }()
 	var took []time.Duration
+	var handovers []loadtest.Handover
 	for i := 0; i < restarts; i++ {
 		time.Sleep(interval)
 		h, err := loadtest.Restart(target, syscall.SIGHUP, 60*time.Second)
@@ -113,9 +122,21 @@ func restartUnderLoad(argv, env []string, target loadtest.Target, modes []string
 			break
 		}
 		took = append(took, h.Took)
+		handovers = append(handovers, h)
 	}
 	time.Sleep(interval)
 	cancel()
+	<-probed
+	var firsts, exclusives []time.Duration
+	for i, h := range handovers {
+		until := time.Now()
+		if i+1 < len(handovers) {
+			until = handovers[i+1].Signalled
+		}
+		if first, excl, ok := probe.Exclusive(h.Signalled, until, h.Old, h.New); ok {
+			firsts, exclusives = append(firsts, first), append(exclusives, excl)
+		}
+	}
 	var requests, failed int64
 	for range modes {
 		r := <-results
@@ -123,13 +144,16 @@ func restartUnderLoad(argv, env []string, target loadtest.Target, modes []string
 		failed += r.Failed()
 		fmt.Println(r)
 	}
-	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-	p50, worst := time.Duration(0), time.Duration(0)
-	if len(took) > 0 {
-		p50, worst = took[len(took)/2], took[len(took)-1]
-	}
+	p50, worst := quantiles(took)
 	fmt.Printf("total: %d requests, %d failed, %d restarts, handover p50 %v max %v\n",
 		requests, failed, len(took), p50.Round(time.Millisecond), worst.Round(time.Millisecond))
+	// Exclusive: from the signal until the old process takes no new
+	// connection (new connections of a probe asking /pid); first answer:
+	// until the new process answered one.
+	e50, emax := quantiles(exclusives)
+	f50, fmax := quantiles(firsts)
+	fmt.Printf("exclusive handover p50 %v max %v, first answer p50 %v max %v (%d of %d restarts seen by the probe)\n",
+		e50.Round(100*time.Microsecond), emax.Round(100*time.Microsecond), f50.Round(100*time.Microsecond), fmax.Round(100*time.Microsecond), len(exclusives), len(handovers))
 	if failed > 0 || len(took) < restarts {
 		os.Exit(1)
 	}
@@ -231,6 +255,15 @@ func (s *server) stop(target loadtest.Target) {
 	case <-time.After(10 * time.Second):
 		s.cmd.Process.Kill()
 	}
+}
+
+// quantiles returns the median and the maximum of ds (sorting it).
+func quantiles(ds []time.Duration) (p50, most time.Duration) {
+	if len(ds) == 0 {
+		return 0, 0
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return ds[len(ds)/2], ds[len(ds)-1]
 }
 
 func median(xs []float64) float64 {
