@@ -32,6 +32,15 @@
 // prints the CPU time each server spent per request (from /proc), which
 // does not depend on the share of a busy machine each server got.
 //
+// RSS mode starts the same two servers side by side (or, with -plain-cmd,
+// a plain build that does not link the runtime at all beside the converted
+// one: internal/rsstwin) and prints the memory the runtime adds: the resident set size (VmRSS) of each once idle, and
+// its highest (VmHWM) after both were loaded at once (keep-alive and
+// new-connection clients, -duration) and then idle again:
+//
+//	TS_LISTEN=tcp=127.0.0.1:8080 restartload -rss -cmd ./server -addr 127.0.0.1:8080 \
+//		-plain-env TS_PLAIN=1,TS_LISTEN=tcp=127.0.0.1:8081 -plain-addr 127.0.0.1:8081
+//
 // The servers are started with TS_FILE naming a file of -filesize bytes
 // (what the bundled test server serves at /file).
 package main
@@ -63,8 +72,10 @@ func main() {
 		modes       = flag.String("modes", "keepalive,newconn", "client modes: keepalive, newconn, h2 (HTTP/2 over TLS: serve with TS_TLS=1), h2c (HTTP/2 prior knowledge: TS_H2C=1)")
 		path        = flag.String("path", "/work", "request path in restart mode")
 		throughput  = flag.Bool("throughput", false, "compare throughput with the plain server instead of restarting")
+		rss         = flag.Bool("rss", false, "compare memory (VmRSS, VmHWM) with the plain server, idle and under load, instead of restarting")
 		plainEnv    = flag.String("plain-env", "TS_PLAIN=1,TS_LISTEN=tcp=127.0.0.1:8081", "environment (K=V,...) that makes -cmd a plain net/http server on -plain-addr")
 		plainAddr   = flag.String("plain-addr", "127.0.0.1:8081", "the TCP address of the plain server")
+		plainCmd    = flag.String("plain-cmd", "", "the plain server command, when it is not -cmd (split at spaces)")
 		slice       = flag.Duration("slice", 250*time.Millisecond, "length of one throughput slice")
 		paths       = flag.String("paths", "/small,/file", "request paths in throughput mode")
 		duration    = flag.Duration("duration", 10*time.Second, "load time per variant and path in throughput mode")
@@ -87,6 +98,15 @@ func main() {
 	check(os.WriteFile(file, make([]byte, *fileSize), 0o644))
 	env := []string{"TS_FILE=" + file}
 
+	if *rss {
+		plainTarget := loadtest.Target{Network: "tcp", Address: *plainAddr, Path: *path}
+		plainArgv := strings.Fields(*command)
+		if *plainCmd != "" {
+			plainArgv = strings.Fields(*plainCmd)
+		}
+		compareMemory(strings.Fields(*command), plainArgv, env, split(*plainEnv), target, plainTarget, *concurrency, *duration, dir)
+		return
+	}
 	if *throughput {
 		plainTarget := loadtest.Target{Network: "tcp", Address: *plainAddr}
 		compare(strings.Fields(*command), env, split(*plainEnv), target, plainTarget, split(*paths), *concurrency, *duration, *slice, dir)
@@ -208,6 +228,52 @@ func compare(argv, env, plainEnv []string, target, plainTarget loadtest.Target, 
 		fmt.Printf("%-8s plain %9.1f µs CPU/req graceful %6.1f µs CPU/req  ratio %.3f (plain/graceful)\n", path, pc, gc, pc/gc)
 	}
 }
+
+// compareMemory starts the plain and the graceful server side by side and
+// prints the resident memory of each, idle and after a load on both at
+// once, and what the runtime adds.
+func compareMemory(argv, plainArgv, env, plainEnv []string, target, plainTarget loadtest.Target, concurrency int, d time.Duration, dir string) {
+	graceful := start(argv, env, filepath.Join(dir, "graceful.log"))
+	defer graceful.stop(target)
+	plain := start(plainArgv, append(append([]string(nil), env...), plainEnv...), filepath.Join(dir, "plain.log"))
+	defer plain.stop(plainTarget)
+	for _, t := range []loadtest.Target{target, plainTarget} {
+		_, err := loadtest.SolePID(t, 0, 30*time.Second)
+		check(err)
+	}
+	pids := []int{plain.cmd.Process.Pid, graceful.cmd.Process.Pid}
+	show := func(what string, pick func(rss, hwm int64) int64) {
+		var v [2]int64
+		for i, pid := range pids {
+			rss, hwm, err := loadtest.Memory(pid)
+			check(err)
+			v[i] = pick(rss, hwm)
+		}
+		fmt.Printf("%-34s plain %7.2f MiB  graceful %7.2f MiB  runtime adds %+6.2f MiB (ratio %.3f)\n",
+			what, mib(v[0]), mib(v[1]), mib(v[1]-v[0]), float64(v[1])/float64(v[0]))
+	}
+	time.Sleep(time.Second) // start-up over: the runtime is ready
+	show("idle, VmRSS", func(rss, _ int64) int64 { return rss })
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	results := make(chan loadtest.Result, 4)
+	for _, t := range []loadtest.Target{target, plainTarget} {
+		for _, m := range []loadtest.Mode{loadtest.KeepAlive, loadtest.NewConn} {
+			l := &loadtest.Load{Target: t, Mode: m, Concurrency: concurrency, Body: []byte("payload")}
+			go func() { results <- l.Run(ctx) }()
+		}
+	}
+	for i := 0; i < cap(results); i++ {
+		if r := <-results; r.Failed() > 0 {
+			fmt.Fprintln(os.Stderr, r)
+		}
+	}
+	cancel()
+	show(fmt.Sprintf("peak under load (%v), VmHWM", d), func(_, hwm int64) int64 { return hwm })
+	time.Sleep(time.Second)
+	show("idle after the load, VmRSS", func(rss, _ int64) int64 { return rss })
+}
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
 // measure loads t with keep-alive clients for d.
 func measure(t loadtest.Target, concurrency int, d time.Duration) loadtest.Result {
