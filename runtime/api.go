@@ -77,6 +77,7 @@ func (p *process) listen(lc *net.ListenConfig, ctx context.Context, network, add
 	}
 	l, err = lc.Listen(ctx, network, address)
 	if err != nil {
+		p.listenFailed()
 		return nil, err
 	}
 	p.register(l, socketName{Network: network, Address: address, Bound: l.Addr().String()}, false)

@@ -13,8 +13,9 @@ import (
 
 // Exclusive handover. The old process stops accepting as soon as the new one
 // has taken every socket it inherited and its start-up has gone on for a
-// moment (takenQuiet) without opening another listener or starting another
-// server (it writes 'A' on the readiness pipe), not only once the new one
+// moment (takenQuiet; longer after a listener failed to open) without
+// opening another listener or starting another server (it writes 'A' on
+// the readiness pipe), not only once the new one
 // has settled ('R'): from then on the new process alone accepts new
 // connections. Until that moment the new process accepts nothing, so that
 // one that fails right after it took its sockets (a second address it
@@ -207,10 +208,14 @@ func (p *process) releaseAccepts() {
 
 // takenQuiet is how long the start-up of a new process must go on without
 // opening another listener or starting another server, once it has every
-// socket it inherited, before it accepts and the old process stops: it
-// catches the program that fails right after its first listener (a second
-// address it cannot bind, log.Fatal), which then has accepted nothing.
-const takenQuiet = 5 * time.Millisecond
+// socket it inherited, before it accepts and the old process stops. A
+// listener that fails to open in that time holds it off for failedQuiet:
+// the program that fails right after its first listener (a second address
+// it cannot bind, then log.Fatal) dies without having accepted anything.
+const (
+	takenQuiet  = time.Millisecond
+	failedQuiet = readySettle
+)
 
 // noteProgressLocked restarts the quiet moment of a new process that has not
 // taken over yet; called whenever a listener is registered or starts
@@ -224,6 +229,16 @@ func (p *process) noteProgressLocked() {
 		return
 	}
 	p.quiet.Reset(takenQuiet)
+}
+
+// listenFailed holds off the take-over of a new process whose start-up
+// failed to open a listener: it is likely to exit.
+func (p *process) listenFailed() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.startHeld && p.quiet != nil {
+		p.quiet.Reset(failedQuiet)
+	}
 }
 
 // takeOver ends the start-up hold of a new process that has every socket
