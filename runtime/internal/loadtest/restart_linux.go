@@ -101,28 +101,32 @@ const clockTicks = 100
 // Memory returns the resident set size of pid now (VmRSS) and at its
 // highest so far (VmHWM), in bytes.
 func Memory(pid int) (rss, hwm int64, err error) {
+	m, err := MemoryStatus(pid)
+	return m["VmRSS"], m["VmHWM"], err
+}
+
+// MemoryStatus returns the memory figures of /proc/PID/status that are in
+// kB (VmRSS, VmHWM, RssAnon, RssFile, ...), in bytes.
+func MemoryStatus(pid int) (map[string]int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
+	m := map[string]int64{}
 	for _, line := range strings.Split(string(b), "\n") {
 		k, v, ok := strings.Cut(line, ":")
-		if !ok || k != "VmRSS" && k != "VmHWM" {
-			continue
-		}
 		f := strings.Fields(v) // "12345 kB"
-		if len(f) != 2 || f[1] != "kB" {
-			return 0, 0, fmt.Errorf("/proc/%d/status: %s: %q", pid, k, v)
+		if !ok || len(f) != 2 || f[1] != "kB" {
+			continue
 		}
 		n, err := strconv.ParseInt(f[0], 10, 64)
 		if err != nil {
-			return 0, 0, fmt.Errorf("/proc/%d/status: %s: %w", pid, k, err)
+			return nil, fmt.Errorf("/proc/%d/status: %s: %w", pid, k, err)
 		}
-		if k == "VmRSS" {
-			rss = n << 10
-		} else {
-			hwm = n << 10
-		}
+		m[k] = n << 10
 	}
-	return rss, hwm, nil
+	if _, ok := m["VmRSS"]; !ok {
+		return nil, fmt.Errorf("/proc/%d/status: no VmRSS", pid)
+	}
+	return m, nil
 }

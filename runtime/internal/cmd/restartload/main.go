@@ -242,18 +242,22 @@ func compareMemory(argv, plainArgv, env, plainEnv []string, target, plainTarget 
 		check(err)
 	}
 	pids := []int{plain.cmd.Process.Pid, graceful.cmd.Process.Pid}
-	show := func(what string, pick func(rss, hwm int64) int64) {
+	show := func(what, key string) {
 		var v [2]int64
 		for i, pid := range pids {
-			rss, hwm, err := loadtest.Memory(pid)
+			m, err := loadtest.MemoryStatus(pid)
 			check(err)
-			v[i] = pick(rss, hwm)
+			v[i] = m[key]
 		}
-		fmt.Printf("%-34s plain %7.2f MiB  graceful %7.2f MiB  runtime adds %+6.2f MiB (ratio %.3f)\n",
-			what, mib(v[0]), mib(v[1]), mib(v[1]-v[0]), float64(v[1])/float64(v[0]))
+		fmt.Printf("%-38s plain %7.2f MiB  graceful %7.2f MiB  runtime adds %+6.2f MiB (ratio %.3f)\n",
+			what+", "+key, mib(v[0]), mib(v[1]), mib(v[1]-v[0]), float64(v[1])/float64(v[0]))
 	}
 	time.Sleep(time.Second) // start-up over: the runtime is ready
-	show("idle, VmRSS", func(rss, _ int64) int64 { return rss })
+	// RssAnon is the process's private memory (heap, stacks); RssFile
+	// mostly the pages of its binary, shared by every process of it.
+	for _, k := range []string{"VmRSS", "RssAnon", "RssFile"} {
+		show("idle", k)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	results := make(chan loadtest.Result, 4)
 	for _, t := range []loadtest.Target{target, plainTarget} {
@@ -268,9 +272,11 @@ func compareMemory(argv, plainArgv, env, plainEnv []string, target, plainTarget 
 		}
 	}
 	cancel()
-	show(fmt.Sprintf("peak under load (%v), VmHWM", d), func(_, hwm int64) int64 { return hwm })
+	show(fmt.Sprintf("peak under load (%v)", d), "VmHWM")
 	time.Sleep(time.Second)
-	show("idle after the load, VmRSS", func(rss, _ int64) int64 { return rss })
+	for _, k := range []string{"VmRSS", "RssAnon"} {
+		show("idle after the load", k)
+	}
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
