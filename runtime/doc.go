@@ -91,9 +91,9 @@
 //
 // The old process does not accept beside the new one through that moment.
 // Once the new process has asked for every socket it inherited and its
-// start-up has gone on for 1ms without another listener or server (250ms
+// start-up has gone on for 2ms without another listener or server (250ms
 // after a Listen that failed: a program that cannot bind a second address
-// exits), it starts accepting and tells the old one (a byte on the
+// exits; never while a Listen call is under way), it starts accepting and tells the old one (a byte on the
 // readiness pipe), which stops accepting at once: from then on new
 // connections reach the new process alone. The old process keeps its
 // sockets open meanwhile (its accept loops wait, and the connections not

@@ -13,7 +13,8 @@ import (
 
 // Exclusive handover. The old process stops accepting as soon as the new one
 // has taken every socket it inherited and its start-up has gone on for a
-// moment (takenQuiet; longer after a listener failed to open) without
+// moment (takenQuiet; longer after a listener failed to open, and never
+// while a Listen call is under way) without
 // opening another listener or starting another server (it writes 'A' on
 // the readiness pipe), not only once the new one
 // has settled ('R'): from then on the new process alone accepts new
@@ -213,7 +214,7 @@ func (p *process) releaseAccepts() {
 // the program that fails right after its first listener (a second address
 // it cannot bind, then log.Fatal) dies without having accepted anything.
 const (
-	takenQuiet  = time.Millisecond
+	takenQuiet  = 2 * time.Millisecond
 	failedQuiet = readySettle
 )
 
@@ -231,13 +232,26 @@ func (p *process) noteProgressLocked() {
 	p.quiet.Reset(takenQuiet)
 }
 
-// listenFailed holds off the take-over of a new process whose start-up
-// failed to open a listener: it is likely to exit.
-func (p *process) listenFailed() {
+// listenStarts holds off the take-over of a new process while one of its
+// Listen calls is under way; listenEnds ends that, holding it off for
+// failedQuiet when the listener failed to open (the program is likely to
+// exit) and for takenQuiet otherwise.
+func (p *process) listenStarts() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.listening++
+}
+
+func (p *process) listenEnds(failed bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.listening--
 	if p.startHeld && p.quiet != nil {
-		p.quiet.Reset(failedQuiet)
+		if failed {
+			p.quiet.Reset(failedQuiet)
+		} else {
+			p.quiet.Reset(takenQuiet)
+		}
 	}
 }
 
@@ -246,8 +260,11 @@ func (p *process) listenFailed() {
 // accepting. A process that has not asked for every socket yet waits for
 // its next listener (or its readiness, see becomeReady).
 func (p *process) takeOver() {
-	if !p.in.allAdopted() {
-		return
+	p.mu.Lock()
+	listening := p.listening > 0
+	p.mu.Unlock()
+	if listening || !p.in.allAdopted() {
+		return // listenEnds or the next listener sets the timer again
 	}
 	p.endStartHold()
 	p.in.reportTaken()

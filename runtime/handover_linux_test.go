@@ -14,16 +14,16 @@ import (
 
 // TestOldProcessStopsAcceptingOnceTheNewOneHasItsSockets: the handover is
 // exclusive before the new process is ready. The new process here declares
-// itself ready only 1.5s after it serves; meanwhile every new connection
+// itself ready only 3s after it serves; meanwhile every new connection
 // must reach it, none the old one, which has not started draining.
 func TestOldProcessStopsAcceptingOnceTheNewOneHasItsSockets(t *testing.T) {
 	s := startServer(t)
 	old := s.serving()
-	s.setControl("ready-after=1500ms")
+	s.setControl("ready-after=3s")
 	s.signal(old, syscall.SIGHUP)
 	s.waitLog(`stopped accepting: the new process has every socket.* sockets=1`, 1)
 	from := map[string]int{}
-	for i := 0; i < 50; i++ {
+	for i := 0; i < 20; i++ {
 		from[get(t, s.targets[0], "/pid")]++
 	}
 	logs := s.log()
@@ -58,16 +58,22 @@ func TestChildDyingBeforeReadyRefusesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer taken.Close()
+	const (
+		never  = iota // the old process never stopped accepting
+		always        // it stopped first every time
+		maybe         // either: a timing the test does not control
+	)
 	for _, tc := range []struct {
 		name, control string
-		held          bool // the old process stopped accepting first
+		held          int
 	}{
-		{"exits at once", "exit1", false},
-		{"panics at once", "panic", false},
-		{"dies 100ms after taking its sockets", "die-after-listen=100ms", true},
-		// It fails within takenQuiet of its first listener: it never
-		// accepted, and the old process never stopped.
-		{"exits 1 after binding", "bind=" + taken.Addr().String(), false},
+		{"exits at once", "exit1", never},
+		{"panics at once", "panic", never},
+		{"dies 100ms after taking its sockets", "die-after-listen=100ms", always},
+		// Its second Listen fails within takenQuiet of its first, as a
+		// rule (on a busy machine the gap between the two may be longer):
+		// it has accepted nothing, and the old process never stopped.
+		{"exits 1 after binding", "bind=" + taken.Addr().String(), maybe},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := startServer(t)
@@ -91,12 +97,15 @@ func TestChildDyingBeforeReadyRefusesNothing(t *testing.T) {
 			logs := s.log()
 			held := len(regexp.MustCompile(`stopped accepting: the new process has every socket`).FindAllString(logs, -1))
 			again := len(regexp.MustCompile(`accepting again: the new process failed before it was ready`).FindAllString(logs, -1))
-			if tc.held && (held != tries || again != tries) {
+			switch {
+			case tc.held == always && (held != tries || again != tries):
 				t.Errorf("stopped accepting %d times and accepted again %d times, want %d each; log:\n%s", held, again, tries, logs)
-			}
-			if !tc.held && held != 0 {
+			case tc.held == never && held != 0:
 				t.Errorf("stopped accepting for a new process that never took its sockets; log:\n%s", logs)
+			case held != again:
+				t.Errorf("stopped accepting %d times but accepted again %d times; log:\n%s", held, again, logs)
 			}
+			t.Logf("stopped accepting and accepted again %d times", held)
 			if got := get(t, s.targets[0], "/pid"); got != strconv.Itoa(pid) {
 				t.Errorf("after the failed restarts, served by %s, want %d", got, pid)
 			}

@@ -52,6 +52,7 @@ type process struct {
 	readyTimer *time.Timer
 	startHeld  bool        // a new process: accept loops wait for the quiet moment (handover.go)
 	quiet      *time.Timer // that moment
+	listening  int         // Listen calls under way
 	settle     *time.Timer
 	held       bool // a restart signal arrived before the process was ready
 	queued     bool // a restart signal arrived during the restart under way

@@ -198,9 +198,10 @@ func (w *sweeper) sweep(now int64) {
 // within the read header timeout.
 func (sc *sweptConn) slowHeader(st uint64, now int64, age time.Duration) bool {
 	since, ok := lastReceived(sc.c)
-	// TCP_INFO counts in milliseconds (jiffies): data counts as a new
-	// request only when it surely arrived after the connection went idle.
-	if !ok || since >= age-10*time.Millisecond {
+	// TCP_INFO counts in jiffies (10ms where HZ is 100), rounded down:
+	// data counts as a new request only when it surely arrived after the
+	// connection went idle.
+	if !ok || since >= age-20*time.Millisecond {
 		return false // nothing arrived since it went idle (or cannot tell)
 	}
 	if sc.partialStamp != st {

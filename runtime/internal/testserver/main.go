@@ -10,7 +10,7 @@
 //	TS_CONTROL    a file read at start that tells this generation how to misbehave:
 //	              exit1, panic, hang, slow, reverse, first-only, bind=ADDR (also listen on ADDR, fatal on error),
 //	              remove-socket (remove a unix socket's file before listening),
-//	              die-after-listen=D (listen on every address, exit 1 D later without serving),
+//	              die-after-listen=D (Config.ManualReady; listen on every address, exit 1 D later without serving),
 //	              ready-after=D (Config.ManualReady; call graceful.Ready D after serving)
 //	TS_DRAIN, TS_START, TS_READY   runtime timeouts (time.ParseDuration)
 //	TS_FILE       the file served at /file
@@ -127,6 +127,11 @@ func main() {
 		for word := range control {
 			if v, ok := strings.CutPrefix(word, "ready-after="); ok {
 				readyAfter, _ = time.ParseDuration(v)
+				cfg.ManualReady = true
+			}
+			if strings.HasPrefix(word, "die-after-listen=") {
+				// Its start-up goes on after it listens (it says when it is
+				// ready, and dies first), however slow the machine.
 				cfg.ManualReady = true
 			}
 		}
