@@ -62,7 +62,10 @@ func ListenConfig(lc *net.ListenConfig, ctx context.Context, network, address st
 	return ensure().listen(lc, ctx, network, address)
 }
 
-func (p *process) listen(lc *net.ListenConfig, ctx context.Context, network, address string) (net.Listener, error) {
+func (p *process) listen(lc *net.ListenConfig, ctx context.Context, network, address string) (_ net.Listener, err error) {
+	// A new process takes over only once no Listen is under way (handover.go).
+	p.listenStarts()
+	defer func() { p.listenEnds(err != nil) }()
 	l, name, err := p.in.adopt(network, address)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,8 @@ type inheritance struct {
 	parent  int
 	sockets []inheritedSocket
 	readyFD int // -1 once readiness was reported
+	// exclusive: the parent stops accepting on msgTaken; taken: sent.
+	exclusive, taken bool
 }
 
 // inheritedSocket is one descriptor from fd 3 onwards.
@@ -56,6 +58,7 @@ func inherit() *inheritance {
 	}
 	in.parent = pr.parentPID
 	in.readyFD = pr.readyFD
+	in.exclusive = pr.exclusive
 	setCloseOnExec(pr.readyFD)
 	for i, name := range pr.sockets {
 		fd := firstInheritedFD + i
@@ -175,6 +178,28 @@ func (in *inheritance) takeReadyFD() int {
 	fd := in.readyFD
 	in.readyFD = -1
 	return fd
+}
+
+// reportTaken tells the parent, once, that this process has taken every
+// socket it inherited, so that the parent stops accepting on them
+// (handover.go): from now on this process alone accepts new connections,
+// while the parent can still take over again if this one dies before it is
+// ready.
+func (in *inheritance) reportTaken() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if !in.exclusive || in.taken || in.readyFD < 0 {
+		return
+	}
+	for _, s := range in.sockets {
+		if !s.adopted {
+			return
+		}
+	}
+	in.taken = true
+	if _, err := writeFD(in.readyFD, []byte{msgTaken}); err != nil {
+		logFailure("sockets taken: not told to the parent", "err", err)
+	}
 }
 
 // reportReady writes the readiness byte to the parent, once.

@@ -18,11 +18,13 @@ type Config struct {
 	// StartTimeout bounds how long a new process may take to become ready
 	// before the old one kills it and keeps serving. Default 60s.
 	StartTimeout time.Duration
-	// ReadHeaderTimeout is given to servers whose ReadHeaderTimeout and
-	// ReadTimeout are both zero. Default 10s.
+	// ReadHeaderTimeout applies to servers whose ReadHeaderTimeout and
+	// ReadTimeout are both zero: enforced by the runtime for plain HTTP/1
+	// servers on its listeners (see "Servers" in the package doc), given
+	// to the others. Default 10s.
 	ReadHeaderTimeout time.Duration
-	// IdleTimeout is given to servers whose IdleTimeout and ReadTimeout are
-	// both zero. Default 120s.
+	// IdleTimeout applies to servers whose IdleTimeout and ReadTimeout are
+	// both zero, as ReadHeaderTimeout does. Default 120s.
 	IdleTimeout time.Duration
 	// AppHandlesStop says that the program runs its own shutdown on SIGTERM
 	// or SIGINT: the runtime then leaves those signals to the program and

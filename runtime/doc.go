@@ -89,6 +89,26 @@
 // closed. A restart meanwhile passes them on. A program whose start-up goes
 // on after it begins serving sets ManualReady and calls Ready itself.
 //
+// The old process does not accept beside the new one through that moment.
+// Once the new process has asked for every socket it inherited and its
+// start-up has gone on for 2ms without another listener or server (250ms
+// after a Listen that failed: a program that cannot bind a second address
+// exits; never while a Listen call is under way), it starts accepting and tells the old one (a byte on the
+// readiness pipe), which stops accepting at once: from then on new
+// connections reach the new process alone. The old process keeps its
+// sockets open meanwhile (its accept loops wait, and the connections not
+// accepted yet wait in the kernel's backlog of the shared socket), so that
+// if the new process dies before it is ready the old one accepts again and
+// refuses nothing; one that dies before it started accepting loses
+// nothing. Connections the new process accepted before it died are lost
+// with it, as with any crash. The accept loops that stop so are the
+// runtime's: the serving functions' and ServeStopper's (their server gets
+// the program's listener behind a thin wrapper; a BaseContext hook still
+// sees the program's listener). A socket served by the program's own
+// accept loop, or by a framework through ServerServeWith, keeps accepting
+// until the new process is ready, as before. Under a supervisor the old
+// child accepts until the new one is ready.
+//
 // If the new process exits, panics or is not ready within StartTimeout, the
 // old process kills it, reaps it, logs why in one line, and keeps serving as
 // if nothing happened; a later signal tries again. One restart runs at a
@@ -161,6 +181,23 @@
 // are never changed, and there is no default WriteTimeout, which would cut
 // streaming responses. Accepted connections are net/http's own, so its fast
 // paths (sendfile, TLS, HTTP/2) are untouched.
+//
+// A server that a serving function serves on the runtime's own listener,
+// with neither TLS nor unencrypted HTTP/2 (Server.Protocols), keeps its zero
+// fields: net/http would set a read deadline (a runtime timer) three times
+// per request for them. The runtime enforces the defaults itself, at no
+// cost per request beyond a clock read as net/http reports a connection
+// active or idle (ConnState, which it follows anyway): one goroutine looks
+// at the connections every tenth of the shortest timeout (at most every
+// second) and closes a connection that has not sent a whole first request
+// header within ReadHeaderTimeout, an idle keep-alive connection after
+// IdleTimeout, and, on Linux, an idle connection on which the client began
+// a request (TCP_INFO says data arrived) whose header is not complete
+// within ReadHeaderTimeout of when the sweeper first saw it sending (at
+// most about twice ReadHeaderTimeout after its first byte; elsewhere such
+// a client is bounded by IdleTimeout). A connection is closed within one sweep of
+// its limit, never before. Servers served with TLS or HTTP/2, or by a
+// framework (ServerServeWith), get the fields set as before.
 //
 // # Other protocols
 //

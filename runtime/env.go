@@ -21,6 +21,11 @@ const (
 	// envReadyFD is the descriptor of a pipe on which the new process
 	// writes one byte when it is ready.
 	envReadyFD = "GRACEFUL_READY_FD"
+	// envExclusive ("1") says that the old process stops accepting when
+	// the new one writes 'A' on the ready pipe, once it has taken every
+	// socket it inherited (handover.go); without it the new process writes
+	// only the readiness byte, which an older runtime expects.
+	envExclusive = "GRACEFUL_EXCLUSIVE"
 )
 
 // firstInheritedFD is the descriptor of the first inherited socket.
@@ -49,6 +54,7 @@ type protocol struct {
 	parentPID int
 	sockets   []socketName
 	readyFD   int
+	exclusive bool
 }
 
 // encodeProtocol returns the environment entries that hand sockets (fd 3
@@ -62,11 +68,12 @@ func encodeProtocol(parentPID int, sockets []socketName, readyFD int) ([]string,
 		envParentPID + "=" + strconv.Itoa(parentPID),
 		envListeners + "=" + string(js),
 		envReadyFD + "=" + strconv.Itoa(readyFD),
+		envExclusive + "=1",
 	}, nil
 }
 
 // protocolVars are the variables of the protocol.
-var protocolVars = []string{envParentPID, envListeners, envReadyFD}
+var protocolVars = []string{envParentPID, envListeners, envReadyFD, envExclusive}
 
 // readProtocol reads the protocol variables of this process, and removes
 // them when they name this process's parent: variables that name another
@@ -77,6 +84,7 @@ func readProtocol() (pr protocol, ok bool, err error) {
 	pid, havePID := os.LookupEnv(envParentPID)
 	list := os.Getenv(envListeners)
 	ready := os.Getenv(envReadyFD)
+	pr.exclusive = os.Getenv(envExclusive) == "1"
 	if !havePID {
 		return pr, false, nil
 	}
@@ -102,7 +110,7 @@ func readProtocol() (pr protocol, ok bool, err error) {
 func withoutProtocol(env []string) []string {
 	out := env[:0:0]
 	for _, kv := range env {
-		if strings.HasPrefix(kv, envParentPID+"=") || strings.HasPrefix(kv, envListeners+"=") || strings.HasPrefix(kv, envReadyFD+"=") {
+		if strings.HasPrefix(kv, envParentPID+"=") || strings.HasPrefix(kv, envListeners+"=") || strings.HasPrefix(kv, envReadyFD+"=") || strings.HasPrefix(kv, envExclusive+"=") {
 			continue
 		}
 		out = append(out, kv)

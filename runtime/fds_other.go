@@ -18,6 +18,8 @@ func dupFD(syscall.Conn) (int, error) { return -1, errNoRestart }
 
 func dupRawFD(int) (int, error) { return -1, errNoRestart }
 
+func writeFD(int, []byte) (int, error) { return 0, errNoRestart }
+
 func closeFD(int) {}
 
 func setCloseOnExec(int) {}

@@ -49,6 +49,9 @@ func dupRawFD(fd int) (int, error) {
 	return int(r), nil
 }
 
+// writeFD writes b to a raw descriptor.
+func writeFD(fd int, b []byte) (int, error) { return syscall.Write(fd, b) }
+
 // closeFD closes a raw descriptor.
 func closeFD(fd int) { syscall.Close(fd) }
 

@@ -23,6 +23,7 @@ type gracefulListener struct {
 	stopper   GracefulStopper // the server that serves it (ServeStopper), or nil; guarded by p.mu
 	closing   sync.Once
 	closeErr  error
+	accepts   acceptHold // the runtime's accept loops on it (handover.go)
 }
 
 // Close stops the listener; the process no longer hands it over. A listener
@@ -39,6 +40,7 @@ func (l *gracefulListener) Close() error {
 			return
 		}
 		l.closeErr = l.Listener.Close()
+		l.release() // an accept loop held by a handover sees it closed
 		// Connections an own accept loop took from it: the drain waits
 		// for them too.
 		if addr := l.Listener.Addr(); addr != nil {
@@ -135,6 +137,7 @@ type tracker struct {
 	polling bool          // a goroutine watches hijacked connections
 	empty   chan struct{} // closed while there is nothing open
 	hooked  map[*http.Server]bool
+	sweep   sweeper // the default timeouts of some servers (sweep.go)
 }
 
 func newTracker() *tracker {
@@ -156,6 +159,7 @@ func (t *tracker) hook(srv *http.Server) {
 	app := srv.ConnState
 	srv.ConnState = func(c net.Conn, s http.ConnState) {
 		t.state(c, s)
+		t.sweep.state(srv, c, s)
 		if app != nil {
 			app(c, s)
 		}

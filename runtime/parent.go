@@ -158,7 +158,7 @@ func (c *child) kill() string {
 // handOver starts the new process with this process's sockets and waits
 // until it is ready. On any failure the new process is killed and reaped and
 // the error says why; the sockets stay with this process.
-func (p *process) handOver(abort <-chan struct{}) (*child, error) {
+func (p *process) handOver(abort <-chan struct{}) (_ *child, err error) {
 	cfg := p.config()
 	path, err := p.exe.path()
 	if err != nil {
@@ -209,16 +209,35 @@ func (p *process) handOver(abort <-chan struct{}) (*child, error) {
 	}
 	logEvent("child started", "child", pid, "path", path, "sockets", len(names))
 
-	readyCh := make(chan error, 1)
+	readyCh, takenCh := make(chan error, 1), make(chan struct{}, 1)
 	go func() {
 		var b [1]byte
-		_, err := r.Read(b[:])
-		readyCh <- err
+		for {
+			_, err := r.Read(b[:])
+			if err == nil && b[0] == msgTaken {
+				takenCh <- struct{}{}
+				continue
+			}
+			readyCh <- err
+			return
+		}
+	}()
+	// The child has every socket: this process stops accepting at once,
+	// and accepts again if the child fails before it is ready.
+	held := false
+	defer func() {
+		if held && err != nil {
+			p.releaseAccepts()
+			logEvent("accepting again: the new process failed before it was ready", "child", pid)
+		}
 	}()
 	timer := time.NewTimer(cfg.StartTimeout)
 	defer timer.Stop()
 	for {
 		select {
+		case <-takenCh:
+			held = true
+			logEvent("stopped accepting: the new process has every socket", "child", pid, "sockets", p.holdAccepts())
 		case err := <-readyCh:
 			if err == nil {
 				logEvent("child ready", "child", pid)

@@ -50,6 +50,9 @@ type process struct {
 
 	ready      bool
 	readyTimer *time.Timer
+	startHeld  bool        // a new process: accept loops wait for the quiet moment (handover.go)
+	quiet      *time.Timer // that moment
+	listening  int         // Listen calls under way
 	settle     *time.Timer
 	held       bool // a restart signal arrived before the process was ready
 	queued     bool // a restart signal arrived during the restart under way
@@ -66,9 +69,11 @@ type process struct {
 var theProcess = newProcess()
 
 func newProcess() *process {
+	in := inherit()
 	return &process{
 		started:   time.Now(),
-		in:        inherit(),
+		in:        in,
+		startHeld: in.exclusive && supervisorPID == 0,
 		conns:     newTracker(),
 		servers:   map[*http.Server]int{},
 		stopping:  make(chan struct{}),
@@ -201,6 +206,7 @@ const readySettle = 250 * time.Millisecond
 // progressLocked restarts the settle period of readiness; it is called
 // whenever a listener is registered or starts serving.
 func (p *process) progressLocked() {
+	p.noteProgressLocked()
 	if p.ready || p.cfg.ManualReady {
 		return
 	}
@@ -259,6 +265,7 @@ func (p *process) becomeReady(why string) {
 	p.mu.Unlock()
 
 	if p.in.isChild() {
+		p.endStartHold()
 		pending := p.in.pendingNames()
 		if err := p.reportReady(); err != nil {
 			logFailure("ready", "reason", why, "err", err)

@@ -17,11 +17,21 @@ func serve(srv *http.Server, l net.Listener, tlsFiles []string) error {
 
 func (p *process) serve(srv *http.Server, l net.Listener, tlsFiles []string) error {
 	gl := p.serving(l, nil)
+	chainBaseContext(srv)
+	if tlsFiles == nil && sameListener(l, gl.Listener) && !servesH2C(srv) {
+		// Plain HTTP/1 on the runtime's listener: the default timeouts
+		// cost nothing per request (sweep.go).
+		p.conns.sweep.adopt(srv, p.config())
+	}
 	return p.serveWith(srv, func() error {
+		// The accept loop stops while the new process of a restart takes
+		// over (handover.go).
+		al, done := gl.serveThrough(l)
+		defer done()
 		if tlsFiles != nil {
-			return srv.ServeTLS(l, tlsFiles[0], tlsFiles[1])
+			return srv.ServeTLS(al, tlsFiles[0], tlsFiles[1])
 		}
-		return srv.Serve(l)
+		return srv.Serve(al)
 	}, gl.Close)
 }
 
@@ -35,6 +45,14 @@ func applyTimeouts(srv *http.Server, cfg Config) {
 	}
 	if srv.IdleTimeout == 0 && srv.ReadTimeout == 0 {
 		srv.IdleTimeout = cfg.IdleTimeout
+	}
+}
+
+// applyTimeouts gives srv the default timeouts it lacks, unless the
+// sweeper enforces them.
+func (p *process) applyTimeouts(srv *http.Server) {
+	if !p.conns.sweep.swept(srv) {
+		applyTimeouts(srv, p.config())
 	}
 }
 

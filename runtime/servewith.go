@@ -60,7 +60,7 @@ func (p *process) keepDrainHandler(srv *http.Server, serve func() error) func() 
 // nil, closes the listener serve would have served when the process is
 // draining already.
 func (p *process) serveWith(srv *http.Server, serve func() error, abandon func() error) error {
-	applyTimeouts(srv, p.config())
+	p.applyTimeouts(srv)
 	if !p.enterServe(srv) {
 		if abandon != nil {
 			abandon()

@@ -35,8 +35,9 @@ func (p *process) serveStopper(s GracefulStopper, l net.Listener) error {
 		l.Close()
 		return p.afterStopper(nil)
 	}
-	p.serving(l, s)
-	err := s.Serve(l)
+	al, done := p.serving(l, s).serveThrough(l)
+	err := s.Serve(al)
+	done()
 	if p.draining() {
 		return p.afterStopper(err)
 	}

@@ -13,8 +13,9 @@ import (
 // and after, and how long from the signal until the new process alone held
 // the listening socket.
 type Handover struct {
-	Old, New int
-	Took     time.Duration
+	Old, New  int
+	Signalled time.Time // when the old process was signalled
+	Took      time.Duration
 }
 
 // SolePID returns the pid of the one process holding t's listening socket,
@@ -51,7 +52,7 @@ func Restart(t Target, sig syscall.Signal, timeout time.Duration) (Handover, err
 	if err != nil {
 		return Handover{Old: old}, err
 	}
-	return Handover{Old: old, New: nw, Took: time.Since(start)}, nil
+	return Handover{Old: old, New: nw, Signalled: start, Took: time.Since(start)}, nil
 }
 
 // Alive reports whether pid exists and is not a zombie.
@@ -96,3 +97,36 @@ func CPUTime(pid int) time.Duration {
 // clockTicks is USER_HZ, the unit of /proc/PID/stat times: 100 on every
 // Linux architecture Go supports.
 const clockTicks = 100
+
+// Memory returns the resident set size of pid now (VmRSS) and at its
+// highest so far (VmHWM), in bytes.
+func Memory(pid int) (rss, hwm int64, err error) {
+	m, err := MemoryStatus(pid)
+	return m["VmRSS"], m["VmHWM"], err
+}
+
+// MemoryStatus returns the memory figures of /proc/PID/status that are in
+// kB (VmRSS, VmHWM, RssAnon, RssFile, ...), in bytes.
+func MemoryStatus(pid int) (map[string]int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]int64{}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		f := strings.Fields(v) // "12345 kB"
+		if !ok || len(f) != 2 || f[1] != "kB" {
+			continue
+		}
+		n, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("/proc/%d/status: %s: %w", pid, k, err)
+		}
+		m[k] = n << 10
+	}
+	if _, ok := m["VmRSS"]; !ok {
+		return nil, fmt.Errorf("/proc/%d/status: no VmRSS", pid)
+	}
+	return m, nil
+}

@@ -9,11 +9,13 @@
 //	TS_PLAIN      "1": plain net/http, no runtime (the throughput baseline)
 //	TS_CONTROL    a file read at start that tells this generation how to misbehave:
 //	              exit1, panic, hang, slow, reverse, first-only, bind=ADDR (also listen on ADDR, fatal on error),
-//	              remove-socket (remove a unix socket's file before listening)
+//	              remove-socket (remove a unix socket's file before listening),
+//	              die-after-listen=D (Config.ManualReady; listen on every address, exit 1 D later without serving),
+//	              ready-after=D (Config.ManualReady; call graceful.Ready D after serving)
 //	TS_DRAIN, TS_START, TS_READY   runtime timeouts (time.ParseDuration)
 //	TS_FILE       the file served at /file
 //	TS_TIMEOUTS   "1": give plain servers the runtime's default timeouts
-//	TS_STOP_DELAY, TS_READ_HEADER   Config.StopDelay, Config.ReadHeaderTimeout
+//	TS_STOP_DELAY, TS_READ_HEADER, TS_IDLE   Config.StopDelay, Config.ReadHeaderTimeout, Config.IdleTimeout
 //	TS_PIDFILE    Config.PIDFile
 //	TS_TLS        "1": serve HTTPS (HTTP/2 and HTTP/1.1) through tls.NewListener layered on the
 //	              listener, with a self-signed certificate made at start
@@ -34,6 +36,7 @@
 //	TS_OWNLOOP    an address where a line-protocol server runs its own accept loop (one request per connection)
 //	TS_ACTIVATED  "1": serve the sockets graceful.Activated returns (socket activation) instead of
 //	              opening TS_LISTEN's (which then only says how many there are)
+//	TS_CPUPROFILE a file to write a CPU profile of the first TS_CPUPROFILE_FOR (default 10s) to
 //
 // Control words also: late=DURATION (open the listeners after the first one
 // that late, as a second server started after a warm-up).
@@ -57,6 +60,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -83,6 +87,9 @@ func main() {
 			log.Fatalf("testserver: %v", err)
 		}
 	}
+	if path := os.Getenv("TS_CPUPROFILE"); path != "" {
+		cpuProfile(path, envOr("TS_CPUPROFILE_FOR", "10s"))
+	}
 	control := readControl()
 	switch {
 	case control["exit1"]:
@@ -104,6 +111,7 @@ func main() {
 			StopDelay:            duration("TS_STOP_DELAY"),
 			PIDFile:              os.Getenv("TS_PIDFILE"),
 			ReadHeaderTimeout:    duration("TS_READ_HEADER"),
+			IdleTimeout:          duration("TS_IDLE"),
 			AppHandlesStop:       appStop != "",
 			AppStopAfterHandover: os.Getenv("TS_APP_STOP_AFTER") == "1",
 		}
@@ -117,8 +125,23 @@ func main() {
 		default:
 			cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 		}
+		var readyAfter time.Duration
+		for word := range control {
+			if v, ok := strings.CutPrefix(word, "ready-after="); ok {
+				readyAfter, _ = time.ParseDuration(v)
+				cfg.ManualReady = true
+			}
+			if strings.HasPrefix(word, "die-after-listen=") {
+				// Its start-up goes on after it listens (it says when it is
+				// ready, and dies first), however slow the machine.
+				cfg.ManualReady = true
+			}
+		}
 		graceful.Configure(cfg)
 		fmt.Fprintln(os.Stderr, "testserver: configured")
+		if readyAfter > 0 {
+			time.AfterFunc(readyAfter, graceful.Ready)
+		}
 	}
 
 	specs := strings.Split(envOr("TS_LISTEN", "tcp=127.0.0.1:8080"), ";")
@@ -165,6 +188,24 @@ func main() {
 		for _, l := range activated {
 			specs = append(specs, l.Addr().Network()+"="+l.Addr().String())
 		}
+	}
+	var dieAfterListen time.Duration
+	for word := range control {
+		if v, ok := strings.CutPrefix(word, "die-after-listen="); ok {
+			dieAfterListen, _ = time.ParseDuration(v)
+		}
+	}
+	if dieAfterListen > 0 {
+		// A program that fails after it took its sockets, before it serves.
+		for _, spec := range specs {
+			network, addr, _ := strings.Cut(spec, "=")
+			if _, err := graceful.Listen(network, addr); err != nil {
+				log.Fatalf("testserver: listen %s: %v", spec, err)
+			}
+		}
+		time.Sleep(dieAfterListen)
+		fmt.Fprintln(os.Stderr, "testserver: exit 1 after listening, as told")
+		os.Exit(1)
 	}
 
 	var servers []*http.Server
@@ -440,4 +481,24 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// cpuProfile profiles the CPU for the duration d (time.ParseDuration) from
+// now, to path.
+func cpuProfile(path, d string) {
+	dur, err := time.ParseDuration(d)
+	if err != nil {
+		log.Fatalf("testserver: TS_CPUPROFILE_FOR: %v", err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		log.Fatalf("testserver: %v", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		log.Fatalf("testserver: %v", err)
+	}
+	time.AfterFunc(dur, func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	})
 }

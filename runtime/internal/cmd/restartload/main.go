@@ -6,7 +6,10 @@
 // with POST requests (keep-alive and new-connection-per-request clients at
 // once), sends SIGHUP to the serving process again and again, and prints the
 // requests, the failures by kind, the restarts and the handover time (from
-// the signal until the new process alone holds the listening socket):
+// the signal until the new process alone holds the listening socket), and
+// the exclusive handover (from the signal until the old process takes no
+// new connection, seen by a probe asking /pid on new connections) beside
+// the new process's first answer:
 //
 //	restartload -cmd ./server -addr 127.0.0.1:8080 -restarts 100
 //
@@ -28,6 +31,15 @@
 // so that whatever else the machine does weighs on both alike. It also
 // prints the CPU time each server spent per request (from /proc), which
 // does not depend on the share of a busy machine each server got.
+//
+// RSS mode starts the same two servers side by side (or, with -plain-cmd,
+// a plain build that does not link the runtime at all beside the converted
+// one: internal/rsstwin) and prints the memory the runtime adds: the resident set size (VmRSS) of each once idle, and
+// its highest (VmHWM) after both were loaded at once (keep-alive and
+// new-connection clients, -duration) and then idle again:
+//
+//	TS_LISTEN=tcp=127.0.0.1:8080 restartload -rss -cmd ./server -addr 127.0.0.1:8080 \
+//		-plain-env TS_PLAIN=1,TS_LISTEN=tcp=127.0.0.1:8081 -plain-addr 127.0.0.1:8081
 //
 // The servers are started with TS_FILE naming a file of -filesize bytes
 // (what the bundled test server serves at /file).
@@ -60,8 +72,10 @@ func main() {
 		modes       = flag.String("modes", "keepalive,newconn", "client modes: keepalive, newconn, h2 (HTTP/2 over TLS: serve with TS_TLS=1), h2c (HTTP/2 prior knowledge: TS_H2C=1)")
 		path        = flag.String("path", "/work", "request path in restart mode")
 		throughput  = flag.Bool("throughput", false, "compare throughput with the plain server instead of restarting")
+		rss         = flag.Bool("rss", false, "compare memory (VmRSS, VmHWM) with the plain server, idle and under load, instead of restarting")
 		plainEnv    = flag.String("plain-env", "TS_PLAIN=1,TS_LISTEN=tcp=127.0.0.1:8081", "environment (K=V,...) that makes -cmd a plain net/http server on -plain-addr")
 		plainAddr   = flag.String("plain-addr", "127.0.0.1:8081", "the TCP address of the plain server")
+		plainCmd    = flag.String("plain-cmd", "", "the plain server command, when it is not -cmd (split at spaces)")
 		slice       = flag.Duration("slice", 250*time.Millisecond, "length of one throughput slice")
 		paths       = flag.String("paths", "/small,/file", "request paths in throughput mode")
 		duration    = flag.Duration("duration", 10*time.Second, "load time per variant and path in throughput mode")
@@ -84,6 +98,15 @@ func main() {
 	check(os.WriteFile(file, make([]byte, *fileSize), 0o644))
 	env := []string{"TS_FILE=" + file}
 
+	if *rss {
+		plainTarget := loadtest.Target{Network: "tcp", Address: *plainAddr, Path: *path}
+		plainArgv := strings.Fields(*command)
+		if *plainCmd != "" {
+			plainArgv = strings.Fields(*plainCmd)
+		}
+		compareMemory(strings.Fields(*command), plainArgv, env, split(*plainEnv), target, plainTarget, *concurrency, *duration, dir)
+		return
+	}
 	if *throughput {
 		plainTarget := loadtest.Target{Network: "tcp", Address: *plainAddr}
 		compare(strings.Fields(*command), env, split(*plainEnv), target, plainTarget, split(*paths), *concurrency, *duration, *slice, dir)
@@ -104,7 +127,13 @@ func restartUnderLoad(argv, env []string, target loadtest.Target, modes []string
 		l := &loadtest.Load{Target: target, Mode: loadtest.Mode(m), Concurrency: concurrency, Body: []byte("payload")}
 		go func() { results <- l.Run(ctx) }()
 	}
+	probeTarget := target
+	probeTarget.Path = "/pid"
+	probe := &loadtest.Probe{Target: probeTarget}
+	probed := make(chan struct{})
+	go func() { probe.Run(ctx); close(probed) }()
 	var took []time.Duration
+	var handovers []loadtest.Handover
 	for i := 0; i < restarts; i++ {
 		time.Sleep(interval)
 		h, err := loadtest.Restart(target, syscall.SIGHUP, 60*time.Second)
@@ -113,9 +142,21 @@ func restartUnderLoad(argv, env []string, target loadtest.Target, modes []string
 			break
 		}
 		took = append(took, h.Took)
+		handovers = append(handovers, h)
 	}
 	time.Sleep(interval)
 	cancel()
+	<-probed
+	var firsts, exclusives []time.Duration
+	for i, h := range handovers {
+		until := time.Now()
+		if i+1 < len(handovers) {
+			until = handovers[i+1].Signalled
+		}
+		if first, excl, ok := probe.Exclusive(h.Signalled, until, h.Old, h.New); ok {
+			firsts, exclusives = append(firsts, first), append(exclusives, excl)
+		}
+	}
 	var requests, failed int64
 	for range modes {
 		r := <-results
@@ -123,13 +164,16 @@ func restartUnderLoad(argv, env []string, target loadtest.Target, modes []string
 		failed += r.Failed()
 		fmt.Println(r)
 	}
-	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-	p50, worst := time.Duration(0), time.Duration(0)
-	if len(took) > 0 {
-		p50, worst = took[len(took)/2], took[len(took)-1]
-	}
+	p50, worst := quantiles(took)
 	fmt.Printf("total: %d requests, %d failed, %d restarts, handover p50 %v max %v\n",
 		requests, failed, len(took), p50.Round(time.Millisecond), worst.Round(time.Millisecond))
+	// Exclusive: from the signal until the old process takes no new
+	// connection (new connections of a probe asking /pid); first answer:
+	// until the new process answered one.
+	e50, emax := quantiles(exclusives)
+	f50, fmax := quantiles(firsts)
+	fmt.Printf("exclusive handover p50 %v max %v, first answer p50 %v max %v (%d of %d restarts seen by the probe)\n",
+		e50.Round(100*time.Microsecond), emax.Round(100*time.Microsecond), f50.Round(100*time.Microsecond), fmax.Round(100*time.Microsecond), len(exclusives), len(handovers))
 	if failed > 0 || len(took) < restarts {
 		os.Exit(1)
 	}
@@ -185,6 +229,58 @@ func compare(argv, env, plainEnv []string, target, plainTarget loadtest.Target, 
 	}
 }
 
+// compareMemory starts the plain and the graceful server side by side and
+// prints the resident memory of each, idle and after a load on both at
+// once, and what the runtime adds.
+func compareMemory(argv, plainArgv, env, plainEnv []string, target, plainTarget loadtest.Target, concurrency int, d time.Duration, dir string) {
+	graceful := start(argv, env, filepath.Join(dir, "graceful.log"))
+	defer graceful.stop(target)
+	plain := start(plainArgv, append(append([]string(nil), env...), plainEnv...), filepath.Join(dir, "plain.log"))
+	defer plain.stop(plainTarget)
+	for _, t := range []loadtest.Target{target, plainTarget} {
+		_, err := loadtest.SolePID(t, 0, 30*time.Second)
+		check(err)
+	}
+	pids := []int{plain.cmd.Process.Pid, graceful.cmd.Process.Pid}
+	show := func(what, key string) {
+		var v [2]int64
+		for i, pid := range pids {
+			m, err := loadtest.MemoryStatus(pid)
+			check(err)
+			v[i] = m[key]
+		}
+		fmt.Printf("%-38s plain %7.2f MiB  graceful %7.2f MiB  runtime adds %+6.2f MiB (ratio %.3f)\n",
+			what+", "+key, mib(v[0]), mib(v[1]), mib(v[1]-v[0]), float64(v[1])/float64(v[0]))
+	}
+	time.Sleep(time.Second) // start-up over: the runtime is ready
+	// RssAnon is the process's private memory (heap, stacks); RssFile
+	// mostly the pages of its binary, shared by every process of it.
+	for _, k := range []string{"VmRSS", "RssAnon", "RssFile"} {
+		show("idle", k)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	results := make(chan loadtest.Result, 4)
+	for _, t := range []loadtest.Target{target, plainTarget} {
+		for _, m := range []loadtest.Mode{loadtest.KeepAlive, loadtest.NewConn} {
+			l := &loadtest.Load{Target: t, Mode: m, Concurrency: concurrency, Body: []byte("payload")}
+			go func() { results <- l.Run(ctx) }()
+		}
+	}
+	for i := 0; i < cap(results); i++ {
+		if r := <-results; r.Failed() > 0 {
+			fmt.Fprintln(os.Stderr, r)
+		}
+	}
+	cancel()
+	show(fmt.Sprintf("peak under load (%v)", d), "VmHWM")
+	time.Sleep(time.Second)
+	for _, k := range []string{"VmRSS", "RssAnon"} {
+		show("idle after the load", k)
+	}
+}
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
 // measure loads t with keep-alive clients for d.
 func measure(t loadtest.Target, concurrency int, d time.Duration) loadtest.Result {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
@@ -231,6 +327,15 @@ func (s *server) stop(target loadtest.Target) {
 	case <-time.After(10 * time.Second):
 		s.cmd.Process.Kill()
 	}
+}
+
+// quantiles returns the median and the maximum of ds (sorting it).
+func quantiles(ds []time.Duration) (p50, most time.Duration) {
+	if len(ds) == 0 {
+		return 0, 0
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return ds[len(ds)/2], ds[len(ds)-1]
 }
 
 func median(xs []float64) float64 {

@@ -1,0 +1,282 @@
+package graceful
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Exclusive handover. The old process stops accepting as soon as the new one
+// has taken every socket it inherited and its start-up has gone on for a
+// moment (takenQuiet; longer after a listener failed to open, and never
+// while a Listen call is under way) without
+// opening another listener or starting another server (it writes 'A' on
+// the readiness pipe), not only once the new one
+// has settled ('R'): from then on the new process alone accepts new
+// connections. Until that moment the new process accepts nothing, so that
+// one that fails right after it took its sockets (a second address it
+// cannot bind) dies with no connection of anyone's in its hands. The old one does not close its sockets for
+// that: its accept loops wait on them, and the connections the new process
+// has not accepted yet wait in the kernel's backlog of the shared socket. If
+// the new process dies before it settles, the old one accepts again from the
+// same sockets and refuses nothing; once the new one is ready, the drain
+// closes them as before.
+//
+// Only the accept loops the runtime runs can wait so: the serving functions
+// (ServerServe, ListenAndServe, ...) and ServeStopper give their server the
+// listener through acceptLoop. A socket served by an accept loop of the
+// program's own (or through ServerServeWith, whose framework calls Accept
+// itself) keeps accepting until the new process is ready, as before.
+
+// msgTaken is written by a new process on the readiness pipe once it has
+// every socket it inherited; msgReady ('R', or any other byte from an older
+// runtime) once it is ready.
+const msgTaken = 'A'
+
+// deadliner is a listener whose Accept a deadline wakes: *net.TCPListener
+// and *net.UnixListener.
+type deadliner interface {
+	SetDeadline(time.Time) error
+}
+
+// acceptHold is the state of a socket's accept loops while the new process
+// of a restart accepts alone.
+type acceptHold struct {
+	mu    sync.Mutex
+	loops int           // accept loops of the runtime on the socket
+	held  bool          // the accept loops wait
+	wake  chan struct{} // closed when they may accept again
+	gen   atomic.Uint64 // counts holds, so that a loop woken by one retries
+}
+
+// hold makes the runtime's accept loops on l stop accepting, leaving the
+// socket open. It reports whether it did: a socket without a runtime
+// accept loop, or whose listener has no deadline, keeps accepting.
+func (l *gracefulListener) hold() bool {
+	d, ok := l.Listener.(deadliner)
+	if !ok {
+		return false
+	}
+	h := &l.accepts
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.held || h.loops == 0 {
+		return h.held
+	}
+	h.held = true
+	h.wake = make(chan struct{})
+	h.gen.Add(1)
+	// A deadline in the past wakes an Accept under way at once.
+	d.SetDeadline(time.Unix(1, 0))
+	return true
+}
+
+// release lets the accept loops on l accept again (or, once l is closed,
+// see that it is).
+func (l *gracefulListener) release() {
+	h := &l.accepts
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.held {
+		return
+	}
+	if d, ok := l.Listener.(deadliner); ok {
+		d.SetDeadline(time.Time{})
+	}
+	h.held = false
+	close(h.wake)
+}
+
+// waitHeld is called by an accept loop whose Accept failed with err; it
+// reports whether the loop should call Accept again: the failure was the
+// runtime's hold (it returns once the hold ends), or a hold came and went
+// while Accept ran (gen is the hold count before Accept).
+func (l *gracefulListener) waitHeld(err error, gen uint64) bool {
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		return false
+	}
+	h := &l.accepts
+	h.mu.Lock()
+	if h.held {
+		wake := h.wake
+		h.mu.Unlock()
+		<-wake
+		return true
+	}
+	retry := h.gen.Load() != gen
+	h.mu.Unlock()
+	return retry
+}
+
+// acceptLoop is the listener a serving function hands its server: the
+// listener the program passed (the OS listener, or a TLS listener layered on
+// it), whose Accept waits, instead of failing, while the socket is held.
+// Connections are returned exactly as the program's listener returns them.
+type acceptLoop struct {
+	net.Listener
+	gl *gracefulListener
+}
+
+// serveThrough returns the listener to serve l, the program's listener for
+// the socket gl, through, and a function to call once the serving ends.
+func (l *gracefulListener) serveThrough(ln net.Listener) (net.Listener, func()) {
+	h := &l.accepts
+	h.mu.Lock()
+	h.loops++
+	h.mu.Unlock()
+	// A new process accepts nothing until its start-up has been quiet for
+	// takenQuiet (see noteProgressLocked).
+	l.p.mu.Lock()
+	if l.p.startHeld {
+		l.hold()
+	}
+	l.p.mu.Unlock()
+	return &acceptLoop{Listener: ln, gl: l}, func() {
+		h.mu.Lock()
+		h.loops--
+		h.mu.Unlock()
+	}
+}
+
+func (a *acceptLoop) Accept() (net.Conn, error) {
+	for {
+		gen := a.gl.accepts.gen.Load()
+		c, err := a.Listener.Accept()
+		if err == nil || !a.gl.waitHeld(err, gen) {
+			return c, err
+		}
+	}
+}
+
+// Close closes the program's listener and wakes an Accept that waits, so
+// that it sees the listener closed.
+func (a *acceptLoop) Close() error {
+	err := a.Listener.Close()
+	a.gl.release()
+	return err
+}
+
+// unwrapListener returns the program's listener behind l.
+func unwrapListener(l net.Listener) net.Listener {
+	if a, ok := l.(*acceptLoop); ok {
+		return a.Listener
+	}
+	return l
+}
+
+// baseContexts records the servers whose BaseContext hook sees the
+// program's listener rather than the runtime's acceptLoop.
+var baseContexts sync.Map // *http.Server -> struct{}
+
+// chainBaseContext makes srv's BaseContext hook, if it has one, see the
+// listener the program passed, not the acceptLoop around it. Once per
+// server.
+func chainBaseContext(srv *http.Server) {
+	if _, loaded := baseContexts.LoadOrStore(srv, struct{}{}); loaded || srv.BaseContext == nil {
+		return
+	}
+	app := srv.BaseContext
+	srv.BaseContext = func(l net.Listener) context.Context { return app(unwrapListener(l)) }
+}
+
+// holdAccepts stops the runtime's accept loops on every socket; the new
+// process of a restart has them all. It returns how many sockets it held.
+func (p *process) holdAccepts() int {
+	n := 0
+	for _, l := range p.openListeners() {
+		if l.hold() {
+			n++
+		}
+	}
+	return n
+}
+
+// releaseAccepts makes every held socket accept again: the new process
+// failed before it was ready.
+func (p *process) releaseAccepts() {
+	p.mu.Lock()
+	ls := append([]*gracefulListener(nil), p.listeners...)
+	p.mu.Unlock()
+	for _, l := range ls {
+		l.release()
+	}
+}
+
+// takenQuiet is how long the start-up of a new process must go on without
+// opening another listener or starting another server, once it has every
+// socket it inherited, before it accepts and the old process stops. A
+// listener that fails to open in that time holds it off for failedQuiet:
+// the program that fails right after its first listener (a second address
+// it cannot bind, then log.Fatal) dies without having accepted anything.
+const (
+	takenQuiet  = 2 * time.Millisecond
+	failedQuiet = readySettle
+)
+
+// noteProgressLocked restarts the quiet moment of a new process that has not
+// taken over yet; called whenever a listener is registered or starts
+// serving.
+func (p *process) noteProgressLocked() {
+	if !p.startHeld {
+		return
+	}
+	if p.quiet == nil {
+		p.quiet = time.AfterFunc(takenQuiet, p.takeOver)
+		return
+	}
+	p.quiet.Reset(takenQuiet)
+}
+
+// listenStarts holds off the take-over of a new process while one of its
+// Listen calls is under way; listenEnds ends that, holding it off for
+// failedQuiet when the listener failed to open (the program is likely to
+// exit) and for takenQuiet otherwise.
+func (p *process) listenStarts() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.listening++
+}
+
+func (p *process) listenEnds(failed bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.listening--
+	if p.startHeld && p.quiet != nil {
+		if failed {
+			p.quiet.Reset(failedQuiet)
+		} else {
+			p.quiet.Reset(takenQuiet)
+		}
+	}
+}
+
+// takeOver ends the start-up hold of a new process that has every socket
+// it inherited: its accept loops start, and the old process is told to stop
+// accepting. A process that has not asked for every socket yet waits for
+// its next listener (or its readiness, see becomeReady).
+func (p *process) takeOver() {
+	p.mu.Lock()
+	listening := p.listening > 0
+	p.mu.Unlock()
+	if listening || !p.in.allAdopted() {
+		return // listenEnds or the next listener sets the timer again
+	}
+	p.endStartHold()
+	p.in.reportTaken()
+}
+
+// endStartHold lets the accept loops of a new process accept.
+func (p *process) endStartHold() {
+	p.mu.Lock()
+	held := p.startHeld
+	p.startHeld = false
+	p.mu.Unlock()
+	if held {
+		p.releaseAccepts()
+	}
+}
