@@ -126,12 +126,20 @@ type drainHandler struct {
 }
 
 func (d drainHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if d.p.lingering.Load() && r.ProtoMajor == 1 {
-		w.Header().Set("Connection", "close")
-		if cw := newClosingWriter(w); cw != nil {
-			d.serve(cw, r)
-			cw.closeConnection() // a response the handler did not write
-			return
+	if d.p.lingering.Load() {
+		switch r.ProtoMajor {
+		case 1:
+			w.Header().Set("Connection", "close")
+			if cw := newClosingWriter(w); cw != nil {
+				d.serve(cw, r)
+				cw.closeConnection() // a response the handler did not write
+				return
+			}
+		case 2:
+			// net/http's HTTP/2 server drops the header and sends GOAWAY:
+			// the client opens its next streams elsewhere, instead of
+			// holding the connection busy until the linger's end.
+			w.Header().Set("Connection", "close")
 		}
 	}
 	d.serve(w, r)

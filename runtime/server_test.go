@@ -1,9 +1,11 @@
 package graceful
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,6 +45,53 @@ func TestDrainHandlerClosesConnectionsOnlyWhileLingering(t *testing.T) {
 	h.ServeHTTP(w, httptest.NewRequest("POST", "/", nil))
 	if got := w.Header().Get("Connection"); got != "close" {
 		t.Errorf("Connection: %q while draining, want close", got)
+	}
+}
+
+// TestDrainHandlerSendsHTTP2ClientsAway checks that an HTTP/2 connection
+// answered while the process lingers gets a GOAWAY, so that the client's
+// next request goes on a new connection (to the new process, in a
+// restart) instead of keeping the old one busy until the linger ends.
+func TestDrainHandlerSendsHTTP2ClientsAway(t *testing.T) {
+	p := newProcess()
+	ts := httptest.NewUnstartedServer(drainHandler{h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, r.Proto)
+	}), p: p})
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	defer ts.Close()
+	client := ts.Client()
+
+	// get makes one request and reports whether it reused a connection.
+	get := func() (reused bool) {
+		t.Helper()
+		ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+			GotConn: func(i httptrace.GotConnInfo) { reused = i.Reused },
+		})
+		req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(body) != "HTTP/2.0" {
+			t.Fatalf("served over %q, want HTTP/2.0", body)
+		}
+		return reused
+	}
+	get()
+	if !get() {
+		t.Fatal("a second request did not reuse the HTTP/2 connection while serving normally")
+	}
+	p.lingering.Store(true)
+	get() // answered with a GOAWAY
+	deadline := time.Now().Add(3 * time.Second)
+	for get() {
+		if time.Now().After(deadline) {
+			t.Fatal("requests still reuse the HTTP/2 connection 3s after an answer during the linger")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
