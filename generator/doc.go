@@ -11,7 +11,9 @@
 //     reads each zz_graceful.go's record and applies it.
 //   - load.go: go/packages, and which packages are worth type-checking;
 //     cgo.go type-checks the packages that use cgo from the user's files.
-//   - analyze.go: the analyzer through go/analysis/checker.
+//   - analyze.go: the analyzer through go/analysis/checker: the module
+//     alone (analyzer.Local), and its dependencies too when that finds
+//     nothing, to name a framework start.
 //   - binaries.go: the decisions made per binary (below).
 //   - plan.go: sites to edits: each file's edits spliced and formatted,
 //     each package's zz_graceful.go planned; constraints.go notes the files

@@ -162,11 +162,25 @@ func (r *run) compute() ([]change, error) {
 			}
 		}
 	}
-	results, err := analyze(pkgs)
+	results, err := analyze(pkgs, analyzer.Local)
 	if err != nil {
 		return nil, err
 	}
+	if noSites(results) {
+		pkgs, results = l.analyzeWithDeps(pkgs, results)
+	}
 	return r.plan(pkgs, results)
+}
+
+// noSites reports whether the analyzer found nothing at all: no server
+// start, listener or converted shim in any package.
+func noSites(results map[*packages.Package]*analyzer.Result) bool {
+	for _, res := range results {
+		if res != nil && len(res.Sites) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // plan plans every package, given the analyzer's results: the shims of
