@@ -75,6 +75,7 @@ type realRun struct {
 // all), the HTTP loads and, for gRPC, a load client.
 type realServe struct {
 	args  []string
+	env   []string // added to the program's environment
 	eps   []endpoint
 	loads []*load
 	grpc  *endpoint // the gRPC endpoint, loaded by r.loadBin
@@ -202,6 +203,46 @@ var realPrograms = []realProgram{
 			for _, mode := range []string{keepAlive, newConn} {
 				l := newLoad(ep, mode)
 				l.path, l.body, l.ctype = "/api/v2/alerts", "[]", "application/json" // PostAlerts, no alert: 200
+				s.loads = append(s.loads, l)
+			}
+			return s
+		},
+	},
+	{
+		// A gin program: gin-swagger's example/basic, which serves with
+		// (*gin.Engine).Run() and no address: gin takes the port from
+		// $PORT and binds ":"+PORT (every interface; the load uses
+		// loopback). Its routes are GET only, and the load sends POST
+		// (which Go's client does not retry): gin's engine answers it
+		// 404, which is what the load expects.
+		name: "gin-swagger example/basic", module: "github.com/swaggo/gin-swagger", version: "v1.6.1", main: "./example/basic",
+		serve: func(t *testing.T, r *realRun) realServe {
+			ep := endpoint{name: "gin", network: "tcp", address: freeAddr(t)}
+			_, port := splitAddr(t, ep.address)
+			s := realServe{env: []string{"PORT=" + port}, eps: []endpoint{ep}}
+			for _, mode := range []string{keepAlive, newConn} {
+				l := newLoad(ep, mode)
+				l.path, l.want = "/v2/testapi/get-string-by-int/1", http.StatusNotFound
+				s.loads = append(s.loads, l)
+			}
+			return s
+		},
+	},
+	{
+		// An echo v4 program: oapi-codegen's petstore-expanded/echo (echo
+		// v4.7.2), which serves with e.Start("0.0.0.0:<-port>") behind
+		// its OpenAPI request validator. v1.11.0: the newest of the
+		// module whose examples are in it (later ones moved them to a
+		// module of their own that the proxy does not serve); its go.mod
+		// has no go line. The load adds pets: POST /pets, 201.
+		name: "oapi-codegen petstore-expanded/echo", module: "github.com/deepmap/oapi-codegen", version: "v1.11.0", main: "./examples/petstore-expanded/echo",
+		serve: func(t *testing.T, r *realRun) realServe {
+			ep := endpoint{name: "echo", network: "tcp", address: freeAddr(t)}
+			_, port := splitAddr(t, ep.address)
+			s := realServe{args: []string{"-port", port}, eps: []endpoint{ep}}
+			for _, mode := range []string{keepAlive, newConn} {
+				l := newLoad(ep, mode)
+				l.path, l.body, l.ctype, l.want = "/pets", `{"name":"load"}`, "application/json", http.StatusCreated
 				s.loads = append(s.loads, l)
 			}
 			return s
@@ -385,7 +426,7 @@ func alertmanagerCluster(t *testing.T, r *realRun, res *realResult) {
 // old generation exits 0, the last one alone serves every socket.
 func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realResult) {
 	logFile := filepath.Join(r.tmp, "log")
-	g := startGroup(t, r.bin, s.args, nil, logFile)
+	g := startGroup(t, r.bin, s.args, s.env, logFile)
 	t.Cleanup(func() {
 		if t.Failed() {
 			// The runtime's lines: real programs log much else.
