@@ -78,11 +78,14 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 	p.mu.Lock()
 	hooks := append([]func(){}, p.hooks...)
 	p.mu.Unlock()
+	// Lingering first: a client told to go by a hook may send its next
+	// request at once, and that request must be answered with
+	// "Connection: close".
+	p.lingering.Store(true)
 	for _, h := range hooks {
 		go h()
 	}
 
-	p.lingering.Store(true)
 	linger := time.NewTimer(keepAliveLinger)
 	select {
 	case <-linger.C:
