@@ -87,15 +87,33 @@ func exportServesFacts(pass *analysis.Pass) {
 // servedParams returns the fact of fn, declared by fd, or nil: which of its
 // parameters flow into a value that a server start in its body serves.
 func servedParams(pass *analysis.Pass, fd *ast.FuncDecl, fn *types.Func, local map[*types.Func]*servesFact) *servesFact {
-	info := pass.TypesInfo
-	var served []ast.Expr
-	start := ""
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
+	served, start := servedExprs(pass, fd.Body, local)
+	if start == "" {
+		return nil
+	}
+	reach := reachingVars(pass.TypesInfo, assignmentFlows(pass.TypesInfo, fd.Body), served)
+	sig := fn.Signature()
+	fact := &servesFact{Start: start}
+	if r := sig.Recv(); r != nil && reach[r] {
+		fact.Params = append(fact.Params, -1)
+	}
+	for i := range sig.Params().Len() {
+		if p := sig.Params().At(i); reach[p] && servable(p.Type()) {
+			fact.Params = append(fact.Params, i)
+		}
+	}
+	return fact
+}
+
+// servedExprs returns the expressions that the server starts in body serve,
+// and the name of the first start ("" when body starts none).
+func servedExprs(pass *analysis.Pass, body *ast.BlockStmt, local map[*types.Func]*servesFact) (served []ast.Expr, start string) {
+	ast.Inspect(body, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok {
 			return true
 		}
-		callee := typeutil.StaticCallee(info, call)
+		callee := typeutil.StaticCallee(pass.TypesInfo, call)
 		if callee == nil {
 			return true
 		}
@@ -107,13 +125,15 @@ func servedParams(pass *analysis.Pass, fd *ast.FuncDecl, fn *types.Func, local m
 		}
 		return true
 	})
-	if start == "" {
-		return nil
-	}
-	// What each local variable holds: the variables its assignments read
-	// (srv := &http.Server{Handler: h}; srv.Handler = h).
+	return served, start
+}
+
+// assignmentFlows returns what each local variable of body holds: the
+// variables its assignments read (srv := &http.Server{Handler: h};
+// srv.Handler = h).
+func assignmentFlows(info *types.Info, body *ast.BlockStmt) map[*types.Var][]*types.Var {
 	flows := map[*types.Var][]*types.Var{}
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
+	ast.Inspect(body, func(n ast.Node) bool {
 		switch s := n.(type) {
 		case *ast.AssignStmt:
 			for i, lhs := range s.Lhs {
@@ -134,6 +154,12 @@ func servedParams(pass *analysis.Pass, fd *ast.FuncDecl, fn *types.Func, local m
 		}
 		return true
 	})
+	return flows
+}
+
+// reachingVars returns the variables whose values reach one of the served
+// expressions through flows.
+func reachingVars(info *types.Info, flows map[*types.Var][]*types.Var, served []ast.Expr) map[*types.Var]bool {
 	reach := map[*types.Var]bool{}
 	var visit func(v *types.Var)
 	visit = func(v *types.Var) {
@@ -150,17 +176,7 @@ func servedParams(pass *analysis.Pass, fd *ast.FuncDecl, fn *types.Func, local m
 			visit(v)
 		}
 	}
-	sig := fn.Signature()
-	fact := &servesFact{Start: start}
-	if r := sig.Recv(); r != nil && reach[r] {
-		fact.Params = append(fact.Params, -1)
-	}
-	for i := range sig.Params().Len() {
-		if p := sig.Params().At(i); reach[p] && servable(p.Type()) {
-			fact.Params = append(fact.Params, i)
-		}
-	}
-	return fact
+	return reach
 }
 
 // servedBy reports whether a call is a server start, and returns the

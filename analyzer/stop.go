@@ -232,7 +232,19 @@ func (c *checker) assignedTo(r ref) types.Object {
 // or socket in the app's stop path (see StopRemoval).
 func (c *checker) findStopRemovals(in *inspector.Inspector) {
 	w := &stopWalk{c: c, seen: map[token.Pos]bool{}, visited: map[*types.Func]bool{}, decls: map[*types.Func]*ast.FuncDecl{}}
-	var mainDecl *ast.FuncDecl
+	mainDecl := c.collectDecls(w.decls)
+	for _, n := range c.stop.notifies {
+		c.walkAfterSignal(in, w, n)
+	}
+	if mainDecl != nil {
+		walkDeferred(w, mainDecl)
+	}
+	sort.Slice(c.res.StopRemovals, func(i, j int) bool { return c.res.StopRemovals[i].Pos < c.res.StopRemovals[j].Pos })
+}
+
+// collectDecls records the package's function declarations by object and
+// returns func main's (nil outside a main package).
+func (c *checker) collectDecls(decls map[*types.Func]*ast.FuncDecl) (mainDecl *ast.FuncDecl) {
 	for _, file := range c.pass.Files {
 		if c.skipFile(file) {
 			continue
@@ -243,65 +255,68 @@ func (c *checker) findStopRemovals(in *inspector.Inspector) {
 				continue
 			}
 			if fn, ok := c.info.Defs[fd.Name].(*types.Func); ok {
-				w.decls[fn] = fd
+				decls[fn] = fd
 			}
 			if c.pass.Pkg.Name() == "main" && fd.Recv == nil && fd.Name.Name == "main" {
 				mainDecl = fd
 			}
 		}
 	}
+	return mainDecl
+}
 
-	// After the signal arrived: the rest of the function that receives it.
-	for _, n := range c.stop.notifies {
-		found := false
-		if n.via != nil {
-			for _, file := range c.pass.Files {
-				if c.skipFile(file) {
+// walkAfterSignal walks what runs after the signal of n arrived: the rest of
+// each function that receives from n's channel or context, or, when none is
+// found, the rest of the function that called signal.Notify.
+func (c *checker) walkAfterSignal(in *inspector.Inspector, w *stopWalk, n stopNotify) {
+	found := false
+	if n.via != nil {
+		for _, file := range c.pass.Files {
+			if c.skipFile(file) {
+				continue
+			}
+			fileCur, ok := in.Root().FindNode(file)
+			if !ok {
+				continue
+			}
+			for cur := range fileCur.Preorder((*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil)) {
+				if !c.receives(cur.Node(), n) {
 					continue
 				}
-				fileCur, ok := in.Root().FindNode(file)
-				if !ok {
-					continue
-				}
-				for cur := range fileCur.Preorder((*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil)) {
-					if !c.receives(cur.Node(), n) {
-						continue
-					}
-					if fn, ok := enclosingFunc(cur); ok {
-						found = true
-						w.walk(fn, cur.Node().Pos())
-					}
+				if fn, ok := enclosingFunc(cur); ok {
+					found = true
+					w.walk(fn, cur.Node().Pos())
 				}
 			}
 		}
-		if !found {
-			if fn, ok := enclosingFunc(n.cur); ok {
-				w.walk(fn, n.call.Pos())
-			}
+	}
+	if !found {
+		if fn, ok := enclosingFunc(n.cur); ok {
+			w.walk(fn, n.call.Pos())
 		}
 	}
+}
 
-	// The deferred calls of main, which run when main returns.
-	if mainDecl != nil {
-		ast.Inspect(mainDecl.Body, func(node ast.Node) bool {
-			switch node := node.(type) {
-			case *ast.FuncLit:
-				return false // its defers are its own
-			case *ast.DeferStmt:
-				if lit, ok := ast.Unparen(node.Call.Fun).(*ast.FuncLit); ok {
-					w.walk(lit.Body, token.NoPos)
-				} else {
-					w.call(node.Call)
-				}
-				for _, a := range node.Call.Args {
-					w.walk(a, token.NoPos)
-				}
-				return false
+// walkDeferred walks the deferred calls of main, which run when main
+// returns.
+func walkDeferred(w *stopWalk, mainDecl *ast.FuncDecl) {
+	ast.Inspect(mainDecl.Body, func(node ast.Node) bool {
+		switch node := node.(type) {
+		case *ast.FuncLit:
+			return false // its defers are its own
+		case *ast.DeferStmt:
+			if lit, ok := ast.Unparen(node.Call.Fun).(*ast.FuncLit); ok {
+				w.walk(lit.Body, token.NoPos)
+			} else {
+				w.call(node.Call)
 			}
-			return true
-		})
-	}
-	sort.Slice(c.res.StopRemovals, func(i, j int) bool { return c.res.StopRemovals[i].Pos < c.res.StopRemovals[j].Pos })
+			for _, a := range node.Call.Args {
+				w.walk(a, token.NoPos)
+			}
+			return false
+		}
+		return true
+	})
 }
 
 // receives reports whether node receives from what n delivers the signal

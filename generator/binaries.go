@@ -22,7 +22,9 @@ import (
 type binary struct {
 	pkg    *packages.Package
 	linked []*packages.Package // the packages of the run it links, itself first
-	config templates.Config
+	// unknownLinks: a package between it and a converted one was not loaded.
+	unknownLinks bool
+	config       templates.Config
 }
 
 // decideBinaries returns, for each main package of the run that serves (it
@@ -33,54 +35,30 @@ type binary struct {
 // binary links. Conflicts (a restart signal the program handles) are added
 // to r.errors.
 func (r *run) decideBinaries(pkgs []*packages.Package, results map[*packages.Package]*analyzer.Result) (map[*packages.Package]*binary, []*packages.Package, error) {
-	converted := map[string]bool{} // packages with shims, by path
-	byPath := map[string]*packages.Package{}
-	var mains []*packages.Package
-	for _, pkg := range pkgs {
-		byPath[pkg.PkgPath] = pkg
-		res := results[pkg]
-		if res == nil {
-			continue
-		}
-		if len(res.Shims) > 0 || keepsShims(pkg) {
-			converted[pkg.PkgPath] = true
-		}
-		if pkg.Name == "main" {
-			mains = append(mains, pkg)
-		}
-	}
+	ix := indexRun(pkgs, results)
 	bins := map[*packages.Package]*binary{}
-	if len(converted) == 0 {
+	if len(ix.converted) == 0 {
 		return bins, nil, nil
 	}
-	deps, err := r.depGraph(mains)
+	deps, err := r.depGraph(ix.mains)
 	if err != nil {
 		return nil, nil, err
 	}
 	graph := newRefGraph(pkgs, results)
-	for path := range converted {
-		if p := byPath[path]; len(results[p].Shims) == 0 {
+	for path := range ix.converted {
+		if p := ix.byPath[path]; len(results[p].Shims) == 0 {
 			// Its server starts are in files outside the build: where
 			// they are reached from cannot be seen, so assume it serves.
 			graph.serving["init:"+path] = true
 		}
 	}
 	linkedBy := map[string]bool{}
-	for _, m := range mains {
-		closure := deps.closure(m.PkgPath)
-		b := &binary{pkg: m, linked: []*packages.Package{m}}
-		unknown := false // a package between main and a converted one was not loaded
-		for _, path := range closure {
-			if p, ok := byPath[path]; ok && results[p] != nil {
-				b.linked = append(b.linked, p)
-			} else if deps.reaches(path, converted) {
-				unknown = true
-			}
-		}
-		if !converted[m.PkgPath] && !unknown && !graph.serves(b.linked) {
+	for _, m := range ix.mains {
+		b := ix.binaryOf(m, deps, results)
+		if !ix.converted[m.PkgPath] && !b.unknownLinks && !graph.serves(b.linked) {
 			continue // a CLI, a batch job: it never starts a server
 		}
-		if !converted[m.PkgPath] && !anyConverted(b.linked, converted) {
+		if !ix.converted[m.PkgPath] && !anyConverted(b.linked, ix.converted) {
 			continue
 		}
 		for _, p := range b.linked {
@@ -91,11 +69,53 @@ func (r *run) decideBinaries(pkgs []*packages.Package, results map[*packages.Pac
 	}
 	var orphans []*packages.Package
 	for _, pkg := range pkgs {
-		if converted[pkg.PkgPath] && pkg.Name != "main" && !linkedBy[pkg.PkgPath] {
+		if ix.converted[pkg.PkgPath] && pkg.Name != "main" && !linkedBy[pkg.PkgPath] {
 			orphans = append(orphans, pkg)
 		}
 	}
 	return bins, orphans, nil
+}
+
+// runIndex is what decideBinaries looks packages up by.
+type runIndex struct {
+	converted map[string]bool // packages with shims, by path
+	byPath    map[string]*packages.Package
+	mains     []*packages.Package
+}
+
+// indexRun indexes the run's packages by path and finds the converted and
+// the main ones.
+func indexRun(pkgs []*packages.Package, results map[*packages.Package]*analyzer.Result) runIndex {
+	ix := runIndex{converted: map[string]bool{}, byPath: map[string]*packages.Package{}}
+	for _, pkg := range pkgs {
+		ix.byPath[pkg.PkgPath] = pkg
+		res := results[pkg]
+		if res == nil {
+			continue
+		}
+		if len(res.Shims) > 0 || keepsShims(pkg) {
+			ix.converted[pkg.PkgPath] = true
+		}
+		if pkg.Name == "main" {
+			ix.mains = append(ix.mains, pkg)
+		}
+	}
+	return ix
+}
+
+// binaryOf returns main package m's binary with the packages of the run it
+// links; unknownLinks is set when a package between m and a converted one
+// was not loaded.
+func (ix runIndex) binaryOf(m *packages.Package, deps depGraph, results map[*packages.Package]*analyzer.Result) *binary {
+	b := &binary{pkg: m, linked: []*packages.Package{m}}
+	for _, path := range deps.closure(m.PkgPath) {
+		if p, ok := ix.byPath[path]; ok && results[p] != nil {
+			b.linked = append(b.linked, p)
+		} else if deps.reaches(path, ix.converted) {
+			b.unknownLinks = true
+		}
+	}
+	return b
 }
 
 func anyConverted(pkgs []*packages.Package, converted map[string]bool) bool {
