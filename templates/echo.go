@@ -51,6 +51,12 @@ func echoBody(f *analyzer.Form) []jen.Code {
 		}
 		return nil
 	}
+	return echo4Body(f)
+}
+
+// echo4Body returns the body of an echo v4 start shim (see echoBody).
+func echo4Body(f *analyzer.Form) []jen.Code {
+	p := func(i int) *jen.Statement { return jen.Id(f.Params[i].Name) }
 	e := p(0)
 	serveWith := func(srv *jen.Statement, call jen.Code) jen.Code {
 		return jen.Return(jen.Qual(RuntimePath, f.Runtime).Call(srv, jen.Func().Params().Error().Block(jen.Return(call))))
