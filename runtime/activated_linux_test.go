@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
@@ -33,27 +32,15 @@ func TestActivatedListenersSurviveRestarts(t *testing.T) {
 
 	stop := load(s.targets, 1, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
 	pid := first
-	n := restarts()
-	for i := 0; i < n; i++ {
-		time.Sleep(150 * time.Millisecond)
-		h := s.restart()
-		if h.Old != pid {
-			t.Fatalf("restart %d: old %d, want %d", i, h.Old, pid)
-		}
+	if h := restartsUnderLoad(t, s, stop); h.New != 0 {
 		pid = h.New
-	}
-	time.Sleep(150 * time.Millisecond)
-	for _, r := range stop() {
-		t.Logf("%v", r)
-		if r.Sent() == 0 || r.Failures() != 0 {
-			t.Errorf("load across restarts of a server of activated sockets: %v", r)
-		}
 	}
 	for _, target := range s.targets {
 		if got := get(t, target, "/pid"); got != strconv.Itoa(pid) {
 			t.Errorf("%s served by %s, want %d", target.Address, got, pid)
 		}
 	}
+	n := restarts()
 	if got, want := strings.Count(s.log(), "adopted inherited socket"), 2*(n+1); got != want {
 		t.Errorf("%d adoptions through Activated over %d generations, want %d:\n%s", got, n+1, want, s.log())
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
@@ -67,20 +66,8 @@ func TestSocketActivatedServerRestartsUnderLoad(t *testing.T) {
 	// PITFALLS.md; the drain itself is tested in restart_linux_test.go).
 	stop := load(s.targets, 1, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
 	pid := first
-	for i := 0; i < restarts(); i++ {
-		time.Sleep(150 * time.Millisecond)
-		h := s.restart()
-		if h.Old != pid {
-			t.Fatalf("restart %d: old %d, want %d", i, h.Old, pid)
-		}
+	if h := restartsUnderLoad(t, s, stop); h.New != 0 {
 		pid = h.New
-	}
-	time.Sleep(150 * time.Millisecond)
-	for _, r := range stop() {
-		t.Logf("%v", r)
-		if r.Sent() == 0 || r.Failures() != 0 {
-			t.Errorf("load across restarts of a socket-activated server: %v", r)
-		}
 	}
 	for _, target := range s.targets {
 		if got := get(t, target, "/pid"); got != strconv.Itoa(pid) {

@@ -21,14 +21,19 @@ import (
 	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
-// restartsUnderLoad restarts s n times under the load stop was started
-// with, and fails the test on any failed request.
+// restartsUnderLoad restarts s restarts() times under the load stop was
+// started with, each restart from the process the previous one started, and
+// fails the test on any failed request. It returns the last handover.
 func restartsUnderLoad(t *testing.T, s *server, stop func() []testsupport.Result) testsupport.Handover {
 	t.Helper()
 	var h testsupport.Handover
 	for i := 0; i < restarts(); i++ {
 		time.Sleep(150 * time.Millisecond) // let the load reach this generation
+		prev := h.New
 		h = s.restart()
+		if prev != 0 && h.Old != prev {
+			t.Fatalf("restart %d: old %d, want %d (the new process of the restart before)", i+1, h.Old, prev)
+		}
 	}
 	time.Sleep(150 * time.Millisecond)
 	for _, r := range stop() {
