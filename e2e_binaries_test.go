@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/gracefulgen/gracefulgen/generator"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // e2eModule copies testdata/e2e into a module of its own that requires the
@@ -196,7 +197,7 @@ func TestE2EReload(t *testing.T) {
 	if err := os.WriteFile(greeting, []byte("one"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ep := endpoint{name: "app", network: "tcp", address: freeAddr(t)}
+	ep := endpoint{name: "app", network: "tcp", address: testsupport.FreeAddr(t)}
 	logFile := filepath.Join(tmp, "log")
 	g := startGroup(t, filepath.Join(root, "bin", "reload"), nil, []string{"E2E_ADDR=" + ep.address, "E2E_GREETING=" + greeting}, logFile)
 	t.Cleanup(func() {
@@ -261,7 +262,7 @@ func TestE2EReload(t *testing.T) {
 // answered and the body.
 func get(t *testing.T, ep endpoint) (int, string) {
 	t.Helper()
-	resp, err := ep.client(newConn).Get(ep.url("/"))
+	resp, err := ep.client(testsupport.NewConnGET).Get(ep.url("/"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +279,7 @@ func get(t *testing.T, ep endpoint) (int, string) {
 // serves, sends it SIGTERM and returns how it ended and its output.
 func stopServer(t *testing.T, bin string, env []string) (syscall.WaitStatus, string) {
 	t.Helper()
-	ep := endpoint{name: "app", network: "tcp", address: freeAddr(t)}
+	ep := endpoint{name: "app", network: "tcp", address: testsupport.FreeAddr(t)}
 	logFile := filepath.Join(t.TempDir(), "log")
 	g := startGroup(t, bin, nil, append([]string{"E2E_ADDR=" + ep.address}, env...), logFile)
 	pid, err := g.server([]endpoint{ep}, 0)
@@ -396,7 +397,7 @@ func TestE2ELifecycle(t *testing.T) {
 	// group and the first process serving.
 	start := func(t *testing.T, bin string, env ...string) (endpoint, *group, int, string) {
 		t.Helper()
-		ep := endpoint{name: "app", network: "tcp", address: freeAddr(t)}
+		ep := endpoint{name: "app", network: "tcp", address: testsupport.FreeAddr(t)}
 		logFile := filepath.Join(t.TempDir(), "log")
 		g := startGroup(t, bin, nil, append([]string{"E2E_ADDR=" + ep.address}, env...), logFile)
 		t.Cleanup(func() {
@@ -426,7 +427,7 @@ func TestE2ELifecycle(t *testing.T) {
 		done := make(chan answer, 1)
 		began := time.Now()
 		go func() {
-			resp, err := ep.client(newConn).Get(ep.url(fmt.Sprintf("/slow?ms=%d", slow.Milliseconds())))
+			resp, err := ep.client(testsupport.NewConnGET).Get(ep.url(fmt.Sprintf("/slow?ms=%d", slow.Milliseconds())))
 			if err != nil {
 				done <- answer{err: err, took: time.Since(began)}
 				return
@@ -472,7 +473,7 @@ func TestE2ELifecycle(t *testing.T) {
 		ep, g, pid, _ := start(t, bin, "E2E_LOCK="+lock)
 		health := func(pid int) {
 			t.Helper()
-			resp, err := ep.client(newConn).Get(ep.url("/health"))
+			resp, err := ep.client(testsupport.NewConnGET).Get(ep.url("/health"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -517,7 +518,7 @@ func TestE2ELifecycle(t *testing.T) {
 			first          string // the first failure
 		)
 		for time.Since(sent) < delay-300*time.Millisecond {
-			resp, err := ep.client(newConn).Get(ep.url("/"))
+			resp, err := ep.client(testsupport.NewConnGET).Get(ep.url("/"))
 			if err == nil {
 				resp.Body.Close()
 			}

@@ -4,7 +4,6 @@ package gracefulgen_test
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/ecdsa"
@@ -14,14 +13,11 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math/big"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,10 +25,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // This file holds what the end-to-end test needs around the programs: an
@@ -54,184 +51,82 @@ type endpoint struct {
 	tls     *tls.Config
 }
 
-func (ep endpoint) url(path string) string {
-	scheme, host := "http", ep.address
-	if ep.tls != nil {
-		scheme = "https"
-	}
-	if ep.network == "unix" {
-		host = "unix"
-	}
-	return scheme + "://" + host + path
+// target is where a load client of ep sends requests.
+func (ep endpoint) target() testsupport.Target {
+	return testsupport.Target{Network: ep.network, Address: ep.address, TLS: ep.tls}
 }
 
-// Client modes: how a load client uses connections.
-const (
-	keepAlive = "keepalive" // HTTP/1.1, connections reused
-	newConn   = "newconn"   // a new connection per request
-	http2     = "h2"        // HTTP/2 over TLS, one multiplexed connection reused
-	h2c       = "h2c"       // HTTP/2 without TLS, prior knowledge, one connection reused
-)
+func (ep endpoint) url(path string) string {
+	return ep.target().URL(testsupport.KeepAlivePOST, path)
+}
 
 // client returns an HTTP client for ep in mode.
-func (ep endpoint) client(mode string) *http.Client {
-	dialer := &net.Dialer{Timeout: 5 * time.Second}
-	var protocols *http.Protocols
-	if mode == h2c {
-		protocols = new(http.Protocols)
-		protocols.SetUnencryptedHTTP2(true)
-	}
-	return &http.Client{
-		Timeout: 30 * time.Second,
-		Transport: &http.Transport{
-			Protocols: protocols,
-			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-				return dialer.DialContext(ctx, ep.network, ep.address)
-			},
-			TLSClientConfig:     ep.tls.Clone(), // ForceAttemptHTTP2 adds "h2" to the config it is given
-			ForceAttemptHTTP2:   mode == http2,
-			DisableKeepAlives:   mode == newConn,
-			DisableCompression:  true,
-			MaxIdleConnsPerHost: 16,
-		},
-	}
+func (ep endpoint) client(mode testsupport.Mode) *http.Client {
+	return testsupport.NewClient(ep.target(), mode, 16, 30*time.Second)
 }
 
 // load sends POST requests to one endpoint in one mode until its context
-// ends, and counts them. A POST whose body cannot be replayed is never
-// retried by net/http's Transport, so every request the server drops is a
-// failure here.
+// ends (testsupport.Run: a request the server drops is never retried, so it
+// fails), and counts the answers by the serving pid and program version
+// (the X-Pid and X-Version headers of the programs).
 type load struct {
 	ep    endpoint
-	mode  string
+	mode  testsupport.Mode
 	path  string // "/" when empty
 	body  string // "payload" when empty
 	want  int    // the status of a success, 200 when 0
 	ctype string // the Content-Type header, if set
 
-	requests atomic.Int64
-	retried  atomic.Int64 // HTTP/2 requests the Transport sent again (see one)
+	res      testsupport.Result
 	mu       sync.Mutex
-	failures map[string]int    // by kind
-	samples  map[string]string // one error per kind
-	pids     map[string]int    // answers per serving pid
-	versions map[string]int    // answers per version of the program
+	pids     map[int]int    // answers per serving pid (0: no X-Pid)
+	versions map[string]int // answers per version of the program
 }
 
-func newLoad(ep endpoint, mode string) *load {
-	return &load{ep: ep, mode: mode, failures: map[string]int{}, samples: map[string]string{}, pids: map[string]int{}, versions: map[string]int{}}
+func newLoad(ep endpoint, mode testsupport.Mode) *load {
+	return &load{ep: ep, mode: mode, pids: map[int]int{}, versions: map[string]int{}}
+}
+
+func (l *load) config(conc int) testsupport.Config {
+	cfg := testsupport.Config{
+		Target:  l.ep.target(),
+		Modes:   []testsupport.Mode{l.mode},
+		Workers: conc,
+		Timeout: 30 * time.Second,
+		Body:    []byte(cmp.Or(l.body, "payload")),
+		Want:    l.want,
+		Identify: func(resp *http.Response, _ []byte) (int, string, error) {
+			pid, _ := strconv.Atoi(resp.Header.Get("X-Pid"))
+			return pid, resp.Header.Get("X-Version"), nil
+		},
+		Observe: func(a testsupport.Answer) {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			l.pids[a.PID]++
+			l.versions[a.Gen]++
+		},
+	}
+	cfg.Target.Path = cmp.Or(l.path, "/")
+	if l.ctype != "" {
+		cfg.Header = http.Header{"Content-Type": {l.ctype}}
+	}
+	return cfg
 }
 
 // run loads with conc concurrent clients until ctx is done.
 func (l *load) run(ctx context.Context, conc int) {
-	client := l.ep.client(l.mode)
-	defer client.CloseIdleConnections()
-	var wg sync.WaitGroup
-	for range conc {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				l.one(ctx, client)
-			}
-		}()
-	}
-	wg.Wait()
+	l.res = testsupport.Run(ctx, l.config(conc))
 }
 
-func (l *load) one(ctx context.Context, client *http.Client) {
-	req, err := http.NewRequest(http.MethodPost, l.ep.url(cmp.Or(l.path, "/")), bytes.NewReader([]byte(cmp.Or(l.body, "payload"))))
-	if err != nil {
-		l.fail("request", err)
-		return
-	}
-	if l.ctype != "" {
-		req.Header.Set("Content-Type", l.ctype)
-	}
-	if l.mode == http2 || l.mode == h2c {
-		// An HTTP/2 request that a GOAWAY refused was not processed, by the
-		// protocol's guarantee, and clients (browsers, Go's with GetBody)
-		// send it again: net/http's server sends one GOAWAY, not the
-		// two-step one that would avoid refusing streams in flight. Such
-		// retries are counted, not failed; any other loss fails.
-		var attempts atomic.Int32
-		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
-			GotConn: func(httptrace.GotConnInfo) { attempts.Add(1) },
-		}))
-		defer func() {
-			if attempts.Load() > 1 {
-				l.retried.Add(1)
-			}
-		}()
-	} else {
-		req.GetBody = nil // not replayable: the Transport cannot retry it
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		if ctx.Err() == nil {
-			l.fail(failureKind(err), err)
-		}
-		return
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	switch {
-	case err != nil:
-		l.fail("body "+failureKind(err), err)
-	case resp.StatusCode != cmp.Or(l.want, http.StatusOK):
-		l.fail(fmt.Sprintf("status %d", resp.StatusCode), fmt.Errorf("%s: %q", resp.Status, body))
-	case (l.mode == http2 || l.mode == h2c) && resp.ProtoMajor != 2:
-		l.fail("not HTTP/2", fmt.Errorf("answered over %s", resp.Proto))
-	default:
-		l.requests.Add(1)
-		l.mu.Lock()
-		l.pids[resp.Header.Get("X-Pid")]++
-		l.versions[resp.Header.Get("X-Version")]++
-		l.mu.Unlock()
-	}
-}
-
-func (l *load) fail(kind string, err error) {
-	l.requests.Add(1)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.failures[kind]++
-	if _, ok := l.samples[kind]; !ok {
-		// The time, to match the programs' log.
-		l.samples[kind] = time.Now().Format("15:04:05.000") + " " + err.Error()
-	}
+// once sends one request and returns its error.
+func (l *load) once() error {
+	_, err := testsupport.Once(l.config(1))
+	return err
 }
 
 // failed returns the number of failed requests and a description of them.
 func (l *load) failed() (int, string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	var kinds []string
-	for k, v := range l.failures {
-		n += v
-		kinds = append(kinds, fmt.Sprintf("%s=%d (e.g. %s)", k, v, l.samples[k]))
-	}
-	sort.Strings(kinds)
-	return n, strings.Join(kinds, "; ")
-}
-
-// failureKind names the kind of a client error.
-func failureKind(err error) string {
-	var ne net.Error
-	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "refused"
-	case errors.Is(err, syscall.ENOENT):
-		return "no socket file"
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
-		return "reset"
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), strings.Contains(err.Error(), "EOF"):
-		return "eof"
-	case errors.As(err, &ne) && ne.Timeout():
-		return "timeout"
-	}
-	return "other"
+	return l.res.Failures(), l.res.String()
 }
 
 // hijacked counts what the clients of hijacked connections saw.
@@ -310,7 +205,7 @@ func (h *hijacked) push(ctx context.Context, ep endpoint, connected chan<- struc
 		conn, r, pid, err := upgrade(ctx, ep, "/push")
 		if err != nil {
 			if ctx.Err() == nil {
-				h.fail("push "+failureKind(err), err)
+				h.fail("push "+testsupport.Classify(err).String(), err)
 			}
 			return
 		}
@@ -348,7 +243,7 @@ func (h *hijacked) echo(ctx context.Context, ep endpoint, connected chan<- struc
 		conn, r, _, err := upgrade(ctx, ep, "/echo")
 		if err != nil {
 			if ctx.Err() == nil {
-				h.fail("echo "+failureKind(err), err)
+				h.fail("echo "+testsupport.Classify(err).String(), err)
 			}
 			return
 		}
@@ -448,85 +343,13 @@ func (g *group) members() []int {
 
 // member reports whether pid exists and is in the group.
 func (g *group) member(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	// pid (comm) state ppid pgrp ...
-	s := string(b)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	return len(fields) > 2 && fields[2] == strconv.Itoa(g.first.Process.Pid)
+	st, err := testsupport.Stat(pid)
+	return err == nil && st.PGID == g.first.Process.Pid
 }
 
 // holders returns the pids of the processes holding ep's listening socket.
 func holders(ep endpoint) ([]int, error) {
-	inodes, err := listeningInodes(ep)
-	if err != nil || len(inodes) == 0 {
-		return nil, err
-	}
-	var pids []int
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, dir := range dirs {
-		fds, _ := os.ReadDir(dir + "/fd")
-		for _, fd := range fds {
-			link, _ := os.Readlink(dir + "/fd/" + fd.Name())
-			if inode, ok := strings.CutPrefix(link, "socket:["); ok && inodes[strings.TrimSuffix(inode, "]")] {
-				pid, _ := strconv.Atoi(filepath.Base(dir))
-				pids = append(pids, pid)
-				break
-			}
-		}
-	}
-	sort.Ints(pids)
-	return pids, nil
-}
-
-// listeningInodes returns the inodes of the sockets listening on ep, from
-// /proc/net.
-func listeningInodes(ep endpoint) (map[string]bool, error) {
-	inodes := map[string]bool{}
-	if ep.network == "unix" {
-		// Num RefCount Protocol Flags Type St Inode Path; flag 00010000 is listening.
-		err := procTable("/proc/net/unix", func(f []string) {
-			if len(f) >= 8 && f[3] == "00010000" && f[7] == ep.address {
-				inodes[f[6]] = true
-			}
-		})
-		return inodes, err
-	}
-	_, port, err := net.SplitHostPort(ep.address)
-	if err != nil {
-		return nil, err
-	}
-	n, err := strconv.Atoi(port)
-	if err != nil {
-		return nil, err
-	}
-	suffix := fmt.Sprintf(":%04X", n)
-	// sl local_address rem_address st ... inode; state 0A is listening.
-	// tcp6 holds the sockets bound to [::] (":port" in Go).
-	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
-		err = procTable(table, func(f []string) {
-			if len(f) >= 10 && f[3] == "0A" && strings.HasSuffix(f[1], suffix) {
-				inodes[f[9]] = true
-			}
-		})
-		if err != nil && !(table == "/proc/net/tcp6" && errors.Is(err, fs.ErrNotExist)) {
-			return inodes, err
-		}
-	}
-	return inodes, nil
-}
-
-func procTable(file string, row func([]string)) error {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", file, err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		row(strings.Fields(line))
-	}
-	return nil
+	return testsupport.ListenerPIDs(ep.target())
 }
 
 // server waits until one process other than not alone holds the listening
@@ -629,17 +452,6 @@ func (g *group) exitStatus(pid int) (syscall.WaitStatus, bool) {
 	return ws, ok
 }
 
-// alive reports whether pid exists and is not a zombie.
-func alive(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
-}
-
 // becomeSubreaper makes the test process the reaper of the orphans of the
 // processes it starts, until the test ends: when an old generation exits,
 // the new one is re-parented to the test rather than to the machine's PID 1
@@ -651,17 +463,6 @@ func becomeSubreaper(t *testing.T) {
 		t.Fatalf("prctl(PR_SET_CHILD_SUBREAPER): %v", errno)
 	}
 	t.Cleanup(func() { syscall.RawSyscall(syscall.SYS_PRCTL, prSetChildSubreaper, 0, 0) })
-}
-
-// freeAddr returns a loopback address that no one listens on right now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // writeCertificate writes a self-signed certificate for the loopback

@@ -21,6 +21,7 @@ import (
 
 	"github.com/gracefulgen/gracefulgen/cmd/gracefulgen/cli"
 	"github.com/gracefulgen/gracefulgen/generator"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 var soak = flag.Bool("soak", false, "restart each end-to-end program 100 times instead of 3 (as GRACEFUL_SOAK=1 does)")
@@ -230,8 +231,8 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	s := e2eSetup{
-		app:    endpoint{name: "app", network: "tcp", address: freeAddr(t)},
-		admin:  endpoint{name: "admin", network: "tcp", address: freeAddr(t)},
+		app:    endpoint{name: "app", network: "tcp", address: testsupport.FreeAddr(t)},
+		admin:  endpoint{name: "admin", network: "tcp", address: testsupport.FreeAddr(t)},
 		unix:   endpoint{name: "unix", network: "unix", address: filepath.Join(dir, "app.sock")},
 		marker: filepath.Join(dir, "marker"),
 	}
@@ -265,12 +266,7 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 	}
 	logFile := filepath.Join(dir, "log")
 	if c.activate {
-		activate, err := exec.LookPath("systemd-socket-activate")
-		if err != nil && os.Getenv("CI") != "true" {
-			t.Skip("systemd-socket-activate is not installed: install Debian package systemd to include this case")
-		} else if err != nil {
-			t.Fatalf("systemd-socket-activate is not installed, and .ci/install should have installed it: %v", err)
-		}
+		activate := testsupport.NeedTool(t, "systemd-socket-activate", "Debian package systemd")
 		args = append([]string{"--listen=" + s.app.address, bin}, args...) // it execs bin: the pid stays
 		bin = activate
 	}
@@ -303,12 +299,12 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 		wg    sync.WaitGroup
 		loads []*load
 	)
-	modes := []string{keepAlive, newConn}
+	modes := []testsupport.Mode{testsupport.KeepAlivePOST, testsupport.NewConnPOST}
 	if c.tls {
-		modes = append(modes, http2)
+		modes = append(modes, testsupport.H2)
 	}
 	if c.h2c {
-		modes = append(modes, h2c)
+		modes = append(modes, testsupport.H2C)
 	}
 	for _, ep := range httpEps {
 		for _, mode := range modes {
@@ -364,23 +360,23 @@ func runE2E(t *testing.T, c e2eCase, bin string, restarts int) {
 	var requests, failed int
 	for _, l := range loads {
 		n, why := l.failed()
-		requests += int(l.requests.Load())
+		requests += l.res.Sent()
 		failed += n
 		if n > 0 {
-			t.Errorf("%s %s: %d of %d requests failed: %s", l.ep.name, l.mode, n, l.requests.Load(), why)
+			t.Errorf("%s %s: %d of %d requests failed: %s", l.ep.name, l.mode, n, l.res.Sent(), why)
 		}
-		if n := l.retried.Load(); n > 0 {
+		if n := l.res.RetriedAll(); n > 0 {
 			t.Logf("%s %s: %d requests refused unprocessed by a GOAWAY and sent again", l.ep.name, l.mode, n)
 		}
-		if l.requests.Load() == 0 {
+		if l.res.Sent() == 0 {
 			t.Errorf("%s %s: no request was made", l.ep.name, l.mode)
 		}
 		if c.deploy && restarts > 0 && (l.versions["v1"] == 0 || l.versions["v2"] == 0) {
 			t.Errorf("%s %s: answers by version %v, want both v1 (before the deploy) and v2", l.ep.name, l.mode, l.versions)
 		}
 		for pid := range l.pids {
-			if n, err := strconv.Atoi(pid); err != nil || !slices.Contains(pids, n) {
-				t.Errorf("%s %s: %d requests answered by pid %q, not one of the generations %v", l.ep.name, l.mode, l.pids[pid], pid, pids)
+			if !slices.Contains(pids, pid) {
+				t.Errorf("%s %s: %d requests answered by pid %d, not one of the generations %v", l.ep.name, l.mode, l.pids[pid], pid, pids)
 			}
 		}
 	}
@@ -428,7 +424,7 @@ func checkServing(t *testing.T, eps []endpoint, pid int, version string) {
 		if got, err := holders(ep); err != nil || !slices.Equal(got, []int{pid}) {
 			t.Errorf("%s: listening socket held by %v (%v), want only the last process %d", ep.name, got, err, pid)
 		}
-		client := ep.client(newConn)
+		client := ep.client(testsupport.NewConnGET)
 		resp, err := client.Get(ep.url("/"))
 		if err != nil {
 			t.Errorf("%s: %v", ep.name, err)

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 	"github.com/gracefulgen/gracefulgen/templates"
 )
 
@@ -110,10 +111,10 @@ var realPrograms = []realProgram{
 	{
 		name: "go-httpbin", module: "github.com/mccutchen/go-httpbin/v2", version: "v2.26.0", main: "./cmd/go-httpbin",
 		serve: func(t *testing.T, r *realRun) realServe {
-			ep := endpoint{name: "app", network: "tcp", address: freeAddr(t)}
+			ep := endpoint{name: "app", network: "tcp", address: testsupport.FreeAddr(t)}
 			host, port := splitAddr(t, ep.address)
 			s := realServe{args: []string{"-host", host, "-port", port}, eps: []endpoint{ep}}
-			for _, mode := range []string{keepAlive, newConn} {
+			for _, mode := range []testsupport.Mode{testsupport.KeepAlivePOST, testsupport.NewConnPOST} {
 				l := newLoad(ep, mode)
 				l.path = "/post"
 				s.loads = append(s.loads, l)
@@ -128,8 +129,8 @@ var realPrograms = []realProgram{
 		// at a restart, converted or not.
 		name: "toxiproxy", module: "github.com/Shopify/toxiproxy/v2", version: "v2.5.0", main: "./cmd/server",
 		serve: func(t *testing.T, r *realRun) realServe {
-			api := endpoint{name: "api", network: "tcp", address: freeAddr(t)}
-			proxy := endpoint{name: "proxy", network: "tcp", address: freeAddr(t)}
+			api := endpoint{name: "api", network: "tcp", address: testsupport.FreeAddr(t)}
+			proxy := endpoint{name: "proxy", network: "tcp", address: testsupport.FreeAddr(t)}
 			upstream := startUpstream(t)
 			config := filepath.Join(r.tmp, "toxiproxy.json")
 			b, _ := json.Marshal([]map[string]any{{"name": "up", "listen": proxy.address, "upstream": upstream, "enabled": true}})
@@ -138,7 +139,7 @@ var realPrograms = []realProgram{
 			}
 			host, port := splitAddr(t, api.address)
 			s := realServe{args: []string{"-host", host, "-port", port, "-config", config}, eps: []endpoint{api, proxy}}
-			for _, mode := range []string{keepAlive, newConn} {
+			for _, mode := range []testsupport.Mode{testsupport.KeepAlivePOST, testsupport.NewConnPOST} {
 				l := newLoad(api, mode)
 				l.path, l.body = "/proxies/up", `{"enabled":true}` // ProxyUpdate: 200
 				s.loads = append(s.loads, l, newLoad(proxy, mode))
@@ -152,10 +153,10 @@ var realPrograms = []realProgram{
 		// started with POST (202 Accepted).
 		name: "go-containerregistry registry", module: "github.com/google/go-containerregistry", version: "v0.22.1", main: "./cmd/registry",
 		serve: func(t *testing.T, r *realRun) realServe {
-			ep := endpoint{name: "registry", network: "tcp", address: freeAddr(t)}
+			ep := endpoint{name: "registry", network: "tcp", address: testsupport.FreeAddr(t)}
 			_, port := splitAddr(t, ep.address)
 			s := realServe{args: []string{"-port", port}, eps: []endpoint{ep}}
-			for _, mode := range []string{keepAlive, newConn} {
+			for _, mode := range []testsupport.Mode{testsupport.KeepAlivePOST, testsupport.NewConnPOST} {
 				l := newLoad(ep, mode)
 				l.path, l.want = "/v2/load/blobs/uploads/", http.StatusAccepted
 				s.loads = append(s.loads, l)
@@ -169,9 +170,9 @@ var realPrograms = []realProgram{
 		// the load measures the restarts, not the collectors.
 		name: "node_exporter", module: "github.com/prometheus/node_exporter", version: "v1.12.1", main: ".",
 		serve: func(t *testing.T, r *realRun) realServe {
-			ep := endpoint{name: "web", network: "tcp", address: freeAddr(t)}
+			ep := endpoint{name: "web", network: "tcp", address: testsupport.FreeAddr(t)}
 			s := realServe{args: []string{"--web.listen-address=" + ep.address}, eps: []endpoint{ep}}
-			for _, mode := range []string{keepAlive, newConn} {
+			for _, mode := range []testsupport.Mode{testsupport.KeepAlivePOST, testsupport.NewConnPOST} {
 				s.loads = append(s.loads, newLoad(ep, mode))
 			}
 			return s
@@ -193,14 +194,14 @@ var realPrograms = []realProgram{
 		gen:   []string{"-signal", "SIGUSR2"},
 		after: alertmanagerCluster,
 		serve: func(t *testing.T, r *realRun) realServe {
-			ep := endpoint{name: "web", network: "tcp", address: freeAddr(t)}
+			ep := endpoint{name: "web", network: "tcp", address: testsupport.FreeAddr(t)}
 			config := filepath.Join(r.tmp, "alertmanager.yml")
 			if err := os.WriteFile(config, []byte("route:\n  receiver: none\nreceivers:\n  - name: none\n"), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			s := realServe{args: []string{"--web.listen-address=" + ep.address, "--cluster.listen-address=", "--config.file=" + config,
 				"--storage.path=" + filepath.Join(r.tmp, "data")}, eps: []endpoint{ep}, signal: syscall.SIGUSR2}
-			for _, mode := range []string{keepAlive, newConn} {
+			for _, mode := range []testsupport.Mode{testsupport.KeepAlivePOST, testsupport.NewConnPOST} {
 				l := newLoad(ep, mode)
 				l.path, l.body, l.ctype = "/api/v2/alerts", "[]", "application/json" // PostAlerts, no alert: 200
 				s.loads = append(s.loads, l)
@@ -217,10 +218,10 @@ var realPrograms = []realProgram{
 		// 404, which is what the load expects.
 		name: "gin-swagger example/basic", module: "github.com/swaggo/gin-swagger", version: "v1.6.1", main: "./example/basic",
 		serve: func(t *testing.T, r *realRun) realServe {
-			ep := endpoint{name: "gin", network: "tcp", address: freeAddr(t)}
+			ep := endpoint{name: "gin", network: "tcp", address: testsupport.FreeAddr(t)}
 			_, port := splitAddr(t, ep.address)
 			s := realServe{env: []string{"PORT=" + port}, eps: []endpoint{ep}}
-			for _, mode := range []string{keepAlive, newConn} {
+			for _, mode := range []testsupport.Mode{testsupport.KeepAlivePOST, testsupport.NewConnPOST} {
 				l := newLoad(ep, mode)
 				l.path, l.want = "/v2/testapi/get-string-by-int/1", http.StatusNotFound
 				s.loads = append(s.loads, l)
@@ -237,10 +238,10 @@ var realPrograms = []realProgram{
 		// has no go line. The load adds pets: POST /pets, 201.
 		name: "oapi-codegen petstore-expanded/echo", module: "github.com/deepmap/oapi-codegen", version: "v1.11.0", main: "./examples/petstore-expanded/echo",
 		serve: func(t *testing.T, r *realRun) realServe {
-			ep := endpoint{name: "echo", network: "tcp", address: freeAddr(t)}
+			ep := endpoint{name: "echo", network: "tcp", address: testsupport.FreeAddr(t)}
 			_, port := splitAddr(t, ep.address)
 			s := realServe{args: []string{"-port", port}, eps: []endpoint{ep}}
-			for _, mode := range []string{keepAlive, newConn} {
+			for _, mode := range []testsupport.Mode{testsupport.KeepAlivePOST, testsupport.NewConnPOST} {
 				l := newLoad(ep, mode)
 				l.path, l.body, l.ctype, l.want = "/pets", `{"name":"load"}`, "application/json", http.StatusCreated
 				s.loads = append(s.loads, l)
@@ -254,7 +255,7 @@ var realPrograms = []realProgram{
 		name: "grpc-go helloworld greeter_server", module: greeterExamples, version: "v0.0.0-20260825154716-030ee8becb20", main: "./greeter_server",
 		wrap: wrapGreeter,
 		serve: func(t *testing.T, r *realRun) realServe {
-			ep := endpoint{name: "grpc", network: "tcp", address: freeAddr(t)}
+			ep := endpoint{name: "grpc", network: "tcp", address: testsupport.FreeAddr(t)}
 			_, port := splitAddr(t, ep.address)
 			return realServe{args: []string{"-port", port}, eps: []endpoint{ep}, grpc: &ep}
 		},
@@ -376,8 +377,8 @@ func runReal(t *testing.T, p realProgram, tool string, restarts int, res *realRe
 // restart failed, and the old process serves on. The note says so in the
 // table.
 func alertmanagerCluster(t *testing.T, r *realRun, res *realResult) {
-	web := endpoint{name: "web", network: "tcp", address: freeAddr(t)}
-	cluster := freeAddr(t)
+	web := endpoint{name: "web", network: "tcp", address: testsupport.FreeAddr(t)}
+	cluster := testsupport.FreeAddr(t)
 	logFile := filepath.Join(r.tmp, "cluster.log")
 	g := startGroup(t, r.bin, []string{"--web.listen-address=" + web.address, "--cluster.listen-address=" + cluster,
 		"--config.file=" + filepath.Join(r.tmp, "alertmanager.yml"), "--storage.path=" + filepath.Join(r.tmp, "data2")}, nil, logFile)
@@ -403,11 +404,10 @@ func alertmanagerCluster(t *testing.T, r *realRun, res *realResult) {
 	if !strings.Contains(line, "restart failed") || !strings.Contains(string(b), "address already in use") {
 		t.Errorf("a restart with the cluster port on: want the child to fail on the port the old process holds, got %q:\n%s", line, b)
 	}
-	l := newLoad(web, newConn)
+	l := newLoad(web, testsupport.NewConnPOST)
 	l.path, l.body, l.ctype = "/api/v2/alerts", "[]", "application/json"
-	l.one(context.Background(), web.client(newConn))
-	if n, why := l.failed(); n > 0 {
-		t.Errorf("the old process does not serve after the failed restart: %s", why)
+	if err := l.once(); err != nil {
+		t.Errorf("the old process does not serve after the failed restart: %v", err)
 	}
 	if holder, _ := soleHolder([]endpoint{web}); holder != first {
 		t.Errorf("web port held by %d after the failed restart, want the old process %d", holder, first)
@@ -488,10 +488,10 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 	}
 	for _, l := range s.loads {
 		n, why := l.failed()
-		res.requests += int(l.requests.Load())
+		res.requests += l.res.Sent()
 		if slices.Contains(s.cut, l) {
 			res.cut += n
-			t.Logf("%s %s: %d of %d requests cut at an old process's drain deadline: %s", l.ep.name, l.mode, n, l.requests.Load(), why)
+			t.Logf("%s %s: %d of %d requests cut at an old process's drain deadline: %s", l.ep.name, l.mode, n, l.res.Sent(), why)
 			if n > e2eClients*res.restarts {
 				t.Errorf("%s %s: %d failed, more than its %d connections once per restart: %s", l.ep.name, l.mode, n, e2eClients, why)
 			}
@@ -499,9 +499,9 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 		}
 		res.failed += n
 		if n > 0 {
-			t.Errorf("%s %s: %d of %d requests failed: %s", l.ep.name, l.mode, n, l.requests.Load(), why)
+			t.Errorf("%s %s: %d of %d requests failed: %s", l.ep.name, l.mode, n, l.res.Sent(), why)
 		}
-		if l.requests.Load() == 0 {
+		if l.res.Sent() == 0 {
 			t.Errorf("%s %s: no request was made", l.ep.name, l.mode)
 		}
 	}
@@ -616,7 +616,7 @@ func splitAddr(t *testing.T, addr string) (string, string) {
 // requests are in flight at a restart).
 func startUpstream(t *testing.T) string {
 	t.Helper()
-	addr := freeAddr(t)
+	addr := testsupport.FreeAddr(t)
 	srv := &http.Server{Addr: addr, ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		time.Sleep(2 * time.Millisecond)

@@ -7,9 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // A program that serves whatever sockets the service manager passed
@@ -18,42 +17,30 @@ import (
 // longer names it: they come from its parent, still marked as activated.
 func TestActivatedListenersSurviveRestarts(t *testing.T) {
 	needSocketActivate(t)
-	tcp := freePort(t)
+	tcp := testsupport.FreeAddr(t)
 	sock := filepath.Join(t.TempDir(), "activated.sock")
 	// TS_LISTEN only says how many sockets to wait for: the server asks
 	// for none by address.
 	s := launchVia(t, socketActivated(tcp, sock), "", "TS_ACTIVATED=1", "TS_LISTEN=tcp=x;unix=y", "TS_DRAIN=30s")
 	s.waitLog(`Listening on `+regexp.QuoteMeta(sock), 1)
 	first := s.cmd.Process.Pid
-	if got := get(t, loadtest.Target{Network: "unix", Address: sock}, "/pid"); got != strconv.Itoa(first) {
+	if got := get(t, testsupport.Target{Network: "unix", Address: sock}, "/pid"); got != strconv.Itoa(first) {
 		t.Fatalf("first request served by %s, want %d", got, first)
 	}
 	s.targets = s.waitListening()
 	s.waitLog(`msg="graceful: ready"`, 1)
 
-	stop := load(s.targets, 1, loadtest.KeepAlive, loadtest.NewConn)
+	stop := load(s.targets, 1, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
 	pid := first
-	n := restarts()
-	for i := 0; i < n; i++ {
-		time.Sleep(150 * time.Millisecond)
-		h := s.restart()
-		if h.Old != pid {
-			t.Fatalf("restart %d: old %d, want %d", i, h.Old, pid)
-		}
+	if h := restartsUnderLoad(t, s, stop); h.New != 0 {
 		pid = h.New
-	}
-	time.Sleep(150 * time.Millisecond)
-	for _, r := range stop() {
-		t.Logf("%v", r)
-		if r.Requests == 0 || r.Failed() != 0 {
-			t.Errorf("load across restarts of a server of activated sockets: %v", r)
-		}
 	}
 	for _, target := range s.targets {
 		if got := get(t, target, "/pid"); got != strconv.Itoa(pid) {
 			t.Errorf("%s served by %s, want %d", target.Address, got, pid)
 		}
 	}
+	n := restarts()
 	if got, want := strings.Count(s.log(), "adopted inherited socket"), 2*(n+1); got != want {
 		t.Errorf("%d adoptions through Activated over %d generations, want %d:\n%s", got, n+1, want, s.log())
 	}

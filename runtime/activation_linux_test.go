@@ -2,16 +2,14 @@ package graceful_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
-	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // needSocketActivate skips a test when systemd-socket-activate is missing
@@ -19,12 +17,7 @@ import (
 // tool fails the test instead, so that a skip never hides these tests there.
 func needSocketActivate(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("systemd-socket-activate"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("systemd-socket-activate is not installed, and .ci/install should have installed it")
-		}
-		t.Skip("systemd-socket-activate is not installed: install Debian package systemd to include this test")
-	}
+	testsupport.NeedTool(t, "systemd-socket-activate", "Debian package systemd")
 }
 
 // socketActivated runs the server under systemd-socket-activate, which
@@ -46,7 +39,7 @@ func socketActivated(listen ...string) func(dir, bin string, env []string) []str
 
 func TestSocketActivatedServerRestartsUnderLoad(t *testing.T) {
 	needSocketActivate(t)
-	tcp := freePort(t)
+	tcp := testsupport.FreeAddr(t)
 	sock := filepath.Join(t.TempDir(), "activated.sock")
 	// The program asks for its sockets in the other order than the service
 	// manager passes them: they are matched by address.
@@ -54,7 +47,7 @@ func TestSocketActivatedServerRestartsUnderLoad(t *testing.T) {
 	// The service manager starts the program at the first connection.
 	s.waitLog(`Listening on `+regexp.QuoteMeta(sock), 1)
 	first := s.cmd.Process.Pid
-	if got := get(t, loadtest.Target{Network: "tcp", Address: tcp}, "/pid"); got != strconv.Itoa(first) {
+	if got := get(t, testsupport.Target{Network: "tcp", Address: tcp}, "/pid"); got != strconv.Itoa(first) {
 		t.Fatalf("first request served by %s, want %d", got, first)
 	}
 	s.targets = s.waitListening()
@@ -71,22 +64,10 @@ func TestSocketActivatedServerRestartsUnderLoad(t *testing.T) {
 	// busy, which is what the drain's linger relies on (an idle pooled
 	// connection closed by Shutdown while a client picks it is lost; see
 	// PITFALLS.md; the drain itself is tested in restart_linux_test.go).
-	stop := load(s.targets, 1, loadtest.KeepAlive, loadtest.NewConn)
+	stop := load(s.targets, 1, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
 	pid := first
-	for i := 0; i < restarts(); i++ {
-		time.Sleep(150 * time.Millisecond)
-		h := s.restart()
-		if h.Old != pid {
-			t.Fatalf("restart %d: old %d, want %d", i, h.Old, pid)
-		}
+	if h := restartsUnderLoad(t, s, stop); h.New != 0 {
 		pid = h.New
-	}
-	time.Sleep(150 * time.Millisecond)
-	for _, r := range stop() {
-		t.Logf("%v", r)
-		if r.Requests == 0 || r.Failed() != 0 {
-			t.Errorf("load across restarts of a socket-activated server: %v", r)
-		}
 	}
 	for _, target := range s.targets {
 		if got := get(t, target, "/pid"); got != strconv.Itoa(pid) {
@@ -100,10 +81,10 @@ func TestSocketActivatedServerRestartsUnderLoad(t *testing.T) {
 
 func TestSocketActivatedSupervisorPassesTheSocketsOn(t *testing.T) {
 	needSocketActivate(t)
-	tcp := freePort(t)
+	tcp := testsupport.FreeAddr(t)
 	s := launchVia(t, socketActivated(tcp), "", "TS_LISTEN=tcp="+tcp, "GRACEFUL_SUPERVISE=1")
 	s.waitLog(`Listening on `+regexp.QuoteMeta(tcp), 1)
-	first := get(t, loadtest.Target{Network: "tcp", Address: tcp}, "/pid")
+	first := get(t, testsupport.Target{Network: "tcp", Address: tcp}, "/pid")
 	if first == strconv.Itoa(s.cmd.Process.Pid) {
 		t.Fatalf("served by the supervisor itself:\n%s", s.log())
 	}

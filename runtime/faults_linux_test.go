@@ -14,14 +14,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
-	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
 )
 
 // hijack opens a connection to the server's /hijack handler (query, if not
 // empty, is its query string) and returns it, with the reader of what the
 // handler writes after its "hijacked" line, once the handler holds it.
-func hijack(t *testing.T, target loadtest.Target, query string) (net.Conn, *bufio.Reader) {
+func hijack(t *testing.T, target testsupport.Target, query string) (net.Conn, *bufio.Reader) {
 	t.Helper()
 	conn, err := net.Dial(target.Network, target.Address)
 	if err != nil {
@@ -66,7 +66,7 @@ func waitSockets(t *testing.T, pid, n int) {
 func TestParentKilledMidDrainLeavesTheChildServing(t *testing.T) {
 	s := startServer(t, "TS_DRAIN=60s")
 	hijack(t, s.targets[0], "") // keeps the old process draining
-	stop := load(s.targets, 4, loadtest.KeepAlive, loadtest.NewConn)
+	stop := load(s.targets, 4, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
 	time.Sleep(150 * time.Millisecond)
 	h := s.restart()
 	// The old process has shut its HTTP connections down and waits for the
@@ -76,7 +76,7 @@ func TestParentKilledMidDrainLeavesTheChildServing(t *testing.T) {
 	s.waitExit(h.Old)
 	time.Sleep(150 * time.Millisecond)
 	for _, r := range stop() {
-		if r.Requests == 0 || r.Failed() != 0 {
+		if r.Sent() == 0 || r.Failures() != 0 {
 			t.Errorf("load across the restart and the parent's death: %v", r)
 		}
 	}
@@ -90,7 +90,7 @@ func TestParentKilledMidDrainLeavesTheChildServing(t *testing.T) {
 
 func TestRequestOutlivingTheDrainTimeoutIsCutAtTheDeadline(t *testing.T) {
 	s := startServer(t, "TS_DRAIN=1s")
-	resp, err := loadtest.NewClient(s.targets[0], loadtest.NewConn, 1).Get("http://" + s.targets[0].Address + "/sleep?d=1h")
+	resp, err := testsupport.NewClient(s.targets[0], testsupport.NewConnPOST, 1, 0).Get("http://" + s.targets[0].Address + "/sleep?d=1h")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestRequestOutlivingTheDrainTimeoutIsCutAtTheDeadline(t *testing.T) {
 
 // slowLoris opens n connections that send part of a request's headers and
 // then nothing, and returns a channel that receives, for each, how it ended.
-func slowLoris(t *testing.T, target loadtest.Target, n int) <-chan error {
+func slowLoris(t *testing.T, target testsupport.Target, n int) <-chan error {
 	t.Helper()
 	cut := make(chan error, n)
 	for i := 0; i < n; i++ {
@@ -144,7 +144,7 @@ func TestSlowLorisClientsAreCutByTheDefaultReadHeaderTimeout(t *testing.T) {
 	const clients = 10
 	// Slow-loris clients of the old process hold neither it nor the restart.
 	old := slowLoris(t, s.targets[0], clients)
-	stop := load(s.targets, 2, loadtest.KeepAlive, loadtest.NewConn)
+	stop := load(s.targets, 2, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
 	time.Sleep(100 * time.Millisecond)
 	h := s.restart()
 	s.waitExit(h.Old)
@@ -162,7 +162,7 @@ func TestSlowLorisClientsAreCutByTheDefaultReadHeaderTimeout(t *testing.T) {
 		}
 	}
 	for _, r := range stop() {
-		if r.Requests == 0 || r.Failed() != 0 {
+		if r.Sent() == 0 || r.Failures() != 0 {
 			t.Errorf("load beside slow-loris clients: %v", r)
 		}
 	}
@@ -178,7 +178,7 @@ func TestRestartAtTheOpenFileLimitFailsAndKeepsServing(t *testing.T) {
 	pid := s.cmd.Process.Pid
 
 	// One keep-alive client connected before the limit is reached.
-	client := loadtest.NewClient(s.targets[0], loadtest.KeepAlive, 1)
+	client := testsupport.NewClient(s.targets[0], testsupport.KeepAlivePOST, 1, 0)
 	ask := func() string {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodPost, "http://"+s.targets[0].Address+"/work", strings.NewReader("x"))

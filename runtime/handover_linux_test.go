@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // TestOldProcessStopsAcceptingOnceTheNewOneHasItsSockets: the handover is
@@ -33,10 +33,10 @@ func TestOldProcessStopsAcceptingOnceTheNewOneHasItsSockets(t *testing.T) {
 	if from[strconv.Itoa(old)] != 0 || len(from) != 1 {
 		t.Errorf("new connections after the old process stopped accepting went to %v (old process %d)", from, old)
 	}
-	if !loadtest.Alive(old) {
+	if !testsupport.Alive(old) {
 		t.Errorf("old process %d gone before the new one was ready", old)
 	}
-	h, err := loadtest.SolePID(s.targets[0], old, waitFor)
+	h, err := testsupport.SolePID(s.targets[0], old, waitFor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestChildDyingBeforeReadyRefusesNothing(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := startServer(t)
 			pid := s.serving()
-			stop := load(s.targets, 4, loadtest.KeepAlive, loadtest.NewConn)
+			stop := load(s.targets, 4, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
 			s.setControl(tc.control)
 			const tries = 3
 			for i := 1; i <= tries; i++ {
@@ -88,7 +88,7 @@ func TestChildDyingBeforeReadyRefusesNothing(t *testing.T) {
 			}
 			time.Sleep(100 * time.Millisecond)
 			for _, r := range stop() {
-				if r.Requests == 0 || r.Failed() != 0 {
+				if r.Sent() == 0 || r.Failures() != 0 {
 					t.Errorf("load across %d failed restarts: %v", tries, r)
 				} else {
 					t.Logf("%v", r)

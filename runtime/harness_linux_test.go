@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // serverBinary is the test server, built once by TestMain.
@@ -54,7 +54,7 @@ type server struct {
 	cmd     *exec.Cmd
 	done    chan struct{} // closed when the first generation is reaped
 	err     error         // its exit
-	targets []loadtest.Target
+	targets []testsupport.Target
 }
 
 // startServer copies the test server into a directory of its own (so that a
@@ -138,9 +138,9 @@ func (s *server) setControl(words string) {
 	}
 }
 
-func (s *server) waitListening() []loadtest.Target {
+func (s *server) waitListening() []testsupport.Target {
 	s.t.Helper()
-	var targets []loadtest.Target
+	var targets []testsupport.Target
 	deadline := time.Now().Add(waitFor)
 	for time.Now().Before(deadline) {
 		b, _ := os.ReadFile(filepath.Join(s.dir, "stdout"))
@@ -150,7 +150,7 @@ func (s *server) waitListening() []loadtest.Target {
 			f := strings.Fields(sc.Text())
 			if len(f) == 3 && f[0] == "listen" {
 				network := strings.TrimRight(f[1], "46")
-				targets = append(targets, loadtest.Target{Network: network, Address: f[2], Path: "/work"})
+				targets = append(targets, testsupport.Target{Network: network, Address: f[2], Path: "/work"})
 			}
 		}
 		if want := strings.Count(envOf(s.cmd, "TS_LISTEN"), "="); len(targets) >= want && want > 0 {
@@ -207,7 +207,7 @@ func (s *server) pids() []int {
 // ours reports whether pid is a live process started from this server's binary.
 func (s *server) ours(pid int) bool {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-	return err == nil && strings.HasPrefix(string(b), s.bin+"\x00") && loadtest.Alive(pid)
+	return err == nil && strings.HasPrefix(string(b), s.bin+"\x00") && testsupport.Alive(pid)
 }
 
 // killAll kills every process of this server still alive, by pid.
@@ -238,7 +238,7 @@ func (s *server) wait() error {
 // serving returns the pid of the one process serving the first target.
 func (s *server) serving() int {
 	s.t.Helper()
-	pid, err := loadtest.SolePID(s.targets[0], 0, waitFor)
+	pid, err := testsupport.SolePID(s.targets[0], 0, waitFor)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -254,9 +254,9 @@ func (s *server) signal(pid int, sig syscall.Signal) {
 }
 
 // restart restarts the server and waits for the handover.
-func (s *server) restart() loadtest.Handover {
+func (s *server) restart() testsupport.Handover {
 	s.t.Helper()
-	h, err := loadtest.Restart(s.targets[0], syscall.SIGHUP, waitFor)
+	h, err := testsupport.Restart(s.targets[0], syscall.SIGHUP, waitFor)
 	if err != nil {
 		s.t.Fatalf("restart: %v; log:\n%s", err, s.log())
 	}
@@ -267,7 +267,7 @@ func (s *server) restart() loadtest.Handover {
 func (s *server) waitExit(pid int) {
 	s.t.Helper()
 	deadline := time.Now().Add(waitFor)
-	for loadtest.Alive(pid) {
+	for testsupport.Alive(pid) {
 		if time.Now().After(deadline) {
 			s.t.Fatalf("process %d still alive; log:\n%s", pid, s.log())
 		}
@@ -276,14 +276,10 @@ func (s *server) waitExit(pid int) {
 }
 
 // get sends one request on a new connection and returns the body.
-func get(t *testing.T, target loadtest.Target, path string) string {
+func get(t *testing.T, target testsupport.Target, path string) string {
 	t.Helper()
-	c := loadtest.NewClient(target, loadtest.NewConn, 1)
-	scheme := "http://"
-	if target.TLS {
-		scheme = "https://"
-	}
-	resp, err := c.Get(scheme + hostOf(target) + path)
+	c := testsupport.NewClient(target, testsupport.NewConnGET, 1, 0)
+	resp, err := c.Get(target.URL(testsupport.NewConnGET, path))
 	if err != nil {
 		t.Fatalf("GET %s on %s: %v", path, target.Address, err)
 	}
@@ -293,13 +289,6 @@ func get(t *testing.T, target loadtest.Target, path string) string {
 		t.Fatalf("GET %s on %s: %s: %s", path, target.Address, resp.Status, b)
 	}
 	return string(b)
-}
-
-func hostOf(t loadtest.Target) string {
-	if t.Network == "unix" {
-		return "unix"
-	}
-	return t.Address
 }
 
 // children returns the processes whose parent is pid, zombies included.
@@ -327,26 +316,26 @@ func children(pid int) []string {
 // fdCount returns the number of open descriptors of pid.
 func fdCount(t *testing.T, pid int) int {
 	t.Helper()
-	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	n, err := testsupport.FDCount(pid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return len(fds)
+	return n
 }
 
 // load runs loads in the background; stop ends them and returns the results.
-func load(targets []loadtest.Target, concurrency int, modes ...loadtest.Mode) (stop func() []loadtest.Result) {
+func load(targets []testsupport.Target, concurrency int, modes ...testsupport.Mode) (stop func() []testsupport.Result) {
 	ctx, cancel := context.WithCancel(context.Background())
-	results := make(chan loadtest.Result, len(targets)*len(modes))
+	results := make(chan testsupport.Result, len(targets)*len(modes))
 	for _, target := range targets {
 		for _, mode := range modes {
-			l := &loadtest.Load{Target: target, Mode: mode, Concurrency: concurrency, Body: []byte("payload")}
-			go func() { results <- l.Run(ctx) }()
+			cfg := testsupport.Config{Target: target, Modes: []testsupport.Mode{mode}, Workers: concurrency, Body: []byte("payload"), Timeout: 30 * time.Second}
+			go func() { results <- testsupport.Run(ctx, cfg) }()
 		}
 	}
-	return func() []loadtest.Result {
+	return func() []testsupport.Result {
 		cancel()
-		var rs []loadtest.Result
+		var rs []testsupport.Result
 		for i := 0; i < cap(results); i++ {
 			rs = append(rs, <-results)
 		}
@@ -361,15 +350,4 @@ func listening(network, address string) error {
 		l.Close()
 	}
 	return err
-}
-
-// freePort returns a loopback address nobody listens on right now, for
-// servers that cannot report where they listen (ListenAndServe).
-func freePort(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // The program's own lifecycle (issue 13): its stop code, its signals, its
@@ -27,7 +27,7 @@ import (
 // longRequest sends GET /sleep?d=d on a new connection and returns, once the
 // server answered the headers, a channel that receives the body (or the
 // error that cut it).
-func longRequest(t *testing.T, target loadtest.Target, d time.Duration) <-chan error {
+func longRequest(t *testing.T, target testsupport.Target, d time.Duration) <-chan error {
 	t.Helper()
 	conn, err := net.Dial(target.Network, target.Address)
 	if err != nil {
@@ -142,7 +142,7 @@ func TestRealStopBelongsToAnAppThatHandlesIt(t *testing.T) {
 	s.signal(pid, syscall.SIGTERM)
 	start := time.Now()
 	for time.Since(start) < 2500*time.Millisecond {
-		c := loadtest.NewClient(s.targets[0], loadtest.NewConn, 1)
+		c := testsupport.NewClient(s.targets[0], testsupport.NewConnPOST, 1, 0)
 		resp, err := c.Get("http://" + s.targets[0].Address + "/pid")
 		if err != nil {
 			t.Fatalf("refused %v after SIGTERM, while the app still serves: %v", time.Since(start).Round(100*time.Millisecond), err)
@@ -437,7 +437,7 @@ func TestChdirAtStartDoesNotBreakARelativeRestart(t *testing.T) {
 	}, "", "TS_CHDIR="+elsewhere)
 	s.targets = s.waitListening()
 	s.waitLog(`msg="graceful: ready"`, 1)
-	h, err := loadtest.Restart(s.targets[0], syscall.SIGHUP, 10*time.Second)
+	h, err := testsupport.Restart(s.targets[0], syscall.SIGHUP, 10*time.Second)
 	if err != nil {
 		t.Fatalf("restart of ./server after a chdir at start: %v\n%s", err, s.log())
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // restarts is how many restarts run under load: a few by default, 100 with
@@ -29,7 +29,7 @@ func TestRestartUnderLoadLosesNoRequest(t *testing.T) {
 	first := s.restart()
 	settledFDs := settle(t, first.New)
 
-	stop := load(s.targets, 4, loadtest.KeepAlive, loadtest.NewConn)
+	stop := load(s.targets, 4, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
 	var olds []int
 	for i := 0; i < restarts(); i++ {
 		time.Sleep(150 * time.Millisecond) // let the load reach this generation
@@ -39,7 +39,7 @@ func TestRestartUnderLoadLosesNoRequest(t *testing.T) {
 	}
 	time.Sleep(150 * time.Millisecond)
 	for _, r := range stop() {
-		if r.Requests == 0 || r.Failed() != 0 {
+		if r.Sent() == 0 || r.Failures() != 0 {
 			t.Errorf("load across %d restarts: %v", restarts(), r)
 		} else {
 			t.Logf("%v", r)
@@ -87,7 +87,7 @@ func settle(t *testing.T, pid int) int {
 
 // assertNonBlocking checks that the listening socket the processes share is
 // still in non-blocking mode: handing it over did not switch it.
-func assertNonBlocking(t *testing.T, target loadtest.Target, pid int) {
+func assertNonBlocking(t *testing.T, target testsupport.Target, pid int) {
 	t.Helper()
 	fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
 	for _, fd := range fds {
@@ -224,7 +224,7 @@ func TestStopDuringRestartKillsChildAndExits(t *testing.T) {
 	if err := s.wait(); err != nil {
 		t.Errorf("exit after SIGTERM during a restart: %v, want status 0", err)
 	}
-	if loadtest.Alive(child) {
+	if testsupport.Alive(child) {
 		t.Errorf("the child %d outlived its parent's stop", child)
 	}
 	if strings.Contains(s.log(), "restart failed") {
@@ -233,7 +233,7 @@ func TestStopDuringRestartKillsChildAndExits(t *testing.T) {
 }
 
 func TestRestartSignalBurstRunsOneRestartThenOneMore(t *testing.T) {
-	s := startServer(t, "TS_API=las", "TS_LISTEN=tcp="+freePort(t))
+	s := startServer(t, "TS_API=las", "TS_LISTEN=tcp="+testsupport.FreeAddr(t))
 	s.setControl("slow")
 	pid := s.serving()
 	for i := 0; i < 20; i++ { // a burst, all within the new process's slow start
@@ -254,7 +254,7 @@ func TestRestartSignalBurstRunsOneRestartThenOneMore(t *testing.T) {
 	}
 	pids := s.pids()
 	last := pids[len(pids)-1]
-	nw, err := loadtest.SolePID(s.targets[0], pids[1], waitFor)
+	nw, err := testsupport.SolePID(s.targets[0], pids[1], waitFor)
 	if err != nil || nw != last {
 		t.Fatalf("serving: %d, %v; want the last child %d", nw, err, last)
 	}
@@ -269,7 +269,7 @@ func TestRestartSignalBeforeReadyIsHeld(t *testing.T) {
 	s.signal(s.cmd.Process.Pid, syscall.SIGHUP) // while the app still initialises
 	s.waitLog(`restart held until this process is ready`, 1)
 	s.targets = s.waitListening()
-	nw, err := loadtest.SolePID(s.targets[0], s.cmd.Process.Pid, waitFor)
+	nw, err := testsupport.SolePID(s.targets[0], s.cmd.Process.Pid, waitFor)
 	if err != nil {
 		t.Fatalf("the held restart did not happen: %v\n%s", err, s.log())
 	}
@@ -290,13 +290,13 @@ func TestListenersMatchedByAddressInAnyOrder(t *testing.T) {
 		listen = "tcp6=[::1]:0;" + listen
 	}
 	s := startServer(t, "TS_LISTEN="+listen)
-	stop := load(s.targets, 2, loadtest.KeepAlive, loadtest.NewConn)
+	stop := load(s.targets, 2, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
 	time.Sleep(100 * time.Millisecond)
 	s.setControl("reverse")
 	h := s.restart()
 	time.Sleep(100 * time.Millisecond)
 	for _, r := range stop() {
-		if r.Requests == 0 || r.Failed() != 0 {
+		if r.Sent() == 0 || r.Failures() != 0 {
 			t.Errorf("load during the handover: %v", r)
 		}
 	}
@@ -324,7 +324,7 @@ func TestSubprocessOfAppInheritsNoListener(t *testing.T) {
 }
 
 func TestAppHandlingStopGetsServerClosedAfterDrain(t *testing.T) {
-	s := startServer(t, "TS_APP_STOP=1", "TS_API=las", "TS_LISTEN=tcp="+freePort(t))
+	s := startServer(t, "TS_APP_STOP=1", "TS_API=las", "TS_LISTEN=tcp="+testsupport.FreeAddr(t))
 	s.signal(s.cmd.Process.Pid, syscall.SIGTERM)
 	if err := s.wait(); err != nil {
 		t.Errorf("exit: %v, want status 0", err)
@@ -381,11 +381,11 @@ func TestSocketTheNewVersionDropsIsClosedAfterTheStartTimeout(t *testing.T) {
 		t.Errorf("kept socket served by %s, want %d", got, h.New)
 	}
 	// Until the start timeout the new process keeps it, for a late server.
-	if pids, _ := loadtest.ListenerPIDs(s.targets[1]); len(pids) != 1 || pids[0] != h.New {
+	if pids, _ := testsupport.ListenerPIDs(s.targets[1]); len(pids) != 1 || pids[0] != h.New {
 		t.Errorf("before the start timeout the dropped socket %s is held by %v, want the new process %d", s.targets[1].Address, pids, h.New)
 	}
 	s.waitLog(`closed_unused=\[tcp:127.0.0.2:0\]`, 1)
-	if pids, _ := loadtest.ListenerPIDs(s.targets[1]); len(pids) != 0 {
+	if pids, _ := testsupport.ListenerPIDs(s.targets[1]); len(pids) != 0 {
 		t.Errorf("the dropped socket %s is still held by %v after the start timeout", s.targets[1].Address, pids)
 	}
 }

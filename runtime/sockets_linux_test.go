@@ -18,21 +18,26 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
-// restartsUnderLoad restarts s n times under the load stop was started
-// with, and fails the test on any failed request.
-func restartsUnderLoad(t *testing.T, s *server, stop func() []loadtest.Result) loadtest.Handover {
+// restartsUnderLoad restarts s restarts() times under the load stop was
+// started with, each restart from the process the previous one started, and
+// fails the test on any failed request. It returns the last handover.
+func restartsUnderLoad(t *testing.T, s *server, stop func() []testsupport.Result) testsupport.Handover {
 	t.Helper()
-	var h loadtest.Handover
+	var h testsupport.Handover
 	for i := 0; i < restarts(); i++ {
 		time.Sleep(150 * time.Millisecond) // let the load reach this generation
+		prev := h.New
 		h = s.restart()
+		if prev != 0 && h.Old != prev {
+			t.Fatalf("restart %d: old %d, want %d (the new process of the restart before)", i+1, h.Old, prev)
+		}
 	}
 	time.Sleep(150 * time.Millisecond)
 	for _, r := range stop() {
-		if r.Requests == 0 || r.Failed() != 0 {
+		if r.Sent() == 0 || r.Failures() != 0 {
 			t.Errorf("load across %d restarts: %v", restarts(), r)
 		} else {
 			t.Logf("%v", r)
@@ -45,19 +50,19 @@ func TestKeepAliveHandlerLosesNothingUnderRestarts(t *testing.T) {
 	s := startServer(t, "TS_DRAIN=60s")
 	target := s.targets[0]
 	target.Path = "/keepalive" // the handler sets "Connection: keep-alive" itself
-	restartsUnderLoad(t, s, load([]loadtest.Target{target}, 4, loadtest.KeepAlive, loadtest.NewConn))
+	restartsUnderLoad(t, s, load([]testsupport.Target{target}, 4, testsupport.KeepAlivePOST, testsupport.NewConnPOST))
 }
 
 func TestAppTLSListenerServesH2AcrossRestarts(t *testing.T) {
 	s := startServer(t, "TS_TLS=1", "TS_DRAIN=60s")
 	target := s.targets[0]
-	target.TLS = true
+	target.TLS = testsupport.InsecureTLS()
 	if got := get(t, target, "/proto"); got != "HTTP/1.1 tls=true" {
 		t.Errorf("HTTP/1.1 client over the app's TLS listener: %q", got)
 	}
-	stop := load([]loadtest.Target{target}, 4, loadtest.KeepAlive, loadtest.NewConn, loadtest.H2)
+	stop := load([]testsupport.Target{target}, 4, testsupport.KeepAlivePOST, testsupport.NewConnPOST, testsupport.H2)
 	restartsUnderLoad(t, s, stop)
-	if got := h2Proto(t, target, loadtest.H2); got != "HTTP/2.0 tls=true" {
+	if got := h2Proto(t, target, testsupport.H2); got != "HTTP/2.0 tls=true" {
 		t.Errorf("after %d restarts, an h2 client got %q", restarts(), got)
 	}
 }
@@ -65,20 +70,20 @@ func TestAppTLSListenerServesH2AcrossRestarts(t *testing.T) {
 func TestNativeH2CAcrossRestarts(t *testing.T) {
 	s := startServer(t, "TS_H2C=1", "TS_DRAIN=60s")
 	target := s.targets[0]
-	stop := load([]loadtest.Target{target}, 4, loadtest.KeepAlive, loadtest.H2C)
+	stop := load([]testsupport.Target{target}, 4, testsupport.KeepAlivePOST, testsupport.H2C)
 	restartsUnderLoad(t, s, stop)
-	if got := h2Proto(t, target, loadtest.H2C); got != "HTTP/2.0 tls=false" {
+	if got := h2Proto(t, target, testsupport.H2C); got != "HTTP/2.0 tls=false" {
 		t.Errorf("after %d restarts, an h2c client got %q", restarts(), got)
 	}
 }
 
 // h2Proto asks the server, over HTTP/2, which protocol it sees.
-func h2Proto(t *testing.T, target loadtest.Target, mode loadtest.Mode) string {
+func h2Proto(t *testing.T, target testsupport.Target, mode testsupport.Mode) string {
 	t.Helper()
-	c := loadtest.NewClient(target, mode, 1)
+	c := testsupport.NewClient(target, mode, 1, 0)
 	defer c.CloseIdleConnections()
 	scheme := "http://"
-	if mode == loadtest.H2 {
+	if mode == testsupport.H2 {
 		scheme = "https://"
 	}
 	resp, err := c.Get(scheme + target.Address + "/proto")
@@ -100,7 +105,7 @@ func TestLateServerRefusesNothing(t *testing.T) {
 	fixed.Close()
 	s := startServer(t, "TS_LISTEN=tcp=127.0.0.1:0;tcp="+fixed.Addr().String(), "TS_READY=300ms", "TS_DRAIN=60s")
 	s.setControl("late=2s") // the next generation opens its second server after a 2s warm-up
-	stop := load(s.targets, 4, loadtest.NewConn, loadtest.KeepAlive)
+	stop := load(s.targets, 4, testsupport.NewConnPOST, testsupport.KeepAlivePOST)
 	time.Sleep(150 * time.Millisecond)
 	h := s.restart()
 	// The handover happened (ReadyTimeout) before the late server started.
@@ -108,7 +113,7 @@ func TestLateServerRefusesNothing(t *testing.T) {
 	late := s.targets[1]
 	late.Path = "/pid"
 	deadline := time.Now().Add(waitFor)
-	for c := loadtest.NewClient(late, loadtest.NewConn, 1); ; time.Sleep(50 * time.Millisecond) {
+	for c := testsupport.NewClient(late, testsupport.NewConnPOST, 1, 0); ; time.Sleep(50 * time.Millisecond) {
 		if resp, err := c.Get("http://" + late.Address + "/pid"); err == nil {
 			b, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
@@ -122,7 +127,7 @@ func TestLateServerRefusesNothing(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	for _, r := range stop() {
-		if r.Requests == 0 || r.Failed() != 0 {
+		if r.Sent() == 0 || r.Failures() != 0 {
 			t.Errorf("load across a restart with a late server: %v", r)
 		} else {
 			t.Logf("%v", r)
@@ -142,7 +147,7 @@ func TestDrainWaitsForHijackedConnectionToEnd(t *testing.T) {
 	pid := s.cmd.Process.Pid
 	s.signal(pid, syscall.SIGTERM)
 	time.Sleep(2 * time.Second) // past the linger: only the hijacked connection holds the drain
-	if !loadtest.Alive(pid) {
+	if !testsupport.Alive(pid) {
 		t.Fatalf("the process exited while a hijacked connection was open:\n%s", s.log())
 	}
 	closed := time.Now()
@@ -206,7 +211,7 @@ func TestServeStopperServerAcrossRestarts(t *testing.T) {
 			}
 		}()
 	}
-	h := restartsUnderLoad(t, s, func() []loadtest.Result { return nil })
+	h := restartsUnderLoad(t, s, func() []testsupport.Result { return nil })
 	cancel()
 	wg.Wait()
 	if len(failures) > 0 || calls.Load() == 0 || byes.Load() == 0 {
@@ -245,7 +250,7 @@ func lineAddr(t *testing.T, s *server, kind string) string {
 func TestShutdownHooksRunAsTheLingerBegins(t *testing.T) {
 	s := startServer(t, "TS_DRAIN=30s")
 	pid := strconv.Itoa(s.cmd.Process.Pid)
-	client := loadtest.NewClient(s.targets[0], loadtest.KeepAlive, 1)
+	client := testsupport.NewClient(s.targets[0], testsupport.KeepAlivePOST, 1, 0)
 	defer client.CloseIdleConnections()
 	post := func() (string, bool, error) {
 		req, _ := http.NewRequest(http.MethodPost, "http://"+s.targets[0].Address+"/work", strings.NewReader("x"))

@@ -11,15 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // asPID1 runs the server as PID 1 of a new pid namespace, where it becomes a
 // supervisor by itself.
 func asPID1(t *testing.T) func(dir, bin string, env []string) []string {
-	if out, err := exec.Command("unshare", "--pid", "--fork", "true").CombinedOutput(); err != nil {
-		t.Skipf("the kernel refuses a new pid namespace here (unshare --pid --fork: %v: %s)", err, out)
-	}
+	testsupport.NeedPIDNamespace(t)
 	return func(dir, bin string, env []string) []string {
 		return []string{"unshare", "--pid", "--fork", "--kill-child", bin}
 	}
@@ -92,7 +90,7 @@ func (s *supervised) lastChild() string {
 
 func TestSupervisorAsPID1RestartsUnderLoad(t *testing.T) {
 	s := startSupervised(t, "TS_DRAIN=30s")
-	stop := load(s.targets, 4, loadtest.KeepAlive, loadtest.NewConn)
+	stop := load(s.targets, 4, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
 	n := restarts()
 	for i := 1; i <= n; i++ {
 		time.Sleep(150 * time.Millisecond)
@@ -108,7 +106,7 @@ func TestSupervisorAsPID1RestartsUnderLoad(t *testing.T) {
 	time.Sleep(150 * time.Millisecond)
 	for _, r := range stop() {
 		t.Logf("%v", r)
-		if r.Requests == 0 || r.Failed() != 0 {
+		if r.Sent() == 0 || r.Failures() != 0 {
 			t.Errorf("load across %d restarts under a supervisor: %v", n, r)
 		}
 	}

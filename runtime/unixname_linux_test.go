@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 func TestUnixSocketRemovedByTheProgramBeforeListenIsRestored(t *testing.T) {
@@ -17,7 +17,7 @@ func TestUnixSocketRemovedByTheProgramBeforeListenIsRestored(t *testing.T) {
 	s := startServer(t, "TS_LISTEN=unix="+sock)
 	s.setControl("remove-socket")
 	const restarts, concurrency = 3, 2
-	stop := load(s.targets, concurrency, loadtest.KeepAlive, loadtest.NewConn)
+	stop := load(s.targets, concurrency, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
 	for i := 0; i < restarts; i++ {
 		time.Sleep(100 * time.Millisecond)
 		h := s.restart()
@@ -30,7 +30,7 @@ func TestUnixSocketRemovedByTheProgramBeforeListenIsRestored(t *testing.T) {
 	// must not.
 	for _, r := range stop() {
 		t.Logf("%v", r)
-		if r.Requests == 0 || r.Failed() > restarts*concurrency {
+		if r.Sent() == 0 || r.Failures() > restarts*concurrency {
 			t.Errorf("load on the unix socket across 3 restarts that remove it: %v", r)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 var (
@@ -214,12 +216,7 @@ func main() {
 // reported, at its position in the user's file, by the vet tool and the
 // standalone checker.
 func TestCgoFileIsSeen(t *testing.T) {
-	if _, err := exec.LookPath("gcc"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("cgo needs a C compiler, and gcc is missing on CI")
-		}
-		t.Skip("cgo needs a C compiler: install gcc to include this test")
-	}
+	testsupport.NeedTool(t, "gcc", "a C compiler (Debian package gcc), which cgo needs,")
 	bin := buildTool(t)
 	dir := writeModule(t, map[string]string{"main.go": cgoServer})
 	const want = "main.go:13:6: http.ListenAndServe starts a server that is not restartable"

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/bench/internal/load"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // The chart's geometry, in SVG user units (pixels).
@@ -82,11 +82,11 @@ func (r Report) SVG(w io.Writer, title string) error {
 }
 
 // modes are the client modes the report's runs loaded.
-func (r Report) modes() []load.Mode {
+func (r Report) modes() []testsupport.Mode {
 	if r.Options.NoHTTP2 {
-		return load.HTTP1Modes
+		return http1Modes
 	}
-	return load.Modes
+	return benchModes
 }
 
 func modeNames(o Options) []string {
@@ -142,7 +142,7 @@ func msBar(ds []time.Duration) bar {
 	if len(ds) == 0 {
 		return bar{Missing: "none"}
 	}
-	return valueBar(load.Percentile(ds, 50))
+	return valueBar(testsupport.Percentile(ds, 50))
 }
 
 // exclusiveBar is the p50 of the run's exclusive handovers, "never" when it

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/bench/internal/load"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -27,13 +27,13 @@ func syntheticReport() Report {
 		}
 		return out
 	}
-	failed := func(counts ...int) (f [4]load.Failures) {
+	failed := func(counts ...int) (f [4]testsupport.Failures) {
 		for i, n := range counts {
-			f[i][load.Reset] = n
+			f[i][testsupport.Reset] = n
 		}
 		return f
 	}
-	run := func(pid1 bool, handovers, exclusive []time.Duration, never int, f [4]load.Failures) RunResult {
+	run := func(pid1 bool, handovers, exclusive []time.Duration, never int, f [4]testsupport.Failures) RunResult {
 		r := RunResult{PID1: pid1, Attempted: 20, Handovers: handovers, Exclusive: exclusive, NeverExclusive: never}
 		for i := range f {
 			r.Load.Failed[i] = f[i]

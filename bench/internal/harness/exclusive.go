@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/bench/internal/load"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // connSample is a connection that a generation accepted: the client got it
@@ -63,7 +63,7 @@ func exclusiveHandovers(marks []restartMark, conns []connSample, end time.Time, 
 	return times, never
 }
 
-// exclusivePercentile returns the p-th percentile (as load.Percentile) of a
+// exclusivePercentile returns the p-th percentile (as testsupport.Percentile) of a
 // run's exclusive handovers, the restarts that never became exclusive
 // counted as longer than every other; ok is false when the percentile falls
 // on one of those, or the run handed over nothing.
@@ -73,6 +73,6 @@ func exclusivePercentile(run RunResult, p float64) (d time.Duration, ok bool) {
 	for i := 0; i < run.NeverExclusive; i++ {
 		ds = append(ds, never)
 	}
-	d = load.Percentile(ds, p)
+	d = testsupport.Percentile(ds, p)
 	return d, len(ds) > 0 && d != never
 }

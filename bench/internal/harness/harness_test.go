@@ -4,12 +4,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/bench/internal/load"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 func TestSelectRowsKeepsTableOrderAndRejectsUnknownNames(t *testing.T) {
@@ -42,13 +41,7 @@ func TestMarkdownSaysWhyARowCouldNotRun(t *testing.T) {
 // over where the row can restart, tableflip goes down as PID 1 (its parent
 // is the namespace's init, which exits), and no process is left behind.
 func TestSmokeRun(t *testing.T) {
-	if os.Geteuid() != 0 {
-		// CI runs as root: there a missing privilege is a failure, not a skip.
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the PID 1 runs need root for a new pid namespace, and CI runs as root")
-		}
-		t.Skip("the PID 1 runs need root for a new pid namespace: run as root to include them")
-	}
+	testsupport.NeedRoot(t, "the PID 1 runs (a new pid namespace each)")
 	rows, err := SelectRows("tableflip,stopstart")
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +60,7 @@ func TestSmokeRun(t *testing.T) {
 			t.Errorf("%s as a process: %d handovers, down at %d, %d left over; want 2, never, 0 (notes %v)",
 				rr.Row.Name, len(process.Handovers), process.DownAt, process.LeftOver, process.Notes)
 		}
-		for _, m := range load.Modes {
+		for _, m := range benchModes {
 			if process.Load.Answered[m] == 0 {
 				t.Errorf("%s: no %v request answered (failures %v, e.g. %v)", rr.Row.Name, m, process.Load.Failed[m], process.Load.Samples)
 			}
@@ -125,17 +118,6 @@ func processesRunning(t *testing.T, dir string) []string {
 		}
 	}
 	return out
-}
-
-func TestFreeAddrIsBelowTheEphemeralRange(t *testing.T) {
-	addr, err := freeAddr()
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, port, _ := strings.Cut(addr, ":")
-	if n, _ := strconv.Atoi(port); n < 20000 || n >= ephemeralLow() {
-		t.Errorf("port %s is not in [20000, %d): clients' own ports could take it", port, ephemeralLow())
-	}
 }
 
 func TestPanicsLoggedCountsGoPanicsInTheRunsPartOfTheLog(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/bench/internal/load"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // observer remembers every server generation that answered and when it
@@ -25,8 +25,8 @@ type seen struct {
 
 func newObserver() *observer { return &observer{gens: map[string]seen{}} }
 
-// observe records an answer; it is load.Config.Observe.
-func (o *observer) observe(a load.Answer) {
+// observe records an answer; it is testsupport.Config.Observe.
+func (o *observer) observe(a testsupport.Answer) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if _, ok := o.gens[a.Gen]; !ok {

@@ -4,20 +4,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/bench/internal/load"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 func TestObserverFindsTheFirstGenerationNotKnownBefore(t *testing.T) {
 	o := newObserver()
 	t0 := time.Unix(2000, 0)
-	o.observe(load.Answer{At: t0, PID: 10, Gen: "old"})
+	o.observe(testsupport.Answer{At: t0, PID: 10, Gen: "old"})
 	known := o.known()
 	if _, ok := o.firstNew(known); ok {
 		t.Fatal("a new generation found before any answered")
 	}
-	o.observe(load.Answer{At: t0.Add(30 * time.Millisecond), PID: 12, Gen: "later"})
-	o.observe(load.Answer{At: t0.Add(20 * time.Millisecond), PID: 11, Gen: "new"})
-	o.observe(load.Answer{At: t0.Add(40 * time.Millisecond), PID: 11, Gen: "new"})
+	o.observe(testsupport.Answer{At: t0.Add(30 * time.Millisecond), PID: 12, Gen: "later"})
+	o.observe(testsupport.Answer{At: t0.Add(20 * time.Millisecond), PID: 11, Gen: "new"})
+	o.observe(testsupport.Answer{At: t0.Add(40 * time.Millisecond), PID: 11, Gen: "new"})
 	s, ok := o.firstNew(known)
 	if !ok || s.Gen != "new" || s.PID != 11 || !s.First.Equal(t0.Add(20*time.Millisecond)) {
 		t.Errorf("got %+v, %v; want generation new, pid 11, first seen at +20ms", s, ok)

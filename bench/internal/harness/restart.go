@@ -4,15 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net"
-	"os"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/bench/internal/load"
 	"github.com/gracefulgen/gracefulgen/bench/internal/proc"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // RunResult is what one restart run of one row measured.
@@ -28,7 +23,7 @@ type RunResult struct {
 	NeverExclusive int
 	DownAt         int // the restart after which nothing served any more (0: never)
 	NotRetired     int // restarts whose old generation was still alive RetireWait after the handover
-	Load           load.Result
+	Load           testsupport.Result
 	// MostAlive is the most processes of the row alive at once during the
 	// run (the server's process groups, sampled from /proc every
 	// peakInterval).
@@ -64,16 +59,16 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 			res.note("%v", err)
 		}
 	}()
-	addr, err := freeAddr()
+	addr, err := testsupport.FindFreeAddr()
 	if err != nil {
 		res.note("%v", err)
 		return res
 	}
 	url := "http://" + addr + "/"
 	args := []string{"-addr", addr, "-delay", o.Delay.String()}
-	modes := load.Modes
+	modes := benchModes
 	if o.NoHTTP2 {
-		modes = load.HTTP1Modes
+		modes = http1Modes
 	} else {
 		args = append(args, "-h2c")
 	}
@@ -96,13 +91,19 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 		return res
 	}
 	time.Sleep(200 * time.Millisecond)
-	fdStart, errStart := proc.FDCount(cur.host)
+	fdStart, errStart := testsupport.FDCount(cur.host)
 	res.sampleRSS(cur.host)
 
+	cfg, err := loadConfig(url, modes, o.Workers)
+	if err != nil {
+		res.note("load: %v", err)
+		return res
+	}
+	cfg.Observe = obs.observe
 	ctx, stopLoad := context.WithCancel(context.Background())
-	loaded := make(chan load.Result, 1)
+	loaded := make(chan testsupport.Result, 1)
 	go func() {
-		loaded <- load.Run(ctx, load.Config{URL: url, Modes: modes, Workers: o.Workers, Observe: obs.observe})
+		loaded <- testsupport.Run(ctx, cfg)
 	}()
 	time.Sleep(o.Pause)
 
@@ -191,7 +192,7 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 		}
 		return res
 	}
-	fdEnd, errEnd := proc.FDCount(final.host)
+	fdEnd, errEnd := testsupport.FDCount(final.host)
 	res.FDGrowth, res.FDKnown = fdEnd-fdStart, errStart == nil && errEnd == nil
 	res.sampleRSS(final.host)
 	// Give a last old generation the same time to finish draining.
@@ -220,7 +221,7 @@ func (r *RunResult) wentDown(i int, tr *proc.Tracker, err error) {
 
 // sampleRSS raises PeakRSS to the process's peak resident size.
 func (r *RunResult) sampleRSS(pid int) {
-	if rss, err := proc.PeakRSS(pid); err == nil && rss > r.PeakRSS {
+	if rss, err := testsupport.PeakRSS(pid); err == nil && rss > r.PeakRSS {
 		r.PeakRSS = rss
 	}
 }
@@ -253,9 +254,14 @@ func stopAndStart(tr *proc.Tracker, row Row, bin string, args []string, log io.W
 
 // waitServing probes url until a tracked process answers, or timeout passes.
 func waitServing(url string, tr *proc.Tracker, leader int, pid1 bool, obs *observer, timeout time.Duration) (generation, error) {
+	cfg, err := loadConfig(url, []testsupport.Mode{testsupport.NewConnGET}, 1)
+	if err != nil {
+		return generation{}, err
+	}
+	cfg.Timeout = time.Second
 	deadline := time.Now().Add(timeout)
 	for {
-		a, err := load.Probe(url, time.Second)
+		a, err := testsupport.Once(cfg)
 		if err == nil {
 			obs.observe(a)
 			p, ferr := tr.Find(a.PID, groupOf(pid1, leader))
@@ -321,41 +327,6 @@ func leftOver(tr *proc.Tracker, serving generation, obs *observer) int {
 		if answered[p.InnerPID()] || !ancestors[p.PID] {
 			n++
 		}
-	}
-	return n
-}
-
-// freeAddr returns a loopback address whose port is free right now and
-// lies below the kernel's ephemeral port range. A port inside that range can
-// be taken, while the server is down, by a client's own outgoing connection
-// (a loopback connect to a port nobody listens on may even connect to
-// itself), and the restarted server then fails to bind.
-func freeAddr() (string, error) {
-	lo, hi := 20000, ephemeralLow()-1
-	for i := 0; i < 100 && hi > lo; i++ {
-		addr := "127.0.0.1:" + strconv.Itoa(lo+rand.IntN(hi-lo))
-		if l, err := net.Listen("tcp", addr); err == nil {
-			l.Close()
-			return addr, nil
-		}
-	}
-	return "", fmt.Errorf("find a free loopback port between %d and %d: none of 100 tries was free", lo, hi)
-}
-
-// ephemeralLow is the first port of the kernel's ephemeral range (32768
-// when it cannot be read).
-func ephemeralLow() int {
-	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
-	if err != nil {
-		return 32768
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return 32768
-	}
-	n, err := strconv.Atoi(f[0])
-	if err != nil {
-		return 32768
 	}
 	return n
 }

@@ -2,8 +2,12 @@ package harness
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"syscall"
+
+	"github.com/gracefulgen/gracefulgen/bench/handler"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // Row is one restart mechanism under test.
@@ -69,3 +73,25 @@ func SelectRows(names string) ([]Row, error) {
 	}
 	return out, nil
 }
+
+// benchModes are the client modes the benchmark runs side by side, in
+// table order.
+var benchModes = []testsupport.Mode{testsupport.KeepAliveGET, testsupport.KeepAlivePOST, testsupport.NewConnGET, testsupport.H2C}
+
+// http1Modes are the modes that speak HTTP/1.1 only, which any server
+// accepts.
+var http1Modes = []testsupport.Mode{testsupport.KeepAliveGET, testsupport.KeepAlivePOST, testsupport.NewConnGET}
+
+// loadConfig is a load of url, in modes, by workers per mode, that counts
+// an answer only when it is the benchmark handler's (pid and generation).
+func loadConfig(url string, modes []testsupport.Mode, workers int) (testsupport.Config, error) {
+	target, err := testsupport.ParseTarget(url)
+	if err != nil {
+		return testsupport.Config{}, err
+	}
+	return testsupport.Config{Target: target, Modes: modes, Workers: workers, Identify: identify}, nil
+}
+
+// identify reads the serving process's pid and generation from an answer
+// of the benchmark handler.
+func identify(_ *http.Response, body []byte) (int, string, error) { return handler.Identity(body) }

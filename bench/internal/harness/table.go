@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/bench/internal/load"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // Machine describes where the benchmark ran: cores, kernel, Go version.
@@ -118,7 +118,7 @@ func (rr RowReport) lines(restarts int, retireWait time.Duration) [][]string {
 		}
 		handoverP50, handoverMax, exP50, exMax := "-", "-", "-", "-"
 		if len(run.Handovers) > 0 {
-			handoverP50, handoverMax = ms(load.Percentile(run.Handovers, 50)), ms(load.Percentile(run.Handovers, 100))
+			handoverP50, handoverMax = ms(testsupport.Percentile(run.Handovers, 50)), ms(testsupport.Percentile(run.Handovers, 100))
 			notWithin := fmt.Sprintf("not within %v (%d of %d)", retireWait, run.NeverExclusive, len(run.Handovers))
 			exP50, exMax = notWithin, notWithin
 			if d, ok := exclusivePercentile(run, 50); ok {
@@ -136,11 +136,11 @@ func (rr RowReport) lines(restarts int, retireWait time.Duration) [][]string {
 			rr.Row.Name, as,
 			fmt.Sprintf("%d / %d", len(run.Handovers), restarts),
 			fmt.Sprint(run.Load.Successes() + run.Load.AllFailed().Total()),
-			run.Load.Failed[load.KeepAliveGET].String(),
-			run.Load.Failed[load.KeepAlivePOST].String(),
-			run.Load.Failed[load.NewConnGET].String(),
-			run.Load.Failed[load.H2C].String(),
-			fmt.Sprint(run.Load.Retried[load.H2C]),
+			run.Load.Failed[testsupport.KeepAliveGET].String(),
+			run.Load.Failed[testsupport.KeepAlivePOST].String(),
+			run.Load.Failed[testsupport.NewConnGET].String(),
+			run.Load.Failed[testsupport.H2C].String(),
+			fmt.Sprint(run.Load.Retried[testsupport.H2C]),
 			handoverP50, handoverMax,
 			exP50, exMax, gap, fmt.Sprint(run.MostAlive), left, fd, rss, ratio,
 			cell(strings.Join(notes, "; ")),

@@ -6,8 +6,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/bench/internal/load"
 	"github.com/gracefulgen/gracefulgen/bench/internal/proc"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // throughputSlice is how long one turn of load lasts: short turns that
@@ -80,7 +80,7 @@ type throughputServer struct {
 // startIdle starts bin with a handler that does no work and waits for it
 // to answer.
 func startIdle(tr *proc.Tracker, bin string, timeout time.Duration, log io.Writer) (throughputServer, error) {
-	addr, err := freeAddr()
+	addr, err := testsupport.FindFreeAddr()
 	if err != nil {
 		return throughputServer{}, err
 	}
@@ -101,15 +101,19 @@ func startIdle(tr *proc.Tracker, bin string, timeout time.Duration, log io.Write
 func (s *throughputServer) turn(workers int, count bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), throughputSlice)
 	defer cancel()
-	cpu0, err := proc.CPUTime(s.pid)
+	cpu0, err := testsupport.CPUTime(s.pid)
 	if err != nil {
 		return err
 	}
-	res := load.Run(ctx, load.Config{URL: s.url, Modes: []load.Mode{load.KeepAliveGET}, Workers: workers})
+	cfg, err := loadConfig(s.url, []testsupport.Mode{testsupport.KeepAliveGET}, workers)
+	if err != nil {
+		return err
+	}
+	res := testsupport.Run(ctx, cfg)
 	if f := res.AllFailed(); f.Total() > 0 {
 		return fmt.Errorf("throughput run of %s: %v failed requests, e.g. %v", s.url, f, res.Samples)
 	}
-	cpu1, err := proc.CPUTime(s.pid)
+	cpu1, err := testsupport.CPUTime(s.pid)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // census remembers the process group of every pid seen in /proc, so that
@@ -53,16 +55,16 @@ func (t *Tracker) CountLive() (int, error) {
 		if pg, ok := c.pgOf[pid]; ok && !groups[pg] {
 			continue // another group: process groups do not change under the benchmark
 		}
-		state, ppid, pgid, err := stat(pid)
+		st, err := testsupport.Stat(pid)
 		if err != nil {
 			continue // gone meanwhile
 		}
 		// A process Start just forked may not have moved to its own group
 		// yet (Setpgid runs between fork and exec): look at it again.
-		if ppid != self {
-			c.pgOf[pid] = pgid
+		if st.PPID != self {
+			c.pgOf[pid] = st.PGID
 		}
-		if groups[pgid] && state != 'Z' && state != 'X' {
+		if groups[st.PGID] && st.State != 'Z' && st.State != 'X' {
 			n++
 		}
 	}

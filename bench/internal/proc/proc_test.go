@@ -2,23 +2,11 @@ package proc
 
 import (
 	"io"
-	"os"
 	"testing"
 	"time"
-)
 
-func TestParseStatReadsFieldsAfterAnOddCommandName(t *testing.T) {
-	state, ppid, pgid, err := parseStat([]byte("4242 (a) b (c)) S 17 4240 4240 0 -1 4194560 ...\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if state != 'S' || ppid != 17 || pgid != 4240 {
-		t.Errorf("got state %c, ppid %d, pgrp %d; want S, 17, 4240", state, ppid, pgid)
-	}
-	if _, _, _, err := parseStat([]byte("4242 no name S 1 1")); err == nil {
-		t.Error("a stat line without a command name parsed")
-	}
-}
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
+)
 
 func TestTrackerFindsAndKillsEveryProcessOfItsGroups(t *testing.T) {
 	tr := NewTracker()
@@ -46,12 +34,6 @@ func TestTrackerFindsAndKillsEveryProcessOfItsGroups(t *testing.T) {
 	}
 	if p, err := tr.Find(leader, 0); err != nil || p.PID != leader {
 		t.Errorf("Find(%d) = %v, %v", leader, p, err)
-	}
-	if n, err := FDCount(leader); err != nil || n < 3 {
-		t.Errorf("FDCount = %d, %v; want at least the three standard descriptors", n, err)
-	}
-	if rss, err := PeakRSS(os.Getpid()); err != nil || rss <= 0 {
-		t.Errorf("PeakRSS of the test = %d, %v", rss, err)
 	}
 	if err := tr.KillAll(time.Second); err != nil {
 		t.Fatal(err)
@@ -106,13 +88,7 @@ func TestCountLiveAndPeakCountEveryProcessOfTheGroups(t *testing.T) {
 }
 
 func TestPIDNamespaceProcessSeesItselfAsPID1(t *testing.T) {
-	if os.Geteuid() != 0 {
-		// CI runs as root: there a missing privilege is a failure, not a skip.
-		if os.Getenv("CI") == "true" {
-			t.Fatal("a new pid namespace needs root, and CI runs as root")
-		}
-		t.Skip("a new pid namespace needs root: run as root to include this test")
-	}
+	testsupport.NeedRoot(t, "a new pid namespace")
 	tr := NewTracker()
 	defer tr.KillAll(time.Second)
 	leader, err := tr.Start("/bin/sleep", []string{"30"}, io.Discard, true)
@@ -125,18 +101,5 @@ func TestPIDNamespaceProcessSeesItselfAsPID1(t *testing.T) {
 	}
 	if p.PID != leader || p.InnerPID() != 1 {
 		t.Errorf("got root pid %d, inner pid %d; want %d and 1", p.PID, p.InnerPID(), leader)
-	}
-}
-
-func TestParseCPUTimeAddsUserAndSystemTicks(t *testing.T) {
-	// Fields after the name: state ppid pgrp session tty tpgid flags minflt
-	// cminflt majflt cmajflt utime stime ...
-	line := "7 (x y) R 1 7 7 0 -1 0 0 0 0 0 250 50 0 0 20 0 1 0\n"
-	got, err := parseCPUTime([]byte(line))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := 3 * time.Second; got != want {
-		t.Errorf("got %v, want %v (300 ticks)", got, want)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 // Tracker starts server processes, each as the leader of a new process
@@ -156,8 +158,7 @@ func (t *Tracker) WaitNone(timeout time.Duration) bool {
 // timeout passes, and reports whether it is gone.
 func (t *Tracker) WaitExit(pid int, timeout time.Duration) bool {
 	return poll(timeout, func() bool {
-		state, _, _, err := stat(pid)
-		return err != nil || state == 'Z' || state == 'X'
+		return !testsupport.Alive(pid)
 	})
 }
 

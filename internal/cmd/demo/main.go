@@ -16,12 +16,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 func main() {
@@ -77,7 +78,7 @@ func run(restarts int, keep bool) error {
 		return err
 	}
 
-	addr, err := freeAddr()
+	addr, err := testsupport.FindFreeAddr()
 	if err != nil {
 		return err
 	}
@@ -168,16 +169,6 @@ func exitCode(err error) int {
 		return ee.ExitCode()
 	}
 	return -1
-}
-
-// freeAddr returns a loopback address no one listens on right now.
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
 }
 
 func step(s string) { fmt.Printf("\n== %s\n", s) }

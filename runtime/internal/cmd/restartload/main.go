@@ -57,7 +57,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gracefulgen/gracefulgen/runtime/internal/loadtest"
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 func main() {
@@ -87,9 +87,12 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	target := loadtest.Target{Network: "tcp", Address: *addr, Path: *path, TLS: *useTLS}
+	target := testsupport.Target{Network: "tcp", Address: *addr, Path: *path}
 	if *unixPath != "" {
-		target = loadtest.Target{Network: "unix", Address: *unixPath, Path: *path, TLS: *useTLS}
+		target = testsupport.Target{Network: "unix", Address: *unixPath, Path: *path}
+	}
+	if *useTLS {
+		target.TLS = testsupport.InsecureTLS()
 	}
 	dir, err := os.MkdirTemp("", "restartload")
 	check(err)
@@ -99,7 +102,7 @@ func main() {
 	env := []string{"TS_FILE=" + file}
 
 	if *rss {
-		plainTarget := loadtest.Target{Network: "tcp", Address: *plainAddr, Path: *path}
+		plainTarget := testsupport.Target{Network: "tcp", Address: *plainAddr, Path: *path}
 		plainArgv := strings.Fields(*command)
 		if *plainCmd != "" {
 			plainArgv = strings.Fields(*plainCmd)
@@ -108,35 +111,37 @@ func main() {
 		return
 	}
 	if *throughput {
-		plainTarget := loadtest.Target{Network: "tcp", Address: *plainAddr}
+		plainTarget := testsupport.Target{Network: "tcp", Address: *plainAddr}
 		compare(strings.Fields(*command), env, split(*plainEnv), target, plainTarget, split(*paths), *concurrency, *duration, *slice, dir)
 		return
 	}
 	restartUnderLoad(strings.Fields(*command), env, target, split(*modes), *restarts, *interval, *concurrency, dir)
 }
 
-func restartUnderLoad(argv, env []string, target loadtest.Target, modes []string, restarts int, interval time.Duration, concurrency int, dir string) {
+func restartUnderLoad(argv, env []string, target testsupport.Target, modes []string, restarts int, interval time.Duration, concurrency int, dir string) {
 	srv := start(argv, env, filepath.Join(dir, "restart.log"))
 	defer srv.stop(target)
-	_, err := loadtest.SolePID(target, 0, 30*time.Second)
+	_, err := testsupport.SolePID(target, 0, 30*time.Second)
 	check(err)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	results := make(chan loadtest.Result, len(modes))
-	for _, m := range modes {
-		l := &loadtest.Load{Target: target, Mode: loadtest.Mode(m), Concurrency: concurrency, Body: []byte("payload")}
-		go func() { results <- l.Run(ctx) }()
+	results := make(chan testsupport.Result, len(modes))
+	for _, name := range modes {
+		m, err := testsupport.ParseMode(name)
+		check(err)
+		cfg := testsupport.Config{Target: target, Modes: []testsupport.Mode{m}, Workers: concurrency, Body: []byte("payload"), Timeout: 30 * time.Second}
+		go func() { results <- testsupport.Run(ctx, cfg) }()
 	}
 	probeTarget := target
 	probeTarget.Path = "/pid"
-	probe := &loadtest.Probe{Target: probeTarget}
+	probe := &testsupport.Probe{Target: probeTarget}
 	probed := make(chan struct{})
 	go func() { probe.Run(ctx); close(probed) }()
 	var took []time.Duration
-	var handovers []loadtest.Handover
+	var handovers []testsupport.Handover
 	for i := 0; i < restarts; i++ {
 		time.Sleep(interval)
-		h, err := loadtest.Restart(target, syscall.SIGHUP, 60*time.Second)
+		h, err := testsupport.Restart(target, syscall.SIGHUP, 60*time.Second)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "restart %d: %v (server log: %s)\n", i+1, err, srv.log)
 			break
@@ -160,8 +165,8 @@ func restartUnderLoad(argv, env []string, target loadtest.Target, modes []string
 	var requests, failed int64
 	for range modes {
 		r := <-results
-		requests += r.Requests
-		failed += r.Failed()
+		requests += int64(r.Sent())
+		failed += int64(r.Failures())
 		fmt.Println(r)
 	}
 	p50, worst := quantiles(took)
@@ -182,19 +187,19 @@ func restartUnderLoad(argv, env []string, target loadtest.Target, modes []string
 // compare starts the plain and the graceful server side by side and loads
 // them in alternating short slices, so that whatever else the machine does
 // weighs on both alike; it prints the request rate of each and their ratio.
-func compare(argv, env, plainEnv []string, target, plainTarget loadtest.Target, paths []string, concurrency int, d, slice time.Duration, dir string) {
+func compare(argv, env, plainEnv []string, target, plainTarget testsupport.Target, paths []string, concurrency int, d, slice time.Duration, dir string) {
 	fmt.Printf("throughput: %v per variant and path in alternating %v slices, %d keep-alive clients\n", d, slice, concurrency)
 	graceful := start(argv, env, filepath.Join(dir, "graceful.log"))
 	defer graceful.stop(target)
 	plain := start(argv, append(append([]string(nil), env...), plainEnv...), filepath.Join(dir, "plain.log"))
 	defer plain.stop(plainTarget)
-	for _, t := range []loadtest.Target{target, plainTarget} {
-		_, err := loadtest.SolePID(t, 0, 30*time.Second)
+	for _, t := range []testsupport.Target{target, plainTarget} {
+		_, err := testsupport.SolePID(t, 0, 30*time.Second)
 		check(err)
 	}
 	for _, path := range paths {
 		target.Path, plainTarget.Path = path, path
-		targets := map[string]loadtest.Target{"graceful": target, "plain": plainTarget}
+		targets := map[string]testsupport.Target{"graceful": target, "plain": plainTarget}
 		var served = map[string]int64{}
 		var took = map[string]time.Duration{}
 		var cpu = map[string]time.Duration{}
@@ -208,12 +213,16 @@ func compare(argv, env, plainEnv []string, target, plainTarget loadtest.Target, 
 				order[0], order[1] = order[1], order[0]
 			}
 			for _, v := range order {
-				start, cpu0 := time.Now(), loadtest.CPUTime(pids[v])
+				cpu0, err := testsupport.CPUTime(pids[v])
+				check(err)
+				start := time.Now()
 				res := measure(targets[v], concurrency, slice)
 				took[v] += time.Since(start)
-				cpu[v] += loadtest.CPUTime(pids[v]) - cpu0
-				served[v] += res.Requests - res.Failed()
-				if res.Failed() > 0 {
+				cpu1, err := testsupport.CPUTime(pids[v])
+				check(err)
+				cpu[v] += cpu1 - cpu0
+				served[v] += int64(res.Successes())
+				if res.Failures() > 0 {
 					fmt.Fprintf(os.Stderr, "%s %s: %v\n", v, path, res)
 				}
 			}
@@ -232,20 +241,20 @@ func compare(argv, env, plainEnv []string, target, plainTarget loadtest.Target, 
 // compareMemory starts the plain and the graceful server side by side and
 // prints the resident memory of each, idle and after a load on both at
 // once, and what the runtime adds.
-func compareMemory(argv, plainArgv, env, plainEnv []string, target, plainTarget loadtest.Target, concurrency int, d time.Duration, dir string) {
+func compareMemory(argv, plainArgv, env, plainEnv []string, target, plainTarget testsupport.Target, concurrency int, d time.Duration, dir string) {
 	graceful := start(argv, env, filepath.Join(dir, "graceful.log"))
 	defer graceful.stop(target)
 	plain := start(plainArgv, append(append([]string(nil), env...), plainEnv...), filepath.Join(dir, "plain.log"))
 	defer plain.stop(plainTarget)
-	for _, t := range []loadtest.Target{target, plainTarget} {
-		_, err := loadtest.SolePID(t, 0, 30*time.Second)
+	for _, t := range []testsupport.Target{target, plainTarget} {
+		_, err := testsupport.SolePID(t, 0, 30*time.Second)
 		check(err)
 	}
 	pids := []int{plain.cmd.Process.Pid, graceful.cmd.Process.Pid}
 	show := func(what, key string) {
 		var v [2]int64
 		for i, pid := range pids {
-			m, err := loadtest.MemoryStatus(pid)
+			m, err := testsupport.MemoryStatus(pid)
 			check(err)
 			v[i] = m[key]
 		}
@@ -259,15 +268,15 @@ func compareMemory(argv, plainArgv, env, plainEnv []string, target, plainTarget 
 		show("idle", k)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), d)
-	results := make(chan loadtest.Result, 4)
-	for _, t := range []loadtest.Target{target, plainTarget} {
-		for _, m := range []loadtest.Mode{loadtest.KeepAlive, loadtest.NewConn} {
-			l := &loadtest.Load{Target: t, Mode: m, Concurrency: concurrency, Body: []byte("payload")}
-			go func() { results <- l.Run(ctx) }()
+	results := make(chan testsupport.Result, 4)
+	for _, t := range []testsupport.Target{target, plainTarget} {
+		for _, m := range []testsupport.Mode{testsupport.KeepAlivePOST, testsupport.NewConnPOST} {
+			cfg := testsupport.Config{Target: t, Modes: []testsupport.Mode{m}, Workers: concurrency, Body: []byte("payload"), Timeout: 30 * time.Second}
+			go func() { results <- testsupport.Run(ctx, cfg) }()
 		}
 	}
 	for i := 0; i < cap(results); i++ {
-		if r := <-results; r.Failed() > 0 {
+		if r := <-results; r.Failures() > 0 {
 			fmt.Fprintln(os.Stderr, r)
 		}
 	}
@@ -282,10 +291,10 @@ func compareMemory(argv, plainArgv, env, plainEnv []string, target, plainTarget 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
 // measure loads t with keep-alive clients for d.
-func measure(t loadtest.Target, concurrency int, d time.Duration) loadtest.Result {
+func measure(t testsupport.Target, concurrency int, d time.Duration) testsupport.Result {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
-	return (&loadtest.Load{Target: t, Mode: loadtest.KeepAlive, Concurrency: concurrency}).Run(ctx)
+	return testsupport.Run(ctx, testsupport.Config{Target: t, Modes: []testsupport.Mode{testsupport.KeepAlivePOST}, Workers: concurrency, Body: []byte{}, Timeout: 30 * time.Second})
 }
 
 // server is a started server command.
@@ -310,14 +319,14 @@ func start(argv, env []string, log string) *server {
 
 // stop sends SIGTERM to whichever process serves now and waits until no
 // process of the server holds the socket.
-func (s *server) stop(target loadtest.Target) {
-	pids, _ := loadtest.ListenerPIDs(target)
+func (s *server) stop(target testsupport.Target) {
+	pids, _ := testsupport.ListenerPIDs(target)
 	for _, pid := range append(pids, s.cmd.Process.Pid) {
 		syscall.Kill(pid, syscall.SIGTERM)
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		if pids, _ := loadtest.ListenerPIDs(target); len(pids) == 0 {
+		if pids, _ := testsupport.ListenerPIDs(target); len(pids) == 0 {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)

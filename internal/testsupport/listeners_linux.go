@@ -1,4 +1,4 @@
-package loadtest
+package testsupport
 
 import (
 	"bufio"
@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // ListenerPIDs returns the pids of the processes that hold the listening
@@ -112,4 +114,50 @@ func procAddr(s string) (net.IP, uint64, bool) {
 		}
 	}
 	return ip, port, true
+}
+
+// Handover is one restart as seen from outside: which process served before
+// and after, and how long from the signal until the new process alone held
+// the listening socket.
+type Handover struct {
+	Old, New  int
+	Signalled time.Time // when the old process was signalled
+	Took      time.Duration
+}
+
+// SolePID returns the pid of the one process holding t's listening socket,
+// waiting up to timeout for there to be exactly one other than not.
+func SolePID(t Target, not int, timeout time.Duration) (int, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		pids, err := ListenerPIDs(t)
+		if err != nil {
+			return 0, err
+		}
+		if len(pids) == 1 && pids[0] != not {
+			return pids[0], nil
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("no single new process holds %s after %v (holders %v, old %d)", t.Address, timeout, pids, not)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Restart signals the process serving t and waits until another process
+// alone holds the listening socket.
+func Restart(t Target, sig syscall.Signal, timeout time.Duration) (Handover, error) {
+	old, err := SolePID(t, 0, timeout)
+	if err != nil {
+		return Handover{}, err
+	}
+	start := time.Now()
+	if err := syscall.Kill(old, sig); err != nil {
+		return Handover{}, fmt.Errorf("signal %d: %w", old, err)
+	}
+	nw, err := SolePID(t, old, timeout)
+	if err != nil {
+		return Handover{Old: old}, err
+	}
+	return Handover{Old: old, New: nw, Signalled: start, Took: time.Since(start)}, nil
 }

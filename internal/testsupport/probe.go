@@ -1,4 +1,4 @@
-package loadtest
+package testsupport
 
 import (
 	"context"
@@ -20,25 +20,21 @@ type Probe struct {
 	Clients int    // concurrent probing clients (default 2)
 
 	mu      sync.Mutex
-	answers []Answer
+	answers []ProbeAnswer
 }
 
-// Answer is one probe: when it was sent, and the pid that answered (0: it
+// ProbeAnswer is one probe: when it was sent, and the pid that answered (0: it
 // failed).
-type Answer struct {
+type ProbeAnswer struct {
 	Sent time.Time
 	PID  int
 }
 
 // Run probes until ctx is done.
 func (p *Probe) Run(ctx context.Context) {
-	client := NewClient(p.Target, NewConn, 1)
+	client := NewClient(p.Target, NewConnGET, 1, 0)
 	defer client.CloseIdleConnections()
-	scheme := "http://"
-	if p.Target.TLS {
-		scheme = "https://"
-	}
-	url := scheme + hostOf(p.Target) + p.Target.Path
+	url := p.Target.URL(NewConnGET, "")
 	var wg sync.WaitGroup
 	for i := 0; i < max(p.Clients, 2); i++ {
 		wg.Add(1)
@@ -58,7 +54,7 @@ func (p *Probe) Run(ctx context.Context) {
 					return
 				}
 				p.mu.Lock()
-				p.answers = append(p.answers, Answer{Sent: sent, PID: pid})
+				p.answers = append(p.answers, ProbeAnswer{Sent: sent, PID: pid})
 				p.mu.Unlock()
 			}
 		}()
@@ -78,7 +74,7 @@ func (p *Probe) Run(ctx context.Context) {
 // Only the probes sent before until (the next restart's signal) count.
 func (p *Probe) Exclusive(signalled, until time.Time, old, nw int) (firstAnswer, exclusive time.Duration, ok bool) {
 	p.mu.Lock()
-	as := append([]Answer(nil), p.answers...)
+	as := append([]ProbeAnswer(nil), p.answers...)
 	p.mu.Unlock()
 	sort.Slice(as, func(i, j int) bool { return as[i].Sent.Before(as[j].Sent) })
 	lastOld := -1

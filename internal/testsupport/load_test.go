@@ -1,20 +1,20 @@
-package load
+package testsupport
 
 import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/gracefulgen/gracefulgen/bench/handler"
 )
 
 // rawServer accepts connections on loopback and treats each with serve,
@@ -36,6 +36,35 @@ func rawServer(t *testing.T, serve func(c *net.TCPConn)) string {
 		}
 	}()
 	return "http://" + l.Addr().String() + "/"
+}
+
+// benchModes are the modes the benchmark runs side by side.
+var benchModes = []Mode{KeepAliveGET, KeepAlivePOST, NewConnGET, H2C}
+
+// identityHandler answers as the benchmark's handler does: the process's
+// pid and a generation id.
+func identityHandler(gen string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "pid=%d gen=%s", os.Getpid(), gen)
+	})
+}
+
+// identify reads an answer of identityHandler.
+func identify(_ *http.Response, body []byte) (pid int, gen string, err error) {
+	if _, err := fmt.Sscanf(string(body), "pid=%d gen=%s", &pid, &gen); err != nil {
+		return 0, "", fmt.Errorf("parse answer %q: %w", body, err)
+	}
+	return pid, gen, nil
+}
+
+// config is a load of every benchmark mode on url.
+func config(t *testing.T, url string) Config {
+	t.Helper()
+	target, err := ParseTarget(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Config{Target: target, Modes: benchModes, Identify: identify}
 }
 
 // newServer starts a test server that also accepts HTTP/2 with prior
@@ -66,7 +95,9 @@ func runCounted(t *testing.T, url string, n int) Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return Run(ctx, Config{URL: url, Workers: 1, Requests: n, Timeout: 5 * time.Second})
+	cfg := config(t, url)
+	cfg.Workers, cfg.Requests, cfg.Timeout = 1, n, 5*time.Second
+	return Run(ctx, cfg)
 }
 
 func TestServerThatResetsConnectionsCountsEveryRequestAsReset(t *testing.T) {
@@ -76,7 +107,7 @@ func TestServerThatResetsConnectionsCountsEveryRequestAsReset(t *testing.T) {
 		c.Close()
 	})
 	res := runCounted(t, url, 5)
-	for _, m := range Modes {
+	for _, m := range benchModes {
 		if res.Requests[m] != 5 {
 			t.Errorf("%v: sent %d requests, want 5", m, res.Requests[m])
 		}
@@ -106,7 +137,7 @@ func TestServerThatClosesWithoutAnsweringCountsEOF(t *testing.T) {
 		c.Close()
 	})
 	res := runCounted(t, url, 3)
-	for _, m := range Modes {
+	for _, m := range benchModes {
 		if got := res.Failed[m][EOF]; got != 3 {
 			t.Errorf("%v: %d requests counted as EOF, want 3; failures %v, samples %v", m, got, res.Failed[m], res.Samples)
 		}
@@ -121,7 +152,7 @@ func TestNothingListeningCountsRefused(t *testing.T) {
 	url := "http://" + l.Addr().String() + "/"
 	l.Close()
 	res := runCounted(t, url, 2)
-	for _, m := range Modes {
+	for _, m := range benchModes {
 		if got := res.Failed[m][Refused]; got != 2 {
 			t.Errorf("%v: %d requests counted as refused, want 2; failures %v", m, got, res.Failed[m])
 		}
@@ -140,20 +171,22 @@ func TestAnswersThatAreNotTheHandlersAreFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newServer(t, tc.h)
 			res := runCounted(t, srv.URL, 2)
-			if got := res.AllFailed()[tc.kind]; got != 2*len(Modes) {
-				t.Errorf("%d requests counted as %v, want %d; failures %v", got, tc.kind, 2*len(Modes), res.AllFailed())
+			if got := res.AllFailed()[tc.kind]; got != 2*len(benchModes) {
+				t.Errorf("%d requests counted as %v, want %d; failures %v", got, tc.kind, 2*len(benchModes), res.AllFailed())
 			}
 		})
 	}
 }
 
 func TestHandlerAnswersAreCountedWithTheirGeneration(t *testing.T) {
-	srv := newServer(t, handler.New(0))
+	srv := newServer(t, identityHandler("g1"))
 	var gens = map[string]int{}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	answers := make(chan Answer, 100)
-	res := Run(ctx, Config{URL: srv.URL, Workers: 2, Requests: 4, Observe: func(a Answer) { answers <- a }})
+	cfg := config(t, srv.URL)
+	cfg.Workers, cfg.Requests, cfg.Observe = 2, 4, func(a Answer) { answers <- a }
+	res := Run(ctx, cfg)
 	close(answers)
 	fresh := 0
 	for a := range answers {
@@ -170,7 +203,7 @@ func TestHandlerAnswersAreCountedWithTheirGeneration(t *testing.T) {
 	if fresh < 2*4 || fresh > 2*4+3*2 {
 		t.Errorf("%d answers came on fresh connections, want the 8 new-connection GETs and at most one per other worker", fresh)
 	}
-	for _, m := range Modes {
+	for _, m := range benchModes {
 		if res.Answered[m] != 2*4 {
 			t.Errorf("%v: %d answered, want 8", m, res.Answered[m])
 		}
@@ -178,8 +211,8 @@ func TestHandlerAnswersAreCountedWithTheirGeneration(t *testing.T) {
 	if f := res.AllFailed(); f.Total() != 0 {
 		t.Fatalf("failures against a healthy server: %v, samples %v", f, res.Samples)
 	}
-	if res.Successes() != 2*4*len(Modes) {
-		t.Errorf("%d answers, want %d", res.Successes(), 2*4*len(Modes))
+	if res.Successes() != 2*4*len(benchModes) {
+		t.Errorf("%d answers, want %d", res.Successes(), 2*4*len(benchModes))
 	}
 	if len(gens) != 1 {
 		t.Errorf("answers name %d generations, want the one of this process: %v", len(gens), gens)
@@ -208,9 +241,11 @@ func TestServerThatNeverAnswersCountsTimeout(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res := Run(ctx, Config{URL: url, Workers: 1, Requests: 1, Timeout: 200 * time.Millisecond})
-	if got := res.AllFailed()[Timeout]; got != len(Modes) {
-		t.Errorf("%d requests counted as timeout, want %d; failures %v, samples %v", got, len(Modes), res.AllFailed(), res.Samples)
+	cfg := config(t, url)
+	cfg.Workers, cfg.Requests, cfg.Timeout = 1, 1, 200*time.Millisecond
+	res := Run(ctx, cfg)
+	if got := res.AllFailed()[Timeout]; got != len(benchModes) {
+		t.Errorf("%d requests counted as timeout, want %d; failures %v, samples %v", got, len(benchModes), res.AllFailed(), res.Samples)
 	}
 }
 
@@ -312,7 +347,7 @@ func (s *switchingServer) next() {
 func TestHTTP2StreamsRefusedByGOAWAYAreSentAgainAndCountedApart(t *testing.T) {
 	var served atomic.Int64
 	var s *switchingServer
-	inner := handler.New(0)
+	inner := identityHandler("g1")
 	s = newSwitchingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if served.Add(1)%25 == 0 {
 			go s.next() // a restart every 25 requests: GOAWAY with streams in flight
@@ -321,7 +356,9 @@ func TestHTTP2StreamsRefusedByGOAWAYAreSentAgainAndCountedApart(t *testing.T) {
 	}))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res := Run(ctx, Config{URL: "http://" + s.l.Addr().String() + "/", Modes: []Mode{H2C}, Workers: 16, Requests: 100, Timeout: 5 * time.Second})
+	cfg := config(t, "http://"+s.l.Addr().String()+"/")
+	cfg.Modes, cfg.Workers, cfg.Requests, cfg.Timeout = []Mode{H2C}, 16, 100, 5*time.Second
+	res := Run(ctx, cfg)
 	if f := res.Failed[H2C]; f.Total() != 0 {
 		t.Errorf("failures %v across graceful shutdowns, want none; e.g. %v", f, res.Samples)
 	}
@@ -348,7 +385,7 @@ func TestClassifyNamesHTTP2ConnectionErrorsByWhatHappened(t *testing.T) {
 		{"http2: something else", Other},
 	} {
 		err := &url.Error{Op: "Post", URL: "http://127.0.0.1:1/", Err: errors.New(tc.msg)}
-		if got := classify(err); got != tc.want {
+		if got := Classify(err); got != tc.want {
 			t.Errorf("%q classified %v, want %v", tc.msg, got, tc.want)
 		}
 	}

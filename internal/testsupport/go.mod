@@ -1,0 +1,3 @@
+module github.com/gracefulgen/gracefulgen/internal/testsupport
+
+go 1.24
