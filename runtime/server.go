@@ -13,7 +13,8 @@ import (
 // It is the body of every serving function of the API. serveTLS is nil for
 // plain HTTP; the TLS serving functions pass srv.ServeTLS with their files,
 // so that a program that never serves TLS does not link net/http's TLS
-// server (the TLS handshake, certificate parsing, RSA and ECDSA signing).
+// server (the TLS handshake, certificate parsing, RSA and ECDSA signing:
+// 540 KiB; TestRuntimeAddsLittleCode).
 func serve(srv *http.Server, l net.Listener, serveTLS func(*http.Server, net.Listener) error) error {
 	return ensure().serve(srv, l, serveTLS)
 }
