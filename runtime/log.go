@@ -184,32 +184,12 @@ func appendTextValue(b []byte, v any) []byte {
 	switch v := v.(type) {
 	case string:
 		return appendTextString(b, v)
-	case int:
-		return strconv.AppendInt(b, int64(v), 10)
-	case int8:
-		return strconv.AppendInt(b, int64(v), 10)
-	case int16:
-		return strconv.AppendInt(b, int64(v), 10)
-	case int32:
-		return strconv.AppendInt(b, int64(v), 10)
-	case int64:
-		return strconv.AppendInt(b, v, 10)
-	case uint:
-		return strconv.AppendUint(b, uint64(v), 10)
-	case uint8:
-		return strconv.AppendUint(b, uint64(v), 10)
-	case uint16:
-		return strconv.AppendUint(b, uint64(v), 10)
-	case uint32:
-		return strconv.AppendUint(b, uint64(v), 10)
-	case uint64:
-		return strconv.AppendUint(b, v, 10)
-	case uintptr:
-		return strconv.AppendUint(b, uint64(v), 10)
-	case float32:
-		return strconv.AppendFloat(b, float64(v), 'g', -1, 64)
-	case float64:
-		return strconv.AppendFloat(b, v, 'g', -1, 64)
+	case int, int8, int16, int32, int64: // exactly these types: slog writes named ones with %+v
+		return strconv.AppendInt(b, reflect.ValueOf(v).Int(), 10)
+	case uint, uint8, uint16, uint32, uint64, uintptr:
+		return strconv.AppendUint(b, reflect.ValueOf(v).Uint(), 10)
+	case float32, float64:
+		return strconv.AppendFloat(b, reflect.ValueOf(v).Float(), 'g', -1, 64)
 	case bool:
 		return strconv.AppendBool(b, v)
 	case time.Duration:

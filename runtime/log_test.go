@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -25,6 +26,7 @@ var fieldCases = [][]any{
 	{"child", 4242, "n8", int8(-8), "n16", int16(16), "n32", int32(-32), "n64", int64(1) << 40},
 	{"u", uint(7), "u8", uint8(8), "u16", uint16(16), "u32", uint32(32), "u64", uint64(1) << 63, "uptr", uintptr(9)},
 	{"f32", float32(0.1), "f64", 2.5e-10, "big", 1e21},
+	{"signal", syscall.SIGTERM, "mode", os.FileMode(0o644), "named", namedInt(3)},
 	{"pid1", true, "exclusive", false},
 	{"took", 1002 * time.Millisecond, "waited", 5 * time.Second, "tiny", 1500 * time.Nanosecond},
 	{"at", time.Date(2026, 11, 27, 10, 54, 7, 123456789, time.UTC)},
@@ -148,5 +150,7 @@ func TestFailureReachesStderrWhateverTheStandardLogger(t *testing.T) {
 		t.Error("the standard logger writes elsewhere, yet failures are not written to stderr")
 	}
 }
+
+type namedInt int
 
 func itoa(n int) string { return string(appendTextValue(nil, n)) }
