@@ -178,7 +178,7 @@ func ServerListenAndServeTLS(srv *http.Server, certFile, keyFile string) error {
 	if err != nil {
 		return err
 	}
-	return serve(srv, l, []string{certFile, keyFile})
+	return serve(srv, l, serveTLSWith(certFile, keyFile))
 }
 
 // ServerServe is srv.Serve(l) that restarts gracefully. A listener from
@@ -194,7 +194,12 @@ func ServerServe(srv *http.Server, l net.Listener) error {
 // ServerServeTLS is srv.ServeTLS(l, certFile, keyFile) that restarts
 // gracefully.
 func ServerServeTLS(srv *http.Server, l net.Listener, certFile, keyFile string) error {
-	return serve(srv, l, []string{certFile, keyFile})
+	return serve(srv, l, serveTLSWith(certFile, keyFile))
+}
+
+// serveTLSWith returns the TLS serving of serve with the given files.
+func serveTLSWith(certFile, keyFile string) func(*http.Server, net.Listener) error {
+	return func(srv *http.Server, l net.Listener) error { return srv.ServeTLS(l, certFile, keyFile) }
 }
 
 func addrOr(addr, def string) string {

@@ -1,7 +1,6 @@
 package graceful
 
 import (
-	"log/slog"
 	"os"
 	"time"
 )
@@ -47,8 +46,10 @@ type Config struct {
 	// running appStopGrace later. A real stop (SIGTERM, SIGINT) is not
 	// affected.
 	AppStopAfterHandover bool
-	// Logger receives one line per runtime event. Default slog.Default().
-	Logger *slog.Logger
+	// Logger receives one line per runtime event (a *slog.Logger, or any
+	// Logger). Default: the standard logger (package log), each line as
+	// slog's default handler writes it.
+	Logger Logger
 	// ReadyTimeout is how long a new process waits, after it started
 	// serving, for the inherited sockets it has not asked for yet before it
 	// declares itself ready anyway (the new version may need fewer sockets

@@ -217,14 +217,25 @@
 // # Logging
 //
 // Every event (restart requested, child started, child ready, draining,
-// drained, restart failed with the reason, ...) is one line through
-// log/slog, to slog.Default() unless Config.Logger or SetLogger says
-// otherwise. A failure (restart failed, ...) is always visible: unless the
-// runtime logs to a logger the program chose for it, or to the default
-// slog handler over a standard logger writing to standard error, the line
-// is also written to standard error at ERROR by the runtime itself, so a
-// program that sent its standard logger or slog's default to io.Discard,
-// or whose handler logs every level as INFO, does not hide it.
+// drained, restart failed with the reason, ...) is one line with its
+// fields. Given a logger (Config.Logger or SetLogger: a *slog.Logger, or
+// anything with its Info, Warn and Error methods), the runtime logs each
+// event to it as a record at its level with its fields as attributes, so
+// a JSON handler writes them as JSON fields. Without one, it writes
+// through the standard logger (package log) the line slog's default
+// handler writes ("INFO graceful: ready pid=7 reason=serving"). The
+// runtime does not import log/slog, whose handlers link encoding/json, so
+// that a program that does not use slog pays nothing for it; a program
+// that made its own handler slog's default (slog.SetDefault) gets the
+// lines there through the standard logger, as messages at INFO, and passes
+// Config.Logger: slog.Default() (or calls SetLogger(slog.Default()) after
+// slog.SetDefault) for records with fields and levels. A failure (restart
+// failed, ...) is always visible: unless the runtime logs to a logger the
+// program chose for it, or to a standard logger writing to standard
+// error, the line is also written to standard error at ERROR by the
+// runtime itself (as slog's TextHandler writes it), so a program that
+// sent its standard logger or slog's default to io.Discard, or whose
+// handler logs every level as INFO, does not hide it.
 //
 // # Platforms
 //

@@ -1,7 +1,6 @@
 package graceful
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -59,17 +58,13 @@ type protocol struct {
 
 // encodeProtocol returns the environment entries that hand sockets (fd 3
 // onwards, in order) and the ready pipe (fd readyFD) to a new process.
-func encodeProtocol(parentPID int, sockets []socketName, readyFD int) ([]string, error) {
-	js, err := json.Marshal(sockets)
-	if err != nil {
-		return nil, fmt.Errorf("encode %s: %w", envListeners, err)
-	}
+func encodeProtocol(parentPID int, sockets []socketName, readyFD int) []string {
 	return []string{
 		envParentPID + "=" + strconv.Itoa(parentPID),
-		envListeners + "=" + string(js),
+		envListeners + "=" + encodeSockets(sockets),
 		envReadyFD + "=" + strconv.Itoa(readyFD),
 		envExclusive + "=1",
-	}, nil
+	}
 }
 
 // protocolVars are the variables of the protocol.
@@ -97,7 +92,7 @@ func readProtocol() (pr protocol, ok bool, err error) {
 	for _, k := range protocolVars {
 		os.Unsetenv(k)
 	}
-	if err = json.Unmarshal([]byte(list), &pr.sockets); err != nil {
+	if pr.sockets, err = decodeSockets(list); err != nil {
 		return pr, true, fmt.Errorf("%s=%q: %w", envListeners, list, err)
 	}
 	if pr.readyFD, err = strconv.Atoi(ready); err != nil {

@@ -192,11 +192,7 @@ func (p *process) handOver(abort <-chan struct{}) (_ *child, err error) {
 		return nil, fmt.Errorf("ready pipe: %w", err)
 	}
 	defer r.Close()
-	proto, err := encodeProtocol(os.Getpid(), names, firstInheritedFD+len(fds))
-	if err != nil {
-		w.Close()
-		return nil, err
-	}
+	proto := encodeProtocol(os.Getpid(), names, firstInheritedFD+len(fds))
 	env := append(withPWD(withoutProtocol(os.Environ()), p.exe.dir), proto...)
 	pid, err := startProcess(path, p.exe.argv, env, p.exe.dir, append(fds, int(w.Fd())))
 	w.Close()

@@ -3,7 +3,6 @@
 package graceful
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -121,12 +120,7 @@ func (s *supervisor) start() error {
 	}
 	syscall.CloseOnExec(pair[0])
 	syscall.CloseOnExec(pair[1])
-	proto, err := encodeProtocol(os.Getpid(), s.names, firstInheritedFD+len(s.held))
-	if err != nil {
-		syscall.Close(pair[0])
-		syscall.Close(pair[1])
-		return err
-	}
+	proto := encodeProtocol(os.Getpid(), s.names, firstInheritedFD+len(s.held))
 	env := append(withPWD(withoutProtocol(os.Environ()), s.exe.dir), proto...)
 	env = append(env, envSupervisor+"="+strconv.Itoa(os.Getpid()))
 	pid, err := startProcess(path, s.exe.argv, env, s.exe.dir, append(append([]int(nil), s.held...), pair[1]))
@@ -385,7 +379,8 @@ func receiveReport(pid, fd int) (report readyReport) {
 		}
 		return r
 	}
-	if err := json.Unmarshal(data[1:], &r.names); err != nil || len(r.names) != len(r.fds) {
+	var err error
+	if r.names, err = decodeSockets(string(data[1:])); err != nil || len(r.names) != len(r.fds) {
 		r.err = fmt.Errorf("bad readiness report (%d names, %d sockets): %v", len(r.names), len(r.fds), err)
 		closeAll(r.fds)
 		r.fds = nil
@@ -425,10 +420,7 @@ func (p *process) reportToSupervisor() error {
 	}
 	pendingFDs, pendingNames := p.in.dupPending()
 	fds, names = append(fds, pendingFDs...), append(names, pendingNames...)
-	js, err := json.Marshal(names)
-	if err != nil {
-		return fmt.Errorf("encode sockets for the supervisor: %w", err)
-	}
+	js := encodeSockets(names)
 	var rights []byte
 	if len(fds) > 0 {
 		rights = syscall.UnixRights(fds...)

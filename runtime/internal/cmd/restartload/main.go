@@ -35,8 +35,9 @@
 // RSS mode starts the same two servers side by side (or, with -plain-cmd,
 // a plain build that does not link the runtime at all beside the converted
 // one: internal/rsstwin) and prints the memory the runtime adds: the resident set size (VmRSS) of each once idle, and
-// its highest (VmHWM) after both were loaded at once (keep-alive and
-// new-connection clients, -duration) and then idle again:
+// its highest (VmHWM, and the highest VmRSS, RssAnon and RssFile sampled
+// every 50ms) while both were loaded at once (keep-alive and
+// new-connection clients, -duration), and again once idle:
 //
 //	TS_LISTEN=tcp=127.0.0.1:8080 restartload -rss -cmd ./server -addr 127.0.0.1:8080 \
 //		-plain-env TS_PLAIN=1,TS_LISTEN=tcp=127.0.0.1:8081 -plain-addr 127.0.0.1:8081
@@ -251,16 +252,20 @@ func compareMemory(argv, plainArgv, env, plainEnv []string, target, plainTarget 
 		check(err)
 	}
 	pids := []int{plain.cmd.Process.Pid, graceful.cmd.Process.Pid}
-	show := func(what, key string) {
-		var v [2]int64
+	status := func() (m [2]map[string]int64) {
 		for i, pid := range pids {
-			m, err := testsupport.MemoryStatus(pid)
+			var err error
+			m[i], err = testsupport.MemoryStatus(pid)
 			check(err)
-			v[i] = m[key]
 		}
+		return m
+	}
+	row := func(what, key string, m [2]map[string]int64) {
+		v := [2]int64{m[0][key], m[1][key]}
 		fmt.Printf("%-38s plain %7.2f MiB  graceful %7.2f MiB  runtime adds %+6.2f MiB (ratio %.3f)\n",
 			what+", "+key, mib(v[0]), mib(v[1]), mib(v[1]-v[0]), float64(v[1])/float64(v[0]))
 	}
+	show := func(what, key string) { row(what, key, status()) }
 	time.Sleep(time.Second) // start-up over: the runtime is ready
 	// RssAnon is the process's private memory (heap, stacks); RssFile
 	// mostly the pages of its binary, shared by every process of it.
@@ -268,6 +273,24 @@ func compareMemory(argv, plainArgv, env, plainEnv []string, target, plainTarget 
 		show("idle", k)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), d)
+	// The kernel keeps the highest VmRSS (VmHWM) but not the highest
+	// RssAnon and RssFile: sample them during the load.
+	peak := [2]map[string]int64{{}, {}}
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for ctx.Err() == nil {
+			for i, m := range status() {
+				for k, v := range m {
+					peak[i][k] = max(peak[i][k], v)
+				}
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
 	results := make(chan testsupport.Result, 4)
 	for _, t := range []testsupport.Target{target, plainTarget} {
 		for _, m := range []testsupport.Mode{testsupport.KeepAlivePOST, testsupport.NewConnPOST} {
@@ -281,7 +304,11 @@ func compareMemory(argv, plainArgv, env, plainEnv []string, target, plainTarget 
 		}
 	}
 	cancel()
+	<-sampled
 	show(fmt.Sprintf("peak under load (%v)", d), "VmHWM")
+	for _, k := range []string{"VmRSS", "RssAnon", "RssFile"} {
+		row("highest sampled under load", k, peak)
+	}
 	time.Sleep(time.Second)
 	for _, k := range []string{"VmRSS", "RssAnon"} {
 		show("idle after the load", k)
