@@ -24,6 +24,7 @@ type binary struct {
 	linked []*packages.Package // the packages of the run it links, itself first
 	// unknownLinks: a package between it and a converted one was not loaded.
 	unknownLinks bool
+	linksSlog    bool // log/slog is among the packages it links
 	config       templates.Config
 }
 
@@ -109,6 +110,9 @@ func indexRun(pkgs []*packages.Package, results map[*packages.Package]*analyzer.
 func (ix runIndex) binaryOf(m *packages.Package, deps depGraph, results map[*packages.Package]*analyzer.Result) *binary {
 	b := &binary{pkg: m, linked: []*packages.Package{m}}
 	for _, path := range deps.closure(m.PkgPath) {
+		if path == "log/slog" {
+			b.linksSlog = true
+		}
 		if p, ok := ix.byPath[path]; ok && results[p] != nil {
 			b.linked = append(b.linked, p)
 		} else if deps.reaches(path, ix.converted) {
@@ -137,6 +141,7 @@ func (r *run) binaryConfig(b *binary, results map[*packages.Package]*analyzer.Re
 	r.checkSignal(b, results, cfg.RestartSignal)
 	r.info = append(r.info, stopLine(b, cfg, stopWhy))
 	r.noteRemovals(b, results, cfg)
+	cfg.SlogDefault = b.linksSlog
 	return cfg
 }
 

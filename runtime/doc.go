@@ -226,10 +226,11 @@
 // handler writes ("INFO graceful: ready pid=7 reason=serving"). The
 // runtime does not import log/slog, whose handlers link encoding/json, so
 // that a program that does not use slog pays nothing for it; a program
-// that made its own handler slog's default (slog.SetDefault) gets the
-// lines there through the standard logger, as messages at INFO, and passes
-// Config.Logger: slog.Default() (or calls SetLogger(slog.Default()) after
-// slog.SetDefault) for records with fields and levels. A failure (restart
+// that links log/slog gets, from gracefulgen, Config.Logger:
+// slogdefault.Logger() (package runtime/slogdefault), which hands each line
+// to slog.Default() as it is at that moment, so a handler the program
+// installs with slog.SetDefault receives records with their level and
+// fields. A failure (restart
 // failed, ...) is always visible: unless the runtime logs to a logger the
 // program chose for it, or to a standard logger writing to standard
 // error, the line is also written to standard error at ERROR by the

@@ -142,9 +142,18 @@ func logLine(level, msg string, args []any) {
 }
 
 // failuresReachStderr reports whether the runtime's logger writes ERROR
-// lines to standard error as they are.
+// lines to standard error as they are. A logger the program gave the
+// runtime is trusted to, unless it says otherwise through a method
+// FailuresReachStderr() bool (package slogdefault's does: it stands for
+// slog's default logger, which the program may have sent anywhere).
 func failuresReachStderr() bool {
-	return loggerPtr.Load() != nil || log.Writer() == os.Stderr
+	if l := loggerPtr.Load(); l != nil {
+		if v, ok := (*l).(interface{ FailuresReachStderr() bool }); ok {
+			return v.FailuresReachStderr()
+		}
+		return true
+	}
+	return log.Writer() == os.Stderr
 }
 
 // appendTextRecord appends a line as slog's TextHandler writes it:

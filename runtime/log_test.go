@@ -154,3 +154,21 @@ func TestFailureReachesStderrWhateverTheStandardLogger(t *testing.T) {
 type namedInt int
 
 func itoa(n int) string { return string(appendTextValue(nil, n)) }
+
+// reporting is a Logger that says whether its failures reach stderr.
+type reporting struct{ reaches bool }
+
+func (reporting) Info(string, ...any)         {}
+func (reporting) Warn(string, ...any)         {}
+func (reporting) Error(string, ...any)        {}
+func (r reporting) FailuresReachStderr() bool { return r.reaches }
+
+func TestFailuresReachStderrAsksALoggerThatCanTell(t *testing.T) {
+	defer SetLogger(nil)
+	for _, reaches := range []bool{true, false} {
+		SetLogger(reporting{reaches})
+		if got := failuresReachStderr(); got != reaches {
+			t.Errorf("logger says its failures reach stderr: %v; runtime thinks %v", reaches, got)
+		}
+	}
+}

@@ -29,6 +29,11 @@ type Config struct {
 	PIDFile   string        // a file that always names the serving process
 	StopDelay time.Duration // serve on for this long after SIGTERM before draining
 	Supervise bool          // run a supervisor parent even when not PID 1
+
+	// SlogDefault: the binary links log/slog, so the runtime's lines go to
+	// slog's default logger (Logger: slogdefault.Logger()), where a handler
+	// the program installs receives them as records.
+	SlogDefault bool
 }
 
 // Signals lists the restart signals gracefulgen accepts. Generated code
@@ -73,6 +78,9 @@ func configure(c Config) *jen.Statement {
 	}
 	if c.AppStopAfterHandover {
 		fields = append(fields, jen.Id("AppStopAfterHandover").Op(":").Lit(true))
+	}
+	if c.SlogDefault {
+		fields = append(fields, jen.Id("Logger").Op(":").Qual(RuntimePath+"/slogdefault", "Logger").Call())
 	}
 	literal := jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}
 	comment := "init turns the restart runtime on for this program before main runs, so that a restart signal arriving during start-up is held until it serves."

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/tls"
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
+	slogdefault "github.com/gracefulgen/gracefulgen/runtime/slogdefault"
 	echo "github.com/labstack/echo/v5"
 	"net/http"
 	"os"
@@ -20,6 +21,7 @@ func init() {
 	graceful.Configure(graceful.Config{
 		RestartSignal:  graceful.SIGHUP,
 		AppHandlesStop: true,
+		Logger:         slogdefault.Logger(),
 	})
 }
 

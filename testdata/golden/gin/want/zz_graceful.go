@@ -5,6 +5,7 @@ package main
 import (
 	"github.com/gin-gonic/gin"
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
+	slogdefault "github.com/gracefulgen/gracefulgen/runtime/slogdefault"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ func init() {
 	graceful.Configure(graceful.Config{
 		RestartSignal:  graceful.SIGHUP,
 		AppHandlesStop: false,
+		Logger:         slogdefault.Logger(),
 	})
 }
 

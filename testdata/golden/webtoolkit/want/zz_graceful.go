@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
+	slogdefault "github.com/gracefulgen/gracefulgen/runtime/slogdefault"
 	"github.com/prometheus/exporter-toolkit/web"
 	"log/slog"
 	"net"
@@ -18,6 +19,7 @@ func init() {
 	graceful.Configure(graceful.Config{
 		RestartSignal:  graceful.SIGHUP,
 		AppHandlesStop: false,
+		Logger:         slogdefault.Logger(),
 	})
 }
 
