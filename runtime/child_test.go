@@ -31,7 +31,7 @@ func TestSocketMatching(t *testing.T) {
 }
 
 func TestProtocolNamingAnotherParentIsIgnored(t *testing.T) {
-	env, err := encodeProtocol(os.Getppid()+1, []socketName{{Network: "tcp", Address: ":8080", Bound: "[::]:8080"}}, 4)
+	env, err := encodeProtocol(os.Getppid()+1, []socketName{{Network: "tcp", Address: ":8080", Bound: "[::]:8080"}}, 4, exclusiveProcess)
 	if err != nil {
 		t.Fatal(err)
 	}

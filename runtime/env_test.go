@@ -9,7 +9,7 @@ import (
 
 func TestProtocolRoundTripsAndLeavesNoVariable(t *testing.T) {
 	names := []socketName{{Network: "tcp", Address: ":8080", Bound: "[::]:8080"}, {Network: "unix", Address: "/run/a,b.sock", Bound: "/run/a,b.sock", Activated: true}}
-	env, err := encodeProtocol(os.Getppid(), names, 5) // the protocol names this process
+	env, err := encodeProtocol(os.Getppid(), names, 5, exclusiveProcess) // the protocol names this process
 	if err != nil {
 		t.Fatal(err)
 	}

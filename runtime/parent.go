@@ -192,7 +192,7 @@ func (p *process) handOver(abort <-chan struct{}) (_ *child, err error) {
 		return nil, fmt.Errorf("ready pipe: %w", err)
 	}
 	defer r.Close()
-	proto, err := encodeProtocol(os.Getpid(), names, firstInheritedFD+len(fds))
+	proto, err := encodeProtocol(os.Getpid(), names, firstInheritedFD+len(fds), exclusiveProcess)
 	if err != nil {
 		w.Close()
 		return nil, err

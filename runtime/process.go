@@ -74,7 +74,7 @@ func newProcess() *process {
 	return &process{
 		started:   time.Now(),
 		in:        in,
-		startHeld: in.exclusive && supervisorPID == 0,
+		startHeld: in.exclusive,
 		conns:     newTracker(),
 		servers:   map[*http.Server]int{},
 		stopping:  make(chan struct{}),
