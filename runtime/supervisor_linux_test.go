@@ -230,19 +230,7 @@ func TestSupervisedChildAcceptsAgainWhenTheNewOneDies(t *testing.T) {
 	stop := load(s.targets, 4, loadtest.KeepAlive, loadtest.NewConn)
 	s.setControl("die-after-listen=100ms")
 	const tries = 3
-	for i := 1; i <= tries; i++ {
-		time.Sleep(100 * time.Millisecond)
-		s.signal(s.sup, syscall.SIGHUP)
-		s.waitLog(`restart failed, still serving`, i)
-	}
-	time.Sleep(100 * time.Millisecond)
-	for _, r := range stop() {
-		if r.Requests == 0 || r.Failed() != 0 {
-			t.Errorf("load across %d failed restarts: %v", tries, r)
-		} else {
-			t.Logf("%v", r)
-		}
-	}
+	failRestarts(t, s.server, s.sup, tries, stop)
 	logs := s.log()
 	for _, line := range []string{
 		`serving child stopped accepting: the new child has every socket`,
