@@ -16,7 +16,8 @@ type inheritance struct {
 	parent  int
 	sockets []inheritedSocket
 	readyFD int // -1 once readiness was reported
-	// exclusive: the parent stops accepting on msgTaken; taken: sent.
+	// exclusive: the parent (or the supervisor's serving child) stops
+	// accepting on msgTaken; taken: sent.
 	exclusive, taken bool
 }
 
@@ -58,7 +59,9 @@ func inherit() *inheritance {
 	}
 	in.parent = pr.parentPID
 	in.readyFD = pr.readyFD
-	in.exclusive = pr.exclusive
+	// Under a supervisor that predates exclusiveSupervised, 'A' would spoil
+	// the readiness report.
+	in.exclusive = pr.exclusive == exclusiveSupervised || pr.exclusive == exclusiveProcess && supervisorPID == 0
 	setCloseOnExec(pr.readyFD)
 	for i, name := range pr.sockets {
 		fd := firstInheritedFD + i

@@ -31,7 +31,7 @@ func TestSocketMatching(t *testing.T) {
 }
 
 func TestProtocolNamingAnotherParentIsIgnored(t *testing.T) {
-	env := encodeProtocol(os.Getppid()+1, []socketName{{Network: "tcp", Address: ":8080", Bound: "[::]:8080"}}, 4)
+	env := encodeProtocol(os.Getppid()+1, []socketName{{Network: "tcp", Address: ":8080", Bound: "[::]:8080"}}, 4, exclusiveProcess)
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)

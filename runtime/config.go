@@ -120,7 +120,11 @@ func Configure(c Config) {
 	if c.Logger != nil {
 		SetLogger(c.Logger)
 	}
-	p.start()
+	// In package initialisation (generated code) the runtime turns on
+	// without waiting for the stop signals to be caught (see begin).
+	if !p.begin() {
+		p.start()
+	}
 }
 
 // merge returns old with the non-zero fields of c laid over it; the boolean

@@ -18,11 +18,14 @@
 // (and the TLS variants, http.Serve, and (*net.ListenConfig).Listen), and
 // call Configure early, from an init function of the main package, with the
 // restart signal and timeouts (several calls are merged). It turns the
-// runtime on at once: the signal handlers are installed, so that a restart
-// signal that arrives while the program is still initialising does not kill
-// it (Go's default action for SIGHUP); such a signal is held until the
-// process is ready, then acted upon. Without Configure the runtime turns on
-// at the first Listen or serving call, with the defaults.
+// runtime on at once: the restart signal's handler is installed, so that a
+// restart signal that arrives while the program is still initialising does
+// not kill it (Go's default action for SIGHUP); such a signal is held until
+// the process is ready, then acted upon. SIGTERM and SIGINT are caught
+// alongside, off the start-up path, and before the first Listen or serving
+// call returns (until then a stop signal ends the program as it would end
+// unconverted). Without Configure the runtime turns on at the first Listen
+// or serving call, with the defaults.
 //
 // Nothing happens where nothing serves. Package initialisation installs no
 // handler, prints nothing, and touches neither the environment nor a
@@ -106,8 +109,10 @@
 // the program's listener behind a thin wrapper; a BaseContext hook still
 // sees the program's listener). A socket served by the program's own
 // accept loop, or by a framework through ServerServeWith, keeps accepting
-// until the new process is ready, as before. Under a supervisor the old
-// child accepts until the new one is ready.
+// until the new process is ready, as before. Under a supervisor the same
+// holds: the new child tells the supervisor, which tells the serving child
+// to stop accepting, and to accept again if the new child fails before it
+// is ready.
 //
 // If the new process exits, panics or is not ready within StartTimeout, the
 // old process kills it, reaps it, logs why in one line, and keeps serving as

@@ -20,11 +20,17 @@ const (
 	// envReadyFD is the descriptor of a pipe on which the new process
 	// writes one byte when it is ready.
 	envReadyFD = "GRACEFUL_READY_FD"
-	// envExclusive ("1") says that the old process stops accepting when
-	// the new one writes 'A' on the ready pipe, once it has taken every
-	// socket it inherited (handover.go); without it the new process writes
-	// only the readiness byte, which an older runtime expects.
+	// envExclusive says that the old process stops accepting when the new
+	// one writes 'A' on the ready pipe, once it has taken every socket it
+	// inherited (handover.go): "1" from an old process, "2" from a
+	// supervisor, which then stops its serving child (supervisor_unix.go).
+	// Without it the new process writes only the readiness report, which
+	// an older runtime expects; a supervised child does so too on "1",
+	// from a supervisor that predates "2".
 	envExclusive = "GRACEFUL_EXCLUSIVE"
+
+	exclusiveProcess    = "1"
+	exclusiveSupervised = "2"
 )
 
 // firstInheritedFD is the descriptor of the first inherited socket.
@@ -53,17 +59,18 @@ type protocol struct {
 	parentPID int
 	sockets   []socketName
 	readyFD   int
-	exclusive bool
+	exclusive string // envExclusive
 }
 
 // encodeProtocol returns the environment entries that hand sockets (fd 3
 // onwards, in order) and the ready pipe (fd readyFD) to a new process.
-func encodeProtocol(parentPID int, sockets []socketName, readyFD int) []string {
+// exclusive is exclusiveProcess or exclusiveSupervised.
+func encodeProtocol(parentPID int, sockets []socketName, readyFD int, exclusive string) []string {
 	return []string{
 		envParentPID + "=" + strconv.Itoa(parentPID),
 		envListeners + "=" + encodeSockets(sockets),
 		envReadyFD + "=" + strconv.Itoa(readyFD),
-		envExclusive + "=1",
+		envExclusive + "=" + exclusive,
 	}
 }
 
@@ -79,7 +86,7 @@ func readProtocol() (pr protocol, ok bool, err error) {
 	pid, havePID := os.LookupEnv(envParentPID)
 	list := os.Getenv(envListeners)
 	ready := os.Getenv(envReadyFD)
-	pr.exclusive = os.Getenv(envExclusive) == "1"
+	pr.exclusive = os.Getenv(envExclusive)
 	if !havePID {
 		return pr, false, nil
 	}

@@ -9,7 +9,7 @@ import (
 
 func TestProtocolRoundTripsAndLeavesNoVariable(t *testing.T) {
 	names := []socketName{{Network: "tcp", Address: ":8080", Bound: "[::]:8080"}, {Network: "unix", Address: "/run/a,b.sock", Bound: "/run/a,b.sock", Activated: true}}
-	env := encodeProtocol(os.Getppid(), names, 5) // the protocol names this process
+	env := encodeProtocol(os.Getppid(), names, 5, exclusiveProcess) // the protocol names this process
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)

@@ -38,6 +38,16 @@ import (
 // runtime) once it is ready.
 const msgTaken = 'A'
 
+// What a supervisor writes to its serving child on the readiness socket,
+// which the child keeps open once ready (supervisor_unix.go): stop
+// accepting (the new child has every socket), accept again (the new child
+// failed before it was ready), retire (the new child is ready).
+const (
+	msgHold   = 'H'
+	msgResume = 'G'
+	msgRetire = 'T'
+)
+
 // deadliner is a listener whose Accept a deadline wakes: *net.TCPListener
 // and *net.UnixListener.
 type deadliner interface {

@@ -81,19 +81,7 @@ func TestChildDyingBeforeReadyRefusesNothing(t *testing.T) {
 			stop := load(s.targets, 4, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
 			s.setControl(tc.control)
 			const tries = 3
-			for i := 1; i <= tries; i++ {
-				time.Sleep(100 * time.Millisecond)
-				s.signal(pid, syscall.SIGHUP)
-				s.waitLog(`restart failed, still serving`, i)
-			}
-			time.Sleep(100 * time.Millisecond)
-			for _, r := range stop() {
-				if r.Sent() == 0 || r.Failures() != 0 {
-					t.Errorf("load across %d failed restarts: %v", tries, r)
-				} else {
-					t.Logf("%v", r)
-				}
-			}
+			failRestarts(t, s, pid, tries, stop)
 			logs := s.log()
 			held := len(regexp.MustCompile(`stopped accepting: the new process has every socket`).FindAllString(logs, -1))
 			again := len(regexp.MustCompile(`accepting again: the new process failed before it was ready`).FindAllString(logs, -1))
@@ -110,5 +98,25 @@ func TestChildDyingBeforeReadyRefusesNothing(t *testing.T) {
 				t.Errorf("after the failed restarts, served by %s, want %d", got, pid)
 			}
 		})
+	}
+}
+
+// failRestarts sends the restart signal to pid tries times, 100ms apart,
+// waiting each time for the restart to fail, then ends the load (stop) and
+// fails the test if a request of it failed.
+func failRestarts(t *testing.T, s *server, pid, tries int, stop func() []testsupport.Result) {
+	t.Helper()
+	for i := 1; i <= tries; i++ {
+		time.Sleep(100 * time.Millisecond)
+		s.signal(pid, syscall.SIGHUP)
+		s.waitLog(`restart failed, still serving`, i)
+	}
+	time.Sleep(100 * time.Millisecond)
+	for _, r := range stop() {
+		if r.Sent() == 0 || r.Failures() != 0 {
+			t.Errorf("load across %d failed restarts: %v", tries, r)
+		} else {
+			t.Logf("%v", r)
+		}
 	}
 }

@@ -192,7 +192,7 @@ func (p *process) handOver(abort <-chan struct{}) (_ *child, err error) {
 		return nil, fmt.Errorf("ready pipe: %w", err)
 	}
 	defer r.Close()
-	proto := encodeProtocol(os.Getpid(), names, firstInheritedFD+len(fds))
+	proto := encodeProtocol(os.Getpid(), names, firstInheritedFD+len(fds), exclusiveProcess)
 	env := append(withPWD(withoutProtocol(os.Environ()), p.exe.dir), proto...)
 	pid, err := startProcess(path, p.exe.argv, env, p.exe.dir, append(fds, int(w.Fd())))
 	w.Close()

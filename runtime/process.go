@@ -46,7 +46,8 @@ type process struct {
 	hooks       []func()
 	stoppers    map[GracefulStopper]bool // servers told to stop gracefully
 	restartSig  os.Signal
-	stopWatched bool // stopSigs receives SIGTERM and SIGINT
+	stopWatched bool          // stopSigs receives SIGTERM and SIGINT
+	stopsCaught chan struct{} // closed once the first watchStopSignals is done (signals.go)
 
 	ready      bool
 	readyTimer *time.Timer
@@ -73,7 +74,7 @@ func newProcess() *process {
 	return &process{
 		started:   time.Now(),
 		in:        in,
-		startHeld: in.exclusive && supervisorPID == 0,
+		startHeld: in.exclusive,
 		conns:     newTracker(),
 		servers:   map[*http.Server]int{},
 		stopping:  make(chan struct{}),

@@ -7,13 +7,39 @@ import (
 	"syscall"
 )
 
-// start turns the runtime on, once: it records how the process was
-// started, acts on what package initialisation noted, and installs the
-// signal handlers; later calls (Configure again) only follow a change of
-// the restart signal or of AppHandlesStop. Nothing is logged before the
-// process serves (see log.go).
+// start turns the runtime on, once (see begin), and follows a change of the
+// restart signal or of AppHandlesStop made since. It returns once SIGTERM
+// and SIGINT are caught (unless the program handles its stop), so that no
+// Listen or serving call returns before a stop signal drains the process.
 func (p *process) start() {
+	if p.begin() {
+		<-p.stopsCaught
+		return
+	}
+	<-p.stopsCaught
+	p.watchRestartSignal()
+	p.watchStopSignals()
+}
+
+// begin turns the runtime on, once: it records how the process was
+// started, acts on what package initialisation noted, and installs the
+// signal handlers. It reports whether it did so now. Nothing is logged
+// before the process serves (see log.go).
+//
+// The restart signal is caught before begin returns, so that one that
+// arrives during start-up is held; SIGTERM and SIGINT are caught by a
+// goroutine (stopsCaught is closed once they are), off the path from exec
+// to the first answer of a new process: the Go runtime enables each
+// notified signal by a round trip to its signal thread, two thread
+// switches per signal, on the main thread locked by package initialisation
+// where Configure runs. Until they are caught, a stop signal ends the
+// process as it would unconverted, which is what the runtime does with a
+// stop signal before the process serves (dieAsUnconverted); start, which
+// every Listen and serving call runs, waits for them.
+func (p *process) begin() bool {
+	now := false
 	p.startOnce.Do(func() {
+		now = true
 		p.exe = recordExecutable()
 		readSupervise()
 		applyNotes()
@@ -25,10 +51,15 @@ func (p *process) start() {
 		}
 		p.sigs = make(chan os.Signal, 8)
 		p.stopSigs = make(chan os.Signal, 8)
+		p.stopsCaught = make(chan struct{})
 		go p.handleSignals()
+		p.watchRestartSignal()
+		go func() {
+			p.watchStopSignals()
+			close(p.stopsCaught)
+		}()
 	})
-	p.watchRestartSignal()
-	p.watchStopSignals()
+	return now
 }
 
 // watchRestartSignal catches the configured restart signal (and releases a

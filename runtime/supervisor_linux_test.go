@@ -187,3 +187,60 @@ func TestSupervisorSpeaksForTheServiceToSystemd(t *testing.T) {
 	}
 	ns.none(t, "after the stop")
 }
+
+// TestSupervisedChildStopsAcceptingOnceTheNewOneHasItsSockets: as PID 1, the
+// handover is exclusive before the new child is ready, as in process mode
+// (TestOldProcessStopsAcceptingOnceTheNewOneHasItsSockets). The new child
+// declares itself ready only 3s after it serves; meanwhile every new
+// connection must reach it, none the serving child, which is not retired.
+func TestSupervisedChildStopsAcceptingOnceTheNewOneHasItsSockets(t *testing.T) {
+	s := startSupervised(t)
+	before := s.lastChild()
+	s.setControl("ready-after=3s")
+	s.signal(s.sup, syscall.SIGHUP)
+	s.waitLog(`serving child stopped accepting: the new child has every socket`, 1)
+	s.waitLog(`stopped accepting: the supervisor's new child has every socket.* sockets=1`, 1)
+	from := map[string]int{}
+	for i := 0; i < 20; i++ {
+		from[get(t, s.targets[0], "/pid")]++
+	}
+	logs := s.log()
+	if strings.Contains(logs, `old child retired`) {
+		t.Fatalf("the serving child was retired before the probe ended: the new child was ready too soon; log:\n%s", logs)
+	}
+	if from[before] != 0 || len(from) != 1 {
+		t.Errorf("new connections after the serving child stopped accepting went to %v (serving child %s)", from, before)
+	}
+	s.waitLog(`msg="graceful: child ready" pid=1 `, 2)
+	if got := get(t, s.targets[0], "/pid"); got != s.lastChild() || got == before {
+		t.Errorf("after the handover served by %s, want the new child %s", got, s.lastChild())
+	}
+	s.waitLog(`former child exited`, 1)
+}
+
+// TestSupervisedChildAcceptsAgainWhenTheNewOneDies: as PID 1, a new child
+// that dies after it took its sockets, before it is ready, leaves the
+// serving child accepting again, and no request of a load running across
+// it fails: the connections made meanwhile wait in the sockets' backlog.
+func TestSupervisedChildAcceptsAgainWhenTheNewOneDies(t *testing.T) {
+	s := startSupervised(t)
+	before := s.lastChild()
+	stop := load(s.targets, 4, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
+	s.setControl("die-after-listen=100ms")
+	const tries = 3
+	failRestarts(t, s.server, s.sup, tries, stop)
+	logs := s.log()
+	for _, line := range []string{
+		`serving child stopped accepting: the new child has every socket`,
+		`stopped accepting: the supervisor's new child has every socket`,
+		`serving child accepting again: the new child failed before it was ready`,
+		`accepting again: the supervisor's new child failed before it was ready`,
+	} {
+		if n := len(regexp.MustCompile(line).FindAllString(logs, -1)); n != tries {
+			t.Errorf("%q logged %d times, want %d; log:\n%s", line, n, tries, logs)
+		}
+	}
+	if got := get(t, s.targets[0], "/pid"); got != before {
+		t.Errorf("after the failed restarts, served by %s, want %s", got, before)
+	}
+}

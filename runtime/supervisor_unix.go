@@ -27,6 +27,8 @@ type supervisor struct {
 	queued      bool           // a restart signal arrived while a new child was starting
 	sigs        chan os.Signal
 	readyCh     chan readyReport
+	takenCh     chan int // pids of children that have every socket (msgTaken)
+	paused      int      // the serving child, while it has stopped accepting for the next one
 }
 
 // startingChild is a child that is not ready yet.
@@ -54,6 +56,7 @@ func (p *process) supervise() {
 		ctls:    map[int]int{},
 		sigs:    make(chan os.Signal, 32),
 		readyCh: make(chan readyReport, 1),
+		takenCh: make(chan int, 1),
 	}
 	for _, sk := range p.in.sockets { // passed by socket activation: the first child's
 		s.held = append(s.held, sk.fd)
@@ -91,6 +94,8 @@ func (s *supervisor) loop() {
 			}
 		case r := <-s.readyCh:
 			s.ready(r)
+		case pid := <-s.takenCh:
+			s.taken(pid)
 		case <-timeout:
 			pid := s.next.pid
 			syscall.Kill(pid, syscall.SIGKILL)
@@ -98,6 +103,7 @@ func (s *supervisor) loop() {
 			startLogging()
 			logFailure("restart failed, still serving", "reason", fmt.Sprintf("child %d not ready within the start timeout %v, killed", pid, s.cfg.StartTimeout))
 			s.abandon()
+			s.resume()
 			sd.reloadFailed()
 			s.runQueued()
 		}
@@ -120,7 +126,7 @@ func (s *supervisor) start() error {
 	}
 	syscall.CloseOnExec(pair[0])
 	syscall.CloseOnExec(pair[1])
-	proto := encodeProtocol(os.Getpid(), s.names, firstInheritedFD+len(s.held))
+	proto := encodeProtocol(os.Getpid(), s.names, firstInheritedFD+len(s.held), exclusiveSupervised)
 	env := append(withPWD(withoutProtocol(os.Environ()), s.exe.dir), proto...)
 	env = append(env, envSupervisor+"="+strconv.Itoa(os.Getpid()))
 	pid, err := startProcess(path, s.exe.argv, env, s.exe.dir, append(append([]int(nil), s.held...), pair[1]))
@@ -131,7 +137,7 @@ func (s *supervisor) start() error {
 	}
 	s.next = &startingChild{pid: pid, timer: time.NewTimer(s.cfg.StartTimeout)}
 	logEvent("child started", "child", pid, "path", path, "sockets", len(s.held))
-	go func() { s.readyCh <- receiveReport(pid, pair[0]) }()
+	go func() { s.readyCh <- receiveReport(pid, pair[0], func() { s.takenCh <- pid }) }()
 	return nil
 }
 
@@ -176,6 +182,7 @@ func (s *supervisor) ready(r readyReport) {
 	}
 	s.next.timer.Stop()
 	s.next = nil
+	s.paused = 0 // retired below
 	closeAll(s.held)
 	s.held, s.names = r.fds, r.names
 	s.ctls[r.pid] = r.ctl
@@ -209,7 +216,7 @@ func (s *supervisor) retire(pid int) {
 	ctl, ok := s.ctls[pid]
 	delete(s.ctls, pid)
 	if ok {
-		_, err := syscall.Write(ctl, []byte{'T'})
+		_, err := syscall.Write(ctl, []byte{msgRetire})
 		syscall.Close(ctl)
 		if err == nil {
 			logEvent("old child retired", "child", pid)
@@ -221,6 +228,49 @@ func (s *supervisor) retire(pid int) {
 		return
 	}
 	logEvent("old child retired", "child", pid, "by", "SIGTERM")
+}
+
+// taken acts on a child that has every socket it inherited: the serving
+// child stops accepting, so that the new one alone accepts new connections
+// from now on (as an old process does in a handover, handover.go). The
+// connections that the new one has not accepted wait in the backlog of the
+// shared sockets; resume makes the serving child accept again if the new
+// one fails before it is ready.
+func (s *supervisor) taken(pid int) {
+	if s.next == nil || pid != s.next.pid || s.current == 0 || s.paused != 0 {
+		return
+	}
+	if s.tell(s.current, msgHold) {
+		s.paused = s.current
+		logEvent("serving child stopped accepting: the new child has every socket", "child", s.current, "new", pid)
+	}
+}
+
+// resume makes the serving child accept again after the new child failed
+// before it was ready.
+func (s *supervisor) resume() {
+	if s.paused == 0 || s.paused != s.current {
+		s.paused = 0
+		return
+	}
+	if s.tell(s.current, msgResume) {
+		logEvent("serving child accepting again: the new child failed before it was ready", "child", s.current)
+	}
+	s.paused = 0
+}
+
+// tell writes one byte to a ready child on its readiness socket, and
+// reports whether it did.
+func (s *supervisor) tell(pid int, msg byte) bool {
+	ctl, ok := s.ctls[pid]
+	if !ok {
+		return false
+	}
+	if _, err := syscall.Write(ctl, []byte{msg}); err != nil {
+		logFailure("supervisor: tell child", "child", pid, "msg", string(msg), "err", err)
+		return false
+	}
+	return true
 }
 
 // runQueued runs the restart queued during the one that just completed.
@@ -294,6 +344,7 @@ func (s *supervisor) exited(pid int, ws syscall.WaitStatus) {
 			os.Exit(exitCode(ws))
 		}
 		logFailure("restart failed, still serving", "reason", fmt.Sprintf("child %d exited before it was ready: %s", pid, why))
+		s.resume()
 		sd.reloadFailed()
 		s.runQueued()
 	case pid == s.current:
@@ -337,9 +388,11 @@ func closeAll(fds []int) {
 
 // receiveReport reads a child's readiness report until the child shuts its
 // end of the socket down for writing (or closes it): "R", the JSON names of
-// its sockets, and the sockets themselves as SCM_RIGHTS. On success the
-// socket stays open (report.ctl), to retire the child later.
-func receiveReport(pid, fd int) (report readyReport) {
+// its sockets, and the sockets themselves as SCM_RIGHTS, after msgTaken
+// (reported to taken) once it has every socket. On success the socket stays
+// open (report.ctl), to tell the child to stop accepting, to accept again,
+// or to retire, later.
+func receiveReport(pid, fd int, taken func()) (report readyReport) {
 	defer func() {
 		if report.err != nil {
 			syscall.Close(fd)
@@ -372,6 +425,10 @@ func receiveReport(pid, fd int) (report readyReport) {
 			break
 		}
 		data = append(data, buf[:n]...)
+		if len(data) > 0 && data[0] == msgTaken {
+			data = data[1:]
+			taken()
+		}
 	}
 	if len(data) == 0 || data[0] != 'R' {
 		if r.err == nil {
@@ -438,20 +495,42 @@ func (p *process) reportToSupervisor() error {
 }
 
 // awaitRetirement waits on the readiness socket for the supervisor to say
-// that a new child serves; the socket closing without it (the supervisor
-// is gone) retires nothing.
+// that a new child serves (msgRetire); until then it stops and resumes
+// accepting as the supervisor says (msgHold once the new child has every
+// socket, msgResume if it failed before it was ready). The socket closing
+// (the supervisor is gone) retires nothing, and ends a hold.
 func (p *process) awaitRetirement(fd int) {
 	defer syscall.Close(fd)
+	held := false
+	defer func() {
+		if held {
+			p.releaseAccepts()
+		}
+	}()
 	var b [1]byte
 	for {
 		n, err := syscall.Read(fd, b[:])
 		if err == syscall.EINTR {
 			continue
 		}
-		if err == nil && n == 1 && b[0] == 'T' {
-			p.retire()
+		if err != nil || n != 1 {
+			return
 		}
-		return
+		switch b[0] {
+		case msgHold:
+			held = true
+			logEvent("stopped accepting: the supervisor's new child has every socket", "sockets", p.holdAccepts())
+		case msgResume:
+			held = false
+			p.releaseAccepts()
+			logEvent("accepting again: the supervisor's new child failed before it was ready")
+		case msgRetire:
+			held = false // the drain closes the sockets
+			p.retire()
+			return
+		default:
+			return
+		}
 	}
 }
 
