@@ -3,6 +3,7 @@ package graceful
 import (
 	"bufio"
 	"context"
+	"flag"
 	"io"
 	"net"
 	"net/http"
@@ -10,6 +11,12 @@ import (
 	"syscall"
 	"testing"
 )
+
+// requestRounds runs BenchmarkRequest's variants in turn that many times in
+// one run (plain, plain-timeouts, graceful, plain#01, ...), so that each
+// round's figures are measured side by side; internal/cmd/benchratio pairs
+// them and prints the median ratio.
+var requestRounds = flag.Int("request.rounds", 1, "rounds of BenchmarkRequest's variants, in turn")
 
 // cpuTime returns the user and system CPU time of this process, in ns.
 func cpuTime() int64 {
@@ -21,9 +28,12 @@ func cpuTime() int64 {
 // BenchmarkRequest measures one keep-alive request of a tiny response,
 // client included (a raw connection, so that the server's share is most of
 // it), on plain net/http, on net/http given the runtime's default timeouts,
-// and through the runtime:
+// and through the runtime, and their ratios (both sides from the same run):
 //
-//	go test -run '^$' -bench Request -count 5 .
+//	go test -run '^$' -bench 'Request$' -benchmem -request.rounds 10 . | go run ./internal/cmd/benchratio
+//
+// (-count 10 works too, but runs each variant's ten in a row, so that a
+// change in the machine's load between them weighs on one side only.)
 func BenchmarkRequest(b *testing.B) {
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "hello, world\n")
@@ -61,47 +71,55 @@ func BenchmarkRequest(b *testing.B) {
 			return l.Addr().String()
 		},
 	}
-	for _, name := range []string{"plain", "plain-timeouts", "graceful"} {
-		b.Run(name, func(b *testing.B) {
-			addr := serve[name](b)
-			// CPU time per request (client included), which a busy machine
-			// disturbs less than the wall clock.
-			cpu0 := cpuTime()
-			defer func() { b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op") }()
-			b.RunParallel(func(pb *testing.PB) {
-				c, err := net.Dial("tcp", addr)
-				if err != nil {
+	for round := 0; round < *requestRounds; round++ {
+		for _, name := range []string{"plain", "plain-timeouts", "graceful"} {
+			benchmarkRequest(b, name, serve[name])
+		}
+	}
+}
+
+// benchmarkRequest runs one variant of BenchmarkRequest on the server that
+// serve starts.
+func benchmarkRequest(b *testing.B, name string, serve func(b *testing.B) string) {
+	b.Run(name, func(b *testing.B) {
+		addr := serve(b)
+		// CPU time per request (client included), which a busy machine
+		// disturbs less than the wall clock.
+		cpu0 := cpuTime()
+		defer func() { b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op") }()
+		b.RunParallel(func(pb *testing.PB) {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			defer c.Close()
+			br := bufio.NewReader(c)
+			req := []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+			for pb.Next() {
+				if _, err := c.Write(req); err != nil {
 					b.Error(err)
 					return
 				}
-				defer c.Close()
-				br := bufio.NewReader(c)
-				req := []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-				for pb.Next() {
-					if _, err := c.Write(req); err != nil {
+				// Headers, then the 13-byte body.
+				for {
+					line, err := br.ReadSlice('\n')
+					if err != nil {
 						b.Error(err)
 						return
 					}
-					// Headers, then the 13-byte body.
-					for {
-						line, err := br.ReadSlice('\n')
-						if err != nil {
-							b.Error(err)
-							return
-						}
-						if len(line) == 2 {
-							break
-						}
-						if strings.HasPrefix(string(line), "Connection: close") {
-							b.Error("connection closed")
-						}
+					if len(line) == 2 {
+						break
 					}
-					if _, err := br.Discard(13); err != nil {
-						b.Error(err)
-						return
+					if strings.HasPrefix(string(line), "Connection: close") {
+						b.Error("connection closed")
 					}
 				}
-			})
+				if _, err := br.Discard(13); err != nil {
+					b.Error(err)
+					return
+				}
+			}
 		})
-	}
+	})
 }
