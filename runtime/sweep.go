@@ -390,17 +390,23 @@ func (t *connTable) home(key uintptr) int {
 	return int(uint64(key) * 0x9E3779B97F4A7C15 >> t.shift)
 }
 
-// find returns the record of key, or nil. The table always has an empty
-// slot, which ends the probing.
+// find returns the record of key, or nil.
 func (t *connTable) find(key uintptr) *sweptConn {
+	_, r := t.lookup(key)
+	return r
+}
+
+// lookup returns the record of key and its slot, or nil. The table always
+// has an empty slot, which ends the probing.
+func (t *connTable) lookup(key uintptr) (int, *sweptConn) {
 	mask := len(t.slots) - 1
 	for i := t.home(key); ; i = (i + 1) & mask {
 		r := t.slots[i].Load()
 		if r == nil {
-			return nil
+			return -1, nil
 		}
 		if r.key.Load() == key {
-			return r
+			return i, r
 		}
 	}
 }
@@ -458,17 +464,11 @@ func (w *sweeper) deleteLocked(key uintptr) *sweptConn {
 	if t == nil || key == 0 {
 		return nil
 	}
-	mask := len(t.slots) - 1
-	for i := t.home(key); ; i = (i + 1) & mask {
-		r := t.slots[i].Load()
-		if r == nil {
-			return nil
-		}
-		if r.key.Load() == key {
-			t.slots[i].Store(tombstone)
-			r.key.Store(0)
-			w.live--
-			return r
-		}
+	i, r := t.lookup(key)
+	if r != nil {
+		t.slots[i].Store(tombstone)
+		r.key.Store(0)
+		w.live--
 	}
+	return r
 }
