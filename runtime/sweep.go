@@ -224,7 +224,7 @@ func (w *sweeper) remove(c net.Conn) {
 func (w *sweeper) run(period time.Duration) {
 	for {
 		time.Sleep(period)
-		w.sweep(sweepNow())
+		w.sweep(sweepNow)
 		w.mu.Lock()
 		period = w.period
 		w.mu.Unlock()
@@ -246,8 +246,10 @@ type slowProbe struct {
 	at      int64
 }
 
-// sweep closes the connections past their limits at now.
-func (w *sweeper) sweep(now int64) {
+// sweep closes the connections past their limits, on clock (sweepNow but
+// in tests).
+func (w *sweeper) sweep(clock func() int64) {
+	now := clock()
 	w.mu.Lock()
 	tab := w.table.Load()
 	if tab == nil {
@@ -284,7 +286,7 @@ func (w *sweeper) sweep(now int64) {
 			w.dropLocked(r)
 		}
 	}
-	seen := sweepNow()
+	seen := clock()
 	for i, r := range w.fresh {
 		r.since = seen
 		w.fresh[i] = nil
@@ -297,20 +299,20 @@ func (w *sweeper) sweep(now int64) {
 	}
 	w.closing = w.closing[:0]
 	if len(w.probes) > 0 {
-		w.probeSlowHeaders()
+		w.probeSlowHeaders(clock)
 	}
 }
 
 // probeSlowHeaders closes the probed connections whose client began a
 // request that has not completed its headers within the read header
 // timeout.
-func (w *sweeper) probeSlowHeaders() {
+func (w *sweeper) probeSlowHeaders(clock func() int64) {
 	// The system calls outside the lock: the accept loop takes it for
 	// every new connection.
 	for i := range w.probes {
 		p := &w.probes[i]
 		p.dataAgo, p.told = lastReceived(p.c)
-		p.at = sweepNow()
+		p.at = clock()
 	}
 	w.mu.Lock()
 	for _, p := range w.probes {
@@ -465,10 +467,24 @@ func (w *sweeper) deleteLocked(key uintptr) *sweptConn {
 		return nil
 	}
 	i, r := t.lookup(key)
-	if r != nil {
-		t.slots[i].Store(tombstone)
-		r.key.Store(0)
-		w.live--
+	if r == nil {
+		return nil
+	}
+	r.key.Store(0)
+	w.live--
+	mask := len(t.slots) - 1
+	if t.slots[(i+1)&mask].Load() != nil {
+		t.slots[i].Store(tombstone) // probing must go on past it
+		return r
+	}
+	// No probing goes on past an empty slot, so the slot, and the
+	// tombstones before it, can be empty again: tombstones do not pile up
+	// until the table is copied (an allocation) as connections come and go.
+	t.slots[i].Store(nil)
+	w.used--
+	for j := (i - 1) & mask; t.slots[j].Load() == tombstone; j = (j - 1) & mask {
+		t.slots[j].Store(nil)
+		w.used--
 	}
 	return r
 }
