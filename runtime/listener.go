@@ -304,21 +304,13 @@ func (t *tracker) poll() {
 func (t *tracker) idle() <-chan struct{} {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if len(t.conns)+len(t.others) == 0 {
-		return closedChan
-	}
 	if t.empty == nil {
 		t.empty = make(chan struct{})
 	}
-	return t.empty
-}
-
-// closedChan is a closed channel.
-var closedChan = func() chan struct{} {
-	c := make(chan struct{})
-	close(c)
+	c := t.empty
+	t.idleLocked() // closed at once if nothing is open
 	return c
-}()
+}
 
 // count returns the number of open connections (and stopping servers).
 func (t *tracker) count() int {
