@@ -191,18 +191,22 @@
 // with neither TLS nor unencrypted HTTP/2 (Server.Protocols), keeps its zero
 // fields: net/http would set a read deadline (a runtime timer) three times
 // per request for them. The runtime enforces the defaults itself, at no
-// cost per request beyond a clock read as net/http reports a connection
-// active or idle (ConnState, which it follows anyway): one goroutine looks
-// at the connections every tenth of the shortest timeout (at most every
-// second) and closes a connection that has not sent a whole first request
-// header within ReadHeaderTimeout, an idle keep-alive connection after
-// IdleTimeout, and, on Linux, an idle connection on which the client began
-// a request (TCP_INFO says data arrived) whose header is not complete
-// within ReadHeaderTimeout of when the sweeper first saw it sending (at
-// most about twice ReadHeaderTimeout after its first byte; elsewhere such
-// a client is bounded by IdleTimeout). A connection is closed within one sweep of
-// its limit, never before. Servers served with TLS or HTTP/2, or by a
-// framework (ServerServeWith), get the fields set as before.
+// cost per request beyond an atomic store as net/http reports a connection
+// active or idle (ConnState, which it follows anyway; no clock read, lock
+// or allocation): one goroutine looks at the connections every twentieth
+// of the shortest timeout (at most every half second), dates each state
+// change by when it first sees it, and closes a connection that has not
+// sent a whole first request header within ReadHeaderTimeout, an idle
+// keep-alive connection after IdleTimeout, and, on Linux, an idle
+// connection on which the client began a request (TCP_INFO says data
+// arrived after it went idle) whose header is not complete within
+// ReadHeaderTimeout of when the sweeper first saw it sending (at most
+// about twice ReadHeaderTimeout after its first byte; elsewhere, or when
+// all the client sent came within one sweep of the connection going idle,
+// such a client is bounded by IdleTimeout). A connection is closed within
+// two sweeps (a tenth of the timeout) of its limit, never before. Servers
+// served with TLS or HTTP/2, or by a framework (ServerServeWith), get the
+// fields set as before.
 //
 // # Other protocols
 //

@@ -87,10 +87,9 @@ type tracked interface {
 	close()
 }
 
-// trackedConn is a connection net/http accepted.
+// trackedConn is a connection net/http accepted, as the drain ends it.
 type trackedConn struct {
-	c        net.Conn
-	hijacked bool // guarded by tracker.mu
+	c net.Conn
 }
 
 func (t *trackedConn) close() {
@@ -131,19 +130,20 @@ const hijackPoll = 50 * time.Millisecond
 // tracker holds the open accepted connections of a process, learnt from
 // http.Server.ConnState, and the servers stopping gracefully.
 type tracker struct {
-	mu      sync.Mutex
-	conns   map[net.Conn]*trackedConn
+	mu sync.Mutex
+	// The connections net/http reported, and whether each was hijacked: a
+	// value, not a record, so that tracking allocates nothing per
+	// connection.
+	conns   map[net.Conn]bool
 	others  map[tracked]struct{}
 	polling bool          // a goroutine watches hijacked connections
-	empty   chan struct{} // closed while there is nothing open
+	empty   chan struct{} // closed once nothing is open; nil until idle asks for it
 	hooked  map[*http.Server]bool
 	sweep   sweeper // the default timeouts of some servers (sweep.go)
 }
 
 func newTracker() *tracker {
-	t := &tracker{conns: map[net.Conn]*trackedConn{}, others: map[tracked]struct{}{}, hooked: map[*http.Server]bool{}, empty: make(chan struct{})}
-	close(t.empty)
-	return t
+	return &tracker{conns: map[net.Conn]bool{}, others: map[tracked]struct{}{}, hooked: map[*http.Server]bool{}}
 }
 
 // hook makes srv report its connections to the tracker, chained before the
@@ -173,8 +173,8 @@ func (t *tracker) state(c net.Conn, s http.ConnState) {
 		t.addConn(c)
 	case http.StateHijacked:
 		t.mu.Lock()
-		if tc := t.conns[c]; tc != nil {
-			tc.hijacked = true
+		if _, ok := t.conns[c]; ok {
+			t.conns[c] = true
 			t.pollLocked()
 		}
 		t.mu.Unlock()
@@ -186,8 +186,7 @@ func (t *tracker) state(c net.Conn, s http.ConnState) {
 func (t *tracker) addConn(c net.Conn) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.busyLocked()
-	t.conns[c] = &trackedConn{c: c}
+	t.conns[c] = false
 }
 
 func (t *tracker) removeConn(c net.Conn) {
@@ -203,7 +202,6 @@ func (t *tracker) removeConn(c net.Conn) {
 func (t *tracker) add(x tracked) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.busyLocked()
 	t.others[x] = struct{}{}
 }
 
@@ -216,15 +214,11 @@ func (t *tracker) remove(x tracked) {
 	}
 }
 
-func (t *tracker) busyLocked() {
-	if len(t.conns)+len(t.others) == 0 {
-		t.empty = make(chan struct{})
-	}
-}
-
+// idleLocked closes the channel idle returned once nothing is open.
 func (t *tracker) idleLocked() {
-	if len(t.conns)+len(t.others) == 0 {
+	if len(t.conns)+len(t.others) == 0 && t.empty != nil {
 		close(t.empty)
+		t.empty = nil
 	}
 }
 
@@ -246,7 +240,6 @@ func (t *tracker) trackAccepted(addr net.Addr) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.busyLocked()
 	for _, a := range found {
 		t.others[a] = struct{}{}
 	}
@@ -276,9 +269,9 @@ func (t *tracker) poll() {
 		time.Sleep(hijackPoll)
 		t.mu.Lock()
 		var hijacked []*trackedConn
-		for _, tc := range t.conns {
-			if tc.hijacked {
-				hijacked = append(hijacked, tc)
+		for c, h := range t.conns {
+			if h {
+				hijacked = append(hijacked, &trackedConn{c: c})
 			}
 		}
 		var others []pollable
@@ -306,11 +299,17 @@ func (t *tracker) poll() {
 	}
 }
 
-// idle returns a channel closed when nothing is open.
+// idle returns a channel closed when nothing is open. It is made here, not
+// as a connection opens, which then costs nothing.
 func (t *tracker) idle() <-chan struct{} {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.empty
+	if t.empty == nil {
+		t.empty = make(chan struct{})
+	}
+	c := t.empty
+	t.idleLocked() // closed at once if nothing is open
+	return c
 }
 
 // count returns the number of open connections (and stopping servers).
@@ -325,17 +324,17 @@ func (t *tracker) count() int {
 func (t *tracker) closeAll() int {
 	t.mu.Lock()
 	open := make([]tracked, 0, len(t.conns)+len(t.others))
-	for _, tc := range t.conns {
-		open = append(open, tc)
+	for c := range t.conns {
+		open = append(open, &trackedConn{c: c})
 	}
 	for x := range t.others {
 		open = append(open, x)
 	}
 	n := len(open)
 	if n > 0 {
-		t.conns = map[net.Conn]*trackedConn{}
+		t.conns = map[net.Conn]bool{}
 		t.others = map[tracked]struct{}{}
-		close(t.empty)
+		t.idleLocked()
 	}
 	t.mu.Unlock()
 	for _, x := range open {

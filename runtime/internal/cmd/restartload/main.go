@@ -29,8 +29,13 @@
 //
 // Both servers run side by side and are loaded in alternating short slices,
 // so that whatever else the machine does weighs on both alike. It also
-// prints the CPU time each server spent per request (from /proc), which
-// does not depend on the share of a busy machine each server got.
+// prints the CPU time each server spent per request (to the nanosecond,
+// from /proc/PID/task/*/schedstat), which does not depend on the share of
+// a busy machine each server got, and the median of that ratio over the
+// pairs of adjacent slices, with its middle half and range, which a few
+// slices disturbed by the rest of the machine do not move. A control run
+// (TS_PLAIN=1 in restartload's environment: plain against plain) shows
+// what the method itself cannot tell apart.
 //
 // RSS mode starts the same two servers side by side (or, with -plain-cmd,
 // a plain build that does not link the runtime at all beside the converted
@@ -54,6 +59,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -204,6 +210,7 @@ func compare(argv, env, plainEnv []string, target, plainTarget testsupport.Targe
 		var served = map[string]int64{}
 		var took = map[string]time.Duration{}
 		var cpu = map[string]time.Duration{}
+		var pairs []float64 // per pair of slices: CPU per request, plain / graceful
 		pids := map[string]int{"graceful": graceful.cmd.Process.Pid, "plain": plain.cmd.Process.Pid}
 		for _, v := range []string{"graceful", "plain"} { // warm up
 			measure(targets[v], concurrency, slice)
@@ -213,19 +220,24 @@ func compare(argv, env, plainEnv []string, target, plainTarget testsupport.Targe
 			if n%2 == 1 {
 				order[0], order[1] = order[1], order[0]
 			}
+			perReq := map[string]float64{}
 			for _, v := range order {
-				cpu0, err := testsupport.CPUTime(pids[v])
-				check(err)
-				start := time.Now()
+				start, cpu0 := time.Now(), cpuTime(pids[v])
 				res := measure(targets[v], concurrency, slice)
 				took[v] += time.Since(start)
-				cpu1, err := testsupport.CPUTime(pids[v])
-				check(err)
-				cpu[v] += cpu1 - cpu0
-				served[v] += int64(res.Successes())
+				used := cpuTime(pids[v]) - cpu0
+				cpu[v] += used
+				ok := int64(res.Successes())
+				served[v] += ok
+				if ok > 0 {
+					perReq[v] = used.Seconds() / float64(ok)
+				}
 				if res.Failures() > 0 {
 					fmt.Fprintf(os.Stderr, "%s %s: %v\n", v, path, res)
 				}
+			}
+			if perReq["plain"] > 0 && perReq["graceful"] > 0 {
+				pairs = append(pairs, perReq["plain"]/perReq["graceful"])
 			}
 		}
 		p := float64(served["plain"]) / took["plain"].Seconds()
@@ -236,7 +248,46 @@ func compare(argv, env, plainEnv []string, target, plainTarget testsupport.Targe
 		pc := cpu["plain"].Seconds() / float64(served["plain"]) * 1e6
 		gc := cpu["graceful"].Seconds() / float64(served["graceful"]) * 1e6
 		fmt.Printf("%-8s plain %9.1f µs CPU/req graceful %6.1f µs CPU/req  ratio %.3f (plain/graceful)\n", path, pc, gc, pc/gc)
+		sort.Float64s(pairs)
+		if len(pairs) > 0 {
+			q := func(p float64) float64 { return pairs[int(p*float64(len(pairs)-1)+0.5)] }
+			fmt.Printf("%-8s CPU/req plain/graceful per pair of slices: median %.3f [IQR %.3f..%.3f, range %.3f..%.3f] (%d pairs)\n",
+				path, q(0.5), q(0.25), q(0.75), pairs[0], pairs[len(pairs)-1], len(pairs))
+		}
 	}
+}
+
+// cpuTime returns the CPU time pid has used so far, to the nanosecond: the
+// sum of its threads' run time (schedstat), where /proc/PID/stat counts in
+// hundredths of a second, a tenth of a slice's CPU. It falls back to the
+// latter where schedstat is missing.
+func cpuTime(pid int) time.Duration {
+	coarse := func() time.Duration {
+		d, err := testsupport.CPUTime(pid)
+		check(err)
+		return d
+	}
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return coarse()
+	}
+	var sum time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/schedstat", pid, t.Name()))
+		if err != nil {
+			continue // the thread ended
+		}
+		f := strings.Fields(string(b))
+		if len(f) == 0 {
+			return coarse()
+		}
+		ns, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			return coarse()
+		}
+		sum += time.Duration(ns)
+	}
+	return sum
 }
 
 // compareMemory starts the plain and the graceful server side by side and
