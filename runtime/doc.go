@@ -342,10 +342,12 @@
 // program as its child, with the same protocol as a restart, and once the
 // child is ready receives copies of its listening sockets (SCM_RIGHTS) and
 // keeps them. On the restart signal (sent to the supervisor, or to the
-// server, which forwards it) it starts a new child with those sockets and,
-// once that one is ready, sends the old one SIGTERM, on which it drains as
-// on a stop. A new child that fails is killed and reaped, and the old one
-// serves on. Restart signals that arrive while a new child starts are
+// server, which forwards it) it starts a new child with those sockets.
+// Once the new child has every socket the old one stops accepting (it
+// keeps its sockets, and accepts again if the new child fails before it is
+// ready); once the new child is ready the old one is told to retire over
+// its control socket, and drains as after a restart. A new child that
+// fails is killed and reaped, and the old one serves on. Restart signals that arrive while a new child starts are
 // coalesced and carried out once it is ready (or has failed); old children
 // still draining do not hold restarts up. The supervisor forwards SIGTERM and SIGINT to the server,
 // reaps every process that ends up its child (orphans included, as an init
