@@ -31,15 +31,7 @@ func TestActivatedListenersSurviveRestarts(t *testing.T) {
 	s.waitLog(`msg="graceful: ready"`, 1)
 
 	stop := load(s.targets, 1, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
-	pid := first
-	if h := restartsUnderLoad(t, s, stop); h.New != 0 {
-		pid = h.New
-	}
-	for _, target := range s.targets {
-		if got := get(t, target, "/pid"); got != strconv.Itoa(pid) {
-			t.Errorf("%s served by %s, want %d", target.Address, got, pid)
-		}
-	}
+	servedByTheLast(t, s, first, restartsUnderLoad(t, s, stop))
 	n := restarts()
 	if got, want := strings.Count(s.log(), "adopted inherited socket"), 2*(n+1); got != want {
 		t.Errorf("%d adoptions through Activated over %d generations, want %d:\n%s", got, n+1, want, s.log())

@@ -65,15 +65,7 @@ func TestSocketActivatedServerRestartsUnderLoad(t *testing.T) {
 	// connection closed by Shutdown while a client picks it is lost; see
 	// PITFALLS.md; the drain itself is tested in restart_linux_test.go).
 	stop := load(s.targets, 1, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
-	pid := first
-	if h := restartsUnderLoad(t, s, stop); h.New != 0 {
-		pid = h.New
-	}
-	for _, target := range s.targets {
-		if got := get(t, target, "/pid"); got != strconv.Itoa(pid) {
-			t.Errorf("%s served by %s, want %d", target.Address, got, pid)
-		}
-	}
+	servedByTheLast(t, s, first, restartsUnderLoad(t, s, stop))
 	if _, err := os.Stat(sock); err != nil {
 		t.Errorf("the socket file of the service manager is gone: %v", err)
 	}

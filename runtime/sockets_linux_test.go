@@ -46,6 +46,21 @@ func restartsUnderLoad(t *testing.T, s *server, stop func() []testsupport.Result
 	return h
 }
 
+// servedByTheLast checks that every target of s is served by the new
+// process of the last handover h, or by first when no restart ran.
+func servedByTheLast(t *testing.T, s *server, first int, h testsupport.Handover) {
+	t.Helper()
+	pid := first
+	if h.New != 0 {
+		pid = h.New
+	}
+	for _, target := range s.targets {
+		if got := get(t, target, "/pid"); got != strconv.Itoa(pid) {
+			t.Errorf("%s served by %s, want %d", target.Address, got, pid)
+		}
+	}
+}
+
 func TestKeepAliveHandlerLosesNothingUnderRestarts(t *testing.T) {
 	s := startServer(t, "TS_DRAIN=60s")
 	target := s.targets[0]
