@@ -71,6 +71,23 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 	case <-ctx.Done():
 	}
 
+	p.linger(ctx)
+	shutdownAll(ctx, servers)
+
+	select {
+	case <-p.conns.idle():
+	case <-ctx.Done():
+	}
+	if ctx.Err() != nil {
+		return p.closeAtDeadline(ctx, servers, start)
+	}
+	logEvent("drained", "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// linger runs the shutdown hooks and keeps the servers answering for the
+// keep-alive linger (step 3 of drain), longer while connections remain.
+func (p *process) linger(ctx context.Context) {
 	// The shutdown hooks run now, as the linger begins: hijacked
 	// connections (websockets; x/net h2c connections, which the h2c shim's
 	// hook sends GOAWAY) then end while the linger goes on instead of
@@ -108,32 +125,24 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 	case <-ctx.Done():
 	}
 	more.Stop()
+}
 
-	shutdownAll(ctx, servers)
-
-	select {
-	case <-p.conns.idle():
-	case <-ctx.Done():
+// closeAtDeadline closes the servers and every connection still tracked
+// once the drain deadline passed (step 4 of drain), and says how many.
+func (p *process) closeAtDeadline(ctx context.Context, servers []*http.Server, start time.Time) error {
+	// Count before Server.Close, which closes the plain connections too.
+	n := p.conns.count()
+	for _, s := range servers {
+		s.Close()
 	}
-	var err error
-	if ctx.Err() != nil {
-		// Count before Server.Close, which closes the plain connections too.
-		n := p.conns.count()
-		for _, s := range servers {
-			s.Close()
-		}
-		// Server.Close closed the connections net/http owns: what is left
-		// was hijacked (websockets, h2c).
-		if hijacked := p.conns.closeAll(); hijacked > 0 {
-			logWarning("drain deadline: hijacked connections closed", "hijacked", hijacked,
-				"hint", "end them through OnShutdown (a websocket close frame) before DrainTimeout")
-		}
-		err = fmt.Errorf("drain deadline passed, %d connections closed: %w", n, ctx.Err())
-		logFailure("drained", "took", time.Since(start).Round(time.Millisecond), "closed", n)
-		return err
+	// Server.Close closed the connections net/http owns: what is left
+	// was hijacked (websockets, h2c).
+	if hijacked := p.conns.closeAll(); hijacked > 0 {
+		logWarning("drain deadline: hijacked connections closed", "hijacked", hijacked,
+			"hint", "end them through OnShutdown (a websocket close frame) before DrainTimeout")
 	}
-	logEvent("drained", "took", time.Since(start).Round(time.Millisecond))
-	return nil
+	logFailure("drained", "took", time.Since(start).Round(time.Millisecond), "closed", n)
+	return fmt.Errorf("drain deadline passed, %d connections closed: %w", n, ctx.Err())
 }
 
 // appStopGrace bounds how long an old process whose app's stop path runs

@@ -168,24 +168,12 @@ func (p *process) handOver(abort <-chan struct{}) (_ *child, err error) {
 		return nil, err
 	}
 
-	var fds []int
+	fds, names := p.dupSockets()
 	defer func() {
 		for _, fd := range fds {
 			closeFD(fd)
 		}
 	}()
-	var names []socketName
-	for _, l := range p.openListeners() {
-		fd, err := dupListener(l)
-		if err != nil {
-			logFailure("socket not handed over", "socket", l.name.String(), "err", err)
-			continue
-		}
-		fds = append(fds, fd)
-		names = append(names, l.name)
-	}
-	pendingFDs, pendingNames := p.in.dupPending()
-	fds, names = append(fds, pendingFDs...), append(names, pendingNames...)
 
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -205,19 +193,7 @@ func (p *process) handOver(abort <-chan struct{}) (_ *child, err error) {
 	}
 	logEvent("child started", "child", pid, "path", path, "sockets", len(names))
 
-	readyCh, takenCh := make(chan error, 1), make(chan struct{}, 1)
-	go func() {
-		var b [1]byte
-		for {
-			_, err := r.Read(b[:])
-			if err == nil && b[0] == msgTaken {
-				takenCh <- struct{}{}
-				continue
-			}
-			readyCh <- err
-			return
-		}
-	}()
+	readyCh, takenCh := readReadiness(r)
 	// The child has every socket: this process stops accepting at once,
 	// and accepts again if the child fails before it is ready.
 	held := false
@@ -250,6 +226,44 @@ func (p *process) handOver(abort <-chan struct{}) (_ *child, err error) {
 			return nil, errAborted
 		}
 	}
+}
+
+// dupSockets duplicates the descriptors of every socket this process
+// holds (its open listeners, then inherited sockets not yet taken), for the
+// new process, with their names in the same order. A socket that cannot be
+// duplicated is logged and left out.
+func (p *process) dupSockets() (fds []int, names []socketName) {
+	for _, l := range p.openListeners() {
+		fd, err := dupListener(l)
+		if err != nil {
+			logFailure("socket not handed over", "socket", l.name.String(), "err", err)
+			continue
+		}
+		fds = append(fds, fd)
+		names = append(names, l.name)
+	}
+	pendingFDs, pendingNames := p.in.dupPending()
+	return append(fds, pendingFDs...), append(names, pendingNames...)
+}
+
+// readReadiness reads the new process's readiness pipe r: takenCh gets a
+// value each time it writes msgTaken (it has every socket); readyCh gets nil
+// when it writes that it is ready, or the read error when the pipe closes.
+func readReadiness(r *os.File) (readyCh chan error, takenCh chan struct{}) {
+	readyCh, takenCh = make(chan error, 1), make(chan struct{}, 1)
+	go func() {
+		var b [1]byte
+		for {
+			_, err := r.Read(b[:])
+			if err == nil && b[0] == msgTaken {
+				takenCh <- struct{}{}
+				continue
+			}
+			readyCh <- err
+			return
+		}
+	}()
+	return readyCh, takenCh
 }
 
 // dupListener duplicates the descriptor of a listener for the new process.
