@@ -108,24 +108,42 @@ func main() {
 	check(os.WriteFile(file, make([]byte, *fileSize), 0o644))
 	env := []string{"TS_FILE=" + file}
 
-	if *rss {
-		plainTarget := testsupport.Target{Network: "tcp", Address: *plainAddr, Path: *path}
-		plainArgv := strings.Fields(*command)
+	r := &run{
+		argv: strings.Fields(*command), plainArgv: strings.Fields(*command), env: env, plainEnv: split(*plainEnv),
+		target: target, plainTarget: testsupport.Target{Network: "tcp", Address: *plainAddr},
+		modes: split(*modes), paths: split(*paths), restarts: *restarts, concurrency: *concurrency,
+		interval: *interval, duration: *duration, slice: *slice, dir: dir,
+	}
+	switch {
+	case *rss:
+		r.plainTarget.Path = *path
 		if *plainCmd != "" {
-			plainArgv = strings.Fields(*plainCmd)
+			r.plainArgv = strings.Fields(*plainCmd)
 		}
-		compareMemory(strings.Fields(*command), plainArgv, env, split(*plainEnv), target, plainTarget, *concurrency, *duration, dir)
-		return
+		r.compareMemory()
+	case *throughput:
+		r.compare()
+	default:
+		r.restartUnderLoad()
 	}
-	if *throughput {
-		plainTarget := testsupport.Target{Network: "tcp", Address: *plainAddr}
-		compare(strings.Fields(*command), env, split(*plainEnv), target, plainTarget, split(*paths), *concurrency, *duration, *slice, dir)
-		return
-	}
-	restartUnderLoad(strings.Fields(*command), env, target, split(*modes), *restarts, *interval, *concurrency, dir)
 }
 
-func restartUnderLoad(argv, env []string, target testsupport.Target, modes []string, restarts int, interval time.Duration, concurrency int, dir string) {
+// run is what one invocation measures, from the flags.
+type run struct {
+	argv, plainArgv []string // the server command; the plain server's (-rss)
+	env, plainEnv   []string // environment of both; added for the plain one
+	target          testsupport.Target
+	plainTarget     testsupport.Target
+	modes, paths    []string
+	restarts        int
+	concurrency     int
+	interval        time.Duration
+	duration, slice time.Duration
+	dir             string // scratch directory: logs, the served file
+}
+
+func (r *run) restartUnderLoad() {
+	argv, env, target, modes, restarts, interval, concurrency, dir := r.argv, r.env, r.target, r.modes, r.restarts, r.interval, r.concurrency, r.dir
 	srv := start(argv, env, filepath.Join(dir, "restart.log"))
 	defer srv.stop(target)
 	_, err := testsupport.SolePID(target, 0, 30*time.Second)
@@ -194,7 +212,8 @@ func restartUnderLoad(argv, env []string, target testsupport.Target, modes []str
 // compare starts the plain and the graceful server side by side and loads
 // them in alternating short slices, so that whatever else the machine does
 // weighs on both alike; it prints the request rate of each and their ratio.
-func compare(argv, env, plainEnv []string, target, plainTarget testsupport.Target, paths []string, concurrency int, d, slice time.Duration, dir string) {
+func (r *run) compare() {
+	argv, env, plainEnv, target, plainTarget, paths, concurrency, d, slice, dir := r.argv, r.env, r.plainEnv, r.target, r.plainTarget, r.paths, r.concurrency, r.duration, r.slice, r.dir
 	fmt.Printf("throughput: %v per variant and path in alternating %v slices, %d keep-alive clients\n", d, slice, concurrency)
 	graceful := start(argv, env, filepath.Join(dir, "graceful.log"))
 	defer graceful.stop(target)
@@ -293,7 +312,8 @@ func cpuTime(pid int) time.Duration {
 // compareMemory starts the plain and the graceful server side by side and
 // prints the resident memory of each, idle and after a load on both at
 // once, and what the runtime adds.
-func compareMemory(argv, plainArgv, env, plainEnv []string, target, plainTarget testsupport.Target, concurrency int, d time.Duration, dir string) {
+func (r *run) compareMemory() {
+	argv, plainArgv, env, plainEnv, target, plainTarget, concurrency, d, dir := r.argv, r.plainArgv, r.env, r.plainEnv, r.target, r.plainTarget, r.concurrency, r.duration, r.dir
 	graceful := start(argv, env, filepath.Join(dir, "graceful.log"))
 	defer graceful.stop(target)
 	plain := start(plainArgv, append(append([]string(nil), env...), plainEnv...), filepath.Join(dir, "plain.log"))
@@ -423,14 +443,6 @@ func quantiles(ds []time.Duration) (p50, most time.Duration) {
 	}
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 	return ds[len(ds)/2], ds[len(ds)-1]
-}
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	sort.Float64s(xs)
-	return xs[len(xs)/2]
 }
 
 func split(s string) []string {
