@@ -53,9 +53,9 @@ type generation struct {
 // way, and measures. Every process it started is killed before it returns.
 func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res RunResult) {
 	res.PID1 = pid1
-	tr := proc.NewTracker()
+	r := &benchRun{Options: o, row: row, bin: bin, pid1: pid1, log: log, res: &res, tr: proc.NewTracker(), obs: newObserver()}
 	defer func() {
-		if err := tr.KillAll(2 * time.Second); err != nil {
+		if err := r.tr.KillAll(2 * time.Second); err != nil {
 			res.note("%v", err)
 		}
 	}()
@@ -64,42 +64,26 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 		res.note("%v", err)
 		return res
 	}
-	url := "http://" + addr + "/"
-	args := []string{"-addr", addr, "-delay", o.Delay.String()}
+	r.url = "http://" + addr + "/"
+	r.args = []string{"-addr", addr, "-delay", o.Delay.String()}
 	modes := benchModes
 	if o.NoHTTP2 {
 		modes = http1Modes
 	} else {
-		args = append(args, "-h2c")
+		r.args = append(r.args, "-h2c")
 	}
-	obs := newObserver()
 
-	stopPeak := tr.Peak(peakInterval)
+	stopPeak := r.tr.Peak(peakInterval)
 	defer func() { res.MostAlive = stopPeak() }() // before KillAll, deferred above
-	leader, err := tr.Start(bin, args, log, pid1)
-	if err != nil {
-		if pid1 {
-			res.note("not run: the kernel refused a new pid namespace (%v)", err)
-		} else {
-			res.note("%v", err)
-		}
+	if !r.startServing() {
 		return res
 	}
-	cur, err := waitServing(url, tr, leader, pid1, obs, o.StartTimeout)
-	if err != nil {
-		res.note("did not start: %v", err)
-		return res
-	}
-	time.Sleep(200 * time.Millisecond)
-	fdStart, errStart := testsupport.FDCount(cur.host)
-	res.sampleRSS(cur.host)
-
-	cfg, err := loadConfig(url, modes, o.Workers)
+	cfg, err := loadConfig(r.url, modes, o.Workers)
 	if err != nil {
 		res.note("load: %v", err)
 		return res
 	}
-	cfg.Observe = obs.observe
+	cfg.Observe = r.obs.observe
 	ctx, stopLoad := context.WithCancel(context.Background())
 	loaded := make(chan testsupport.Result, 1)
 	go func() {
@@ -107,8 +91,6 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 	}()
 	time.Sleep(o.Pause)
 
-	failedInARow := 0
-	var marks []restartMark
 	limit := time.Now().Add(o.RunLimit)
 	for i := 1; i <= o.Restarts; i++ {
 		if time.Now().After(limit) {
@@ -116,90 +98,162 @@ func (o *Options) restartRun(row Row, bin string, pid1 bool, log io.Writer) (res
 			break
 		}
 		res.Attempted = i
-		res.sampleRSS(cur.host)
-		known := obs.known()
-		target := cur.host
-		if pid1 {
-			target = leader // a container's signals go to its entrypoint
-		}
-		start := time.Now()
-		if row.StopStart {
-			leader, err = stopAndStart(tr, row, bin, args, log, pid1, target, leader)
-			if err != nil {
-				res.note("restart %d: %v", i, err)
-				res.DownAt = i
-				break
-			}
-		} else if err := tr.Signal(target, row.Signal); err != nil {
-			res.wentDown(i, tr, err)
-			break
-		}
-		next, down := waitNewGeneration(tr, obs, known, o.HandoverTimeout)
-		for tries := 0; down && row.StopStart && tries < 3; tries++ {
-			// The new process died at start (seen: "bind: address already
-			// in use" under load); start it again, as a supervisor would.
-			res.Retried++
-			if leader, err = tr.Start(bin, args, log, pid1); err != nil {
-				break
-			}
-			next, down = waitNewGeneration(tr, obs, known, o.HandoverTimeout)
-		}
-		if down {
-			res.wentDown(i, tr, nil)
-			break
-		}
-		if next == nil {
-			failedInARow++
-			res.note("restart %d: no new generation answered within %v", i, o.HandoverTimeout)
-			if failedInARow == 3 {
-				res.note("gave up after 3 restarts in a row without a handover")
-				break
-			}
-			continue
-		}
-		failedInARow = 0
-		res.Handovers = append(res.Handovers, next.First.Sub(start))
-		marks = append(marks, restartMark{Signal: start, First: next.First, Old: known})
-		if !tr.WaitExit(cur.host, o.RetireWait) {
-			res.NotRetired++
-		}
-		host, err := tr.Find(next.PID, groupOf(pid1, leader))
-		if err != nil {
-			res.wentDown(i, tr, fmt.Errorf("the new generation (pid %d) answered, then was gone", next.PID))
-			break
-		}
-		cur = generation{seen: *next, host: host.PID}
-		time.Sleep(o.Pause)
-		if !tr.Alive(cur.host) {
-			res.wentDown(i, tr, fmt.Errorf("the new generation (pid %d) answered, then was gone", next.PID))
-			break
-		}
-		if live, _ := tr.Live(); len(live) > o.MaxProcesses {
-			res.note("stopped at restart %d: %d processes piled up", i, len(live))
+		if !r.restart(i) {
 			break
 		}
 	}
 	stopLoad()
 	res.Load = <-loaded
-	res.Exclusive, res.NeverExclusive = exclusiveHandovers(marks, obs.freshConns(), res.Load.End, o.RetireWait)
+	res.Exclusive, res.NeverExclusive = exclusiveHandovers(r.marks, r.obs.freshConns(), res.Load.End, o.RetireWait)
+	r.measureEnd()
+	return res
+}
 
+// benchRun is a restartRun in progress.
+type benchRun struct {
+	*Options
+	row  Row
+	bin  string
+	pid1 bool
+	log  io.Writer
+	res  *RunResult
+	tr   *proc.Tracker
+	obs  *observer
+	url  string
+	args []string // the server's arguments
+
+	leader       int        // the process started last (a pid namespace's PID 1 with pid1)
+	cur          generation // the generation serving now
+	marks        []restartMark
+	failedInARow int // restarts in a row that no new generation answered
+
+	fdStart    int // descriptors of the first generation, idle
+	fdStartErr error
+}
+
+// startServing starts the server and waits until it answers. It reports
+// whether it does; when not, the result says why.
+func (r *benchRun) startServing() bool {
+	leader, err := r.tr.Start(r.bin, r.args, r.log, r.pid1)
+	if err != nil {
+		if r.pid1 {
+			r.res.note("not run: the kernel refused a new pid namespace (%v)", err)
+		} else {
+			r.res.note("%v", err)
+		}
+		return false
+	}
+	r.leader = leader
+	r.cur, err = waitServing(r.url, r.tr, leader, r.pid1, r.obs, r.StartTimeout)
+	if err != nil {
+		r.res.note("did not start: %v", err)
+		return false
+	}
+	time.Sleep(200 * time.Millisecond)
+	r.fdStart, r.fdStartErr = testsupport.FDCount(r.cur.host)
+	r.res.sampleRSS(r.cur.host)
+	return true
+}
+
+// restart runs restart i the row's way and waits for the new generation.
+// It reports whether the run goes on.
+func (r *benchRun) restart(i int) bool {
+	res := r.res
+	res.sampleRSS(r.cur.host)
+	known := r.obs.known()
+	target := r.cur.host
+	if r.pid1 {
+		target = r.leader // a container's signals go to its entrypoint
+	}
+	start := time.Now()
+	var err error
+	if r.row.StopStart {
+		r.leader, err = stopAndStart(r.tr, r.row, r.bin, r.args, r.log, r.pid1, target, r.leader)
+		if err != nil {
+			res.note("restart %d: %v", i, err)
+			res.DownAt = i
+			return false
+		}
+	} else if err := r.tr.Signal(target, r.row.Signal); err != nil {
+		res.wentDown(i, r.tr, err)
+		return false
+	}
+	next, down := waitNewGeneration(r.tr, r.obs, known, r.HandoverTimeout)
+	for tries := 0; down && r.row.StopStart && tries < 3; tries++ {
+		// The new process died at start (seen: "bind: address already
+		// in use" under load); start it again, as a supervisor would.
+		res.Retried++
+		if r.leader, err = r.tr.Start(r.bin, r.args, r.log, r.pid1); err != nil {
+			break
+		}
+		next, down = waitNewGeneration(r.tr, r.obs, known, r.HandoverTimeout)
+	}
+	if down {
+		res.wentDown(i, r.tr, nil)
+		return false
+	}
+	if next == nil {
+		r.failedInARow++
+		res.note("restart %d: no new generation answered within %v", i, r.HandoverTimeout)
+		if r.failedInARow == 3 {
+			res.note("gave up after 3 restarts in a row without a handover")
+			return false
+		}
+		return true
+	}
+	r.failedInARow = 0
+	res.Handovers = append(res.Handovers, next.First.Sub(start))
+	r.marks = append(r.marks, restartMark{Signal: start, First: next.First, Old: known})
+	return r.adopt(i, next)
+}
+
+// adopt makes next, which answered after restart i, the serving generation
+// once the old one had its time to retire. It reports whether the run goes
+// on.
+func (r *benchRun) adopt(i int, next *seen) bool {
+	res := r.res
+	if !r.tr.WaitExit(r.cur.host, r.RetireWait) {
+		res.NotRetired++
+	}
+	host, err := r.tr.Find(next.PID, groupOf(r.pid1, r.leader))
+	if err != nil {
+		res.wentDown(i, r.tr, fmt.Errorf("the new generation (pid %d) answered, then was gone", next.PID))
+		return false
+	}
+	r.cur = generation{seen: *next, host: host.PID}
+	time.Sleep(r.Pause)
+	if !r.tr.Alive(r.cur.host) {
+		res.wentDown(i, r.tr, fmt.Errorf("the new generation (pid %d) answered, then was gone", next.PID))
+		return false
+	}
+	if live, _ := r.tr.Live(); len(live) > r.MaxProcesses {
+		res.note("stopped at restart %d: %d processes piled up", i, len(live))
+		return false
+	}
+	return true
+}
+
+// measureEnd measures the process serving at the end: descriptors grown
+// since the start, memory, and old generations left over.
+func (r *benchRun) measureEnd() {
+	res := r.res
 	// Let the clients' connections close, then measure the process serving now.
 	time.Sleep(500 * time.Millisecond)
-	final, err := waitServing(url, tr, leader, pid1, obs, 3*time.Second)
+	final, err := waitServing(r.url, r.tr, r.leader, r.pid1, r.obs, 3*time.Second)
 	if err != nil {
 		if res.DownAt == 0 {
 			res.note("nothing answers at the end: %v", err)
 		}
-		return res
+		return
 	}
 	fdEnd, errEnd := testsupport.FDCount(final.host)
-	res.FDGrowth, res.FDKnown = fdEnd-fdStart, errStart == nil && errEnd == nil
+	res.FDGrowth, res.FDKnown = fdEnd-r.fdStart, r.fdStartErr == nil && errEnd == nil
 	res.sampleRSS(final.host)
 	// Give a last old generation the same time to finish draining.
-	for deadline := time.Now().Add(o.RetireWait); ; time.Sleep(50 * time.Millisecond) {
-		res.LeftOver = leftOver(tr, final, obs)
+	for deadline := time.Now().Add(r.RetireWait); ; time.Sleep(50 * time.Millisecond) {
+		res.LeftOver = leftOver(r.tr, final, r.obs)
 		if res.LeftOver == 0 || time.Now().After(deadline) {
-			return res
+			return
 		}
 	}
 }
