@@ -3,6 +3,7 @@ package graceful
 import (
 	"errors"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"runtime"
@@ -73,12 +74,20 @@ func TestConnStateAllocatesNothing(t *testing.T) {
 		}
 	}
 	churn(1000) // warm up
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	churn(10000)
-	runtime.ReadMemStats(&after)
-	if n := after.Mallocs - before.Mallocs; n != 0 {
-		t.Errorf("%d allocations for 10000 connections", n)
+	// MemStats counts the whole process: a goroutine a test before this one
+	// left draining may allocate during a window. The fewest of a few
+	// windows is this code's own: an allocation per connection, or a table
+	// copied now and then, shows in every window.
+	fewest := uint64(math.MaxUint64)
+	for try := 0; try < 5 && fewest != 0; try++ {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		churn(10000)
+		runtime.ReadMemStats(&after)
+		fewest = min(fewest, after.Mallocs-before.Mallocs)
+	}
+	if fewest != 0 {
+		t.Errorf("%d allocations for 10000 connections (the fewest of 5 tries)", fewest)
 	}
 	sweeps := testing.AllocsPerRun(100, func() { tr.sweep.sweep(sweepNow) })
 	if sweeps != 0 {
