@@ -61,7 +61,7 @@ type acceptHold struct {
 	loops int           // accept loops of the runtime on the socket
 	held  bool          // the accept loops wait
 	wake  chan struct{} // closed when they may accept again
-	gen   atomic.Uint64 // counts holds, so that a loop woken by one retries
+	gen   atomic.Uint64 // counts holds and releases, so that a loop woken by either retries
 }
 
 // hold makes the runtime's accept loops on l stop accepting, leaving the
@@ -99,13 +99,16 @@ func (l *gracefulListener) release() {
 		d.SetDeadline(time.Time{})
 	}
 	h.held = false
+	// An Accept that the hold's deadline woke may reach waitHeld only now:
+	// the count tells it the failure was the hold's.
+	h.gen.Add(1)
 	close(h.wake)
 }
 
 // waitHeld is called by an accept loop whose Accept failed with err; it
 // reports whether the loop should call Accept again: the failure was the
-// runtime's hold (it returns once the hold ends), or a hold came and went
-// while Accept ran (gen is the hold count before Accept).
+// runtime's hold (it returns once the hold ends), or a hold began or ended
+// while Accept ran (gen is the count of holds and releases before Accept).
 func (l *gracefulListener) waitHeld(err error, gen uint64) bool {
 	if !errors.Is(err, os.ErrDeadlineExceeded) {
 		return false
