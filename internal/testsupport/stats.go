@@ -1,6 +1,7 @@
 package testsupport
 
 import (
+	"math"
 	"sort"
 	"time"
 )
@@ -45,4 +46,41 @@ func Percentile(ds []time.Duration, p float64) time.Duration {
 		rank = len(s)
 	}
 	return s[rank-1]
+}
+
+// MedianInterval returns the median of xs and a 95% confidence interval for
+// the median of the distribution they were drawn from, which assumes
+// nothing of its shape: the widest pair of order statistics x(j), x(n+1-j)
+// such that the count of values below the true median, a binomial(n, 1/2),
+// is less than j with probability at most 2.5%. With fewer than 6 values
+// no such pair exists and the interval is their range; with none all three
+// are NaN.
+func MedianInterval(xs []float64) (median, low, high float64) {
+	n := len(xs)
+	if n == 0 {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if n%2 == 1 {
+		median = s[n/2]
+	} else {
+		median = (s[n/2-1] + s[n/2]) / 2
+	}
+	// j is the largest rank with P(B <= j-1) <= 0.025.
+	j, cdf := 0, 0.0
+	lgN, _ := math.Lgamma(float64(n + 1))
+	for i := 0; i < n; i++ {
+		lgI, _ := math.Lgamma(float64(i + 1))
+		lgRest, _ := math.Lgamma(float64(n - i + 1))
+		cdf += math.Exp(lgN - lgI - lgRest - float64(n)*math.Ln2) // P(B = i)
+		if cdf > 0.025 {
+			break
+		}
+		j = i + 1
+	}
+	if j < 1 {
+		return median, s[0], s[n-1]
+	}
+	return median, s[j-1], s[n-j]
 }

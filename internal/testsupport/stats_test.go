@@ -1,6 +1,8 @@
 package testsupport
 
 import (
+	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -45,5 +47,40 @@ func TestPercentileNearestRank(t *testing.T) {
 	}
 	if ds[0] != 50 {
 		t.Error("Percentile reordered its argument")
+	}
+}
+
+// TestMedianIntervalHoldsTheMedianAboutNineteenTimesInTwenty draws many
+// samples from distributions whose median is known and counts how often
+// the interval holds it.
+func TestMedianIntervalHoldsTheMedianAboutNineteenTimesInTwenty(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{10, 41, 200, 1000} {
+		held, width := 0, 0.0
+		const trials = 2000
+		for range trials {
+			xs := make([]float64, n)
+			for i := range xs {
+				xs[i] = rng.ExpFloat64() // median ln 2, skewed as timings are
+			}
+			m, lo, hi := MedianInterval(xs)
+			if lo > m || m > hi {
+				t.Fatalf("n=%d: median %v outside its interval [%v, %v]", n, m, lo, hi)
+			}
+			if lo <= math.Ln2 && math.Ln2 <= hi {
+				held++
+			}
+			width += hi - lo
+		}
+		if cover := float64(held) / trials; cover < 0.94 || cover > 0.985 {
+			t.Errorf("n=%d: the interval held the median in %.3f of the samples, want about 0.95", n, cover)
+		}
+		t.Logf("n=%d: mean width %.3f", n, width/trials)
+	}
+	if m, lo, hi := MedianInterval([]float64{3, 1, 2}); m != 2 || lo != 1 || hi != 3 {
+		t.Errorf("three values: %v [%v, %v], want 2 [1, 3]", m, lo, hi)
+	}
+	if m, _, _ := MedianInterval(nil); !math.IsNaN(m) {
+		t.Errorf("no values: median %v, want NaN", m)
 	}
 }

@@ -8,6 +8,7 @@
 //	go run ./bench/cmd/restartbench -quick          # 5 restarts, shorter throughput runs
 //	go run ./bench/cmd/restartbench -rows tableflip,stopstart -restarts 10 -pid1=false
 //	go run ./bench/cmd/restartbench -restarts 20 -svg bench/chart.svg   # also draw the chart
+//	go run ./bench/cmd/restartbench -handover-passes 6 -restarts 10     # the handover ratio only
 //
 // Rows: gracefulgen, tableflip, endless, grace, fdpass, stopstart.
 package main
@@ -38,6 +39,7 @@ func main() {
 	rounds := flag.Int("throughput-rounds", d.ThroughputRounds, "throughput measurements per server, alternating with plain net/http")
 	svg := flag.String("svg", "", "also write the comparison as an SVG chart to this file")
 	workDir := flag.String("work", "", "keep binaries and server logs in this directory (default: a temporary one, removed)")
+	handoverPasses := flag.Int("handover-passes", 0, "measure only gracefulgen's exclusive handover against the libraries' first answer: this many passes of -restarts restarts per row, rows interleaved, and the ratio with a 95% bootstrap interval")
 	converted := flag.String("converted", "", "development only: build this already converted copy of servers/plain instead of running the generator")
 	flag.Parse()
 
@@ -50,6 +52,9 @@ func main() {
 		if !set["throughput-for"] {
 			*throughputFor = time.Second
 		}
+	}
+	if *handoverPasses > 0 && !set["rows"] {
+		*rows = "gracefulgen,tableflip,endless,grace,fdpass" // the baseline does not hand over
 	}
 	selected, err := harness.SelectRows(*rows)
 	if err != nil {
@@ -66,11 +71,19 @@ func main() {
 	o.NoHTTP2 = !*http2
 	o.Progress = os.Stderr
 	go killServersOnInterrupt()
+	command := "go run ./bench/cmd/restartbench " + strings.Join(os.Args[1:], " ")
+	if *handoverPasses > 0 {
+		rep, err := harness.CompareHandovers(o, *handoverPasses)
+		if err != nil {
+			fail(err)
+		}
+		rep.Markdown(os.Stdout, command)
+		return
+	}
 	rep, err := harness.Run(o)
 	if err != nil {
 		fail(err)
 	}
-	command := "go run ./bench/cmd/restartbench " + strings.Join(os.Args[1:], " ")
 	fmt.Print(rep.Markdown(command))
 	if *svg != "" {
 		if err := writeSVG(rep, *svg, command); err != nil {

@@ -99,18 +99,11 @@ type Report struct {
 // processes are killed before the next row starts.
 func Run(o Options) (Report, error) {
 	o.fill()
-	if o.WorkDir == "" {
-		dir, err := os.MkdirTemp("", "restartbench-")
-		if err != nil {
-			return Report{}, fmt.Errorf("make a work directory: %w", err)
-		}
-		defer os.RemoveAll(dir)
-		o.WorkDir = dir
-	}
-	b, err := newBuilder(o.WorkDir, o.Converted)
+	b, cleanup, err := o.prepare()
 	if err != nil {
 		return Report{}, err
 	}
+	defer cleanup()
 	rep := Report{Started: time.Now(), Options: o}
 	plain := Row{Name: "plain-reference", Server: "servers/plain"}
 	reference, _, err := b.build(plain)
@@ -122,6 +115,25 @@ func Run(o Options) (Report, error) {
 	}
 	rep.Ended = time.Now()
 	return rep, nil
+}
+
+// prepare makes o's work directory (a temporary one, which cleanup removes,
+// when o names none) and the builder of its binaries.
+func (o *Options) prepare() (b *builder, cleanup func(), err error) {
+	cleanup = func() {}
+	if o.WorkDir == "" {
+		dir, err := os.MkdirTemp("", "restartbench-")
+		if err != nil {
+			return nil, nil, fmt.Errorf("make a work directory: %w", err)
+		}
+		cleanup = func() { os.RemoveAll(dir) }
+		o.WorkDir = dir
+	}
+	if b, err = newBuilder(o.WorkDir, o.Converted); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return b, cleanup, nil
 }
 
 // runRow builds one row and runs its restart runs and throughput ratio.

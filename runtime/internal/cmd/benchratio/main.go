@@ -3,8 +3,8 @@
 // baseline variant's, paired run by run: the i-th result of a variant with
 // the i-th of the baseline, so that both sides of each ratio come from the
 // same run and, with BenchmarkRequest's -request.rounds, from the same
-// round. It prints the median ratio, its range and the middle half of the
-// ratios, for each metric (ns/op, cpu-ns/op, B/op, allocs/op):
+// round. It prints the median ratio with a 95% confidence interval for it,
+// the middle half of the ratios and their range, for each metric (ns/op, cpu-ns/op, B/op, allocs/op):
 //
 //	go test -run '^$' -bench 'Request$' -benchmem -request.rounds 10 . | go run ./internal/cmd/benchratio
 //
@@ -22,6 +22,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
 func main() {
@@ -133,7 +135,8 @@ func summary(xs []float64, format string) string {
 	sort.Float64s(s)
 	q := func(p float64) float64 { return quantile(s, p) }
 	f := func(x float64) string { return fmt.Sprintf(format, x) }
-	return fmt.Sprintf("median %s [IQR %s..%s, range %s..%s]", f(q(0.5)), f(q(0.25)), f(q(0.75)), f(s[0]), f(s[len(s)-1]))
+	m, lo, hi := testsupport.MedianInterval(s)
+	return fmt.Sprintf("median %s (95%% interval %s..%s) [IQR %s..%s, range %s..%s]", f(m), f(lo), f(hi), f(q(0.25)), f(q(0.75)), f(s[0]), f(s[len(s)-1]))
 }
 
 // quantile interpolates the p quantile of sorted s.

@@ -32,8 +32,9 @@
 // prints the CPU time each server spent per request (to the nanosecond,
 // from /proc/PID/task/*/schedstat), which does not depend on the share of
 // a busy machine each server got, and the median of that ratio over the
-// pairs of adjacent slices, with its middle half and range, which a few
-// slices disturbed by the rest of the machine do not move. A control run
+// pairs of adjacent slices, which a few slices disturbed by the rest of the
+// machine do not move, with a 95% confidence interval for it (the longer
+// -duration, the narrower), its middle half and range. A control run
 // (TS_PLAIN=1 in restartload's environment: plain against plain) shows
 // what the method itself cannot tell apart.
 //
@@ -270,8 +271,9 @@ func (r *run) compare() {
 		sort.Float64s(pairs)
 		if len(pairs) > 0 {
 			q := func(p float64) float64 { return pairs[int(p*float64(len(pairs)-1)+0.5)] }
-			fmt.Printf("%-8s CPU/req plain/graceful per pair of slices: median %.3f [IQR %.3f..%.3f, range %.3f..%.3f] (%d pairs)\n",
-				path, q(0.5), q(0.25), q(0.75), pairs[0], pairs[len(pairs)-1], len(pairs))
+			m, lo, hi := testsupport.MedianInterval(pairs)
+			fmt.Printf("%-8s CPU/req plain/graceful per pair of slices: median %.3f (95%% interval %.3f..%.3f) [IQR %.3f..%.3f, range %.3f..%.3f] (%d pairs)\n",
+				path, m, lo, hi, q(0.25), q(0.75), pairs[0], pairs[len(pairs)-1], len(pairs))
 		}
 	}
 }
