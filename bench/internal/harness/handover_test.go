@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -80,5 +81,37 @@ func TestHandoverMarkdownNamesEveryRowAndTheRatio(t *testing.T) {
 		if !strings.Contains(md, want) {
 			t.Errorf("comparison lacks %q:\n%s", want, md)
 		}
+	}
+}
+
+// TestCompareHandoversSmoke runs the comparison for two passes of one
+// restart of gracefulgen and tableflip, and checks what does not depend on
+// timing: every restart handed over and counted in its row, one figure per
+// pass, gracefulgen lost no request, a finite ratio inside its interval,
+// and no process left behind.
+func TestCompareHandoversSmoke(t *testing.T) {
+	rows, err := SelectRows("gracefulgen,tableflip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	rep, err := CompareHandovers(Options{Rows: rows, Restarts: 1, WorkDir: work}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, hr := range rep.Rows {
+		if hr.BuildErr != nil || hr.Attempted != 2 || len(hr.FirstAnswer) != 2 || len(hr.PassP50) != 2 {
+			t.Errorf("%s: build error %v, %d restarts, %d handed over, %d pass figures; want 2 of each (notes %v)",
+				hr.Row.Name, hr.BuildErr, hr.Attempted, len(hr.FirstAnswer), len(hr.PassP50), hr.Notes)
+		}
+		if hr.Row.Convert && (hr.Failed != 0 || len(hr.Exclusive)+hr.Never != 2) {
+			t.Errorf("gracefulgen: %d requests failed, %d exclusive and %d never; want 0 failed, 2 measured", hr.Failed, len(hr.Exclusive), hr.Never)
+		}
+	}
+	if rep.Fastest != "tableflip" || !(rep.Ratio > 0) || math.IsInf(rep.Ratio, 0) || rep.Low > rep.Ratio || rep.Ratio > rep.High {
+		t.Errorf("ratio %v [%v, %v] against %q; want a finite ratio inside its interval, against tableflip", rep.Ratio, rep.Low, rep.High, rep.Fastest)
+	}
+	if left := processesRunning(t, filepath.Join(work, "bin")); len(left) > 0 {
+		t.Errorf("processes of the benchmark still running: %v", left)
 	}
 }
