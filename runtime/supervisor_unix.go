@@ -401,7 +401,9 @@ func receiveReport(pid, fd int, taken func()) (report readyReport) {
 	}()
 	r := readyReport{pid: pid, ctl: fd}
 	var data []byte
-	buf, oob := make([]byte, 64<<10), make([]byte, syscall.CmsgSpace(4*256))
+	// A stream socket: a report longer than buf comes in several reads
+	// (a 64 KiB buffer here cost 128 KiB of goroutine stack per child).
+	buf, oob := make([]byte, 4<<10), make([]byte, syscall.CmsgSpace(4*256))
 	for {
 		n, oobn, _, _, err := syscall.Recvmsg(fd, buf, oob, recvFlags)
 		if err == syscall.EINTR {
