@@ -3,7 +3,6 @@ package graceful
 import (
 	"log/slog"
 	"os"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -26,7 +25,7 @@ func TestDefaultsFillOnlyZeroFields(t *testing.T) {
 	if got.StartTimeout != time.Second {
 		t.Errorf("StartTimeout set to %v was changed to %v", time.Second, got.StartTimeout)
 	}
-	if got.RestartSignal != syscall.SIGHUP || got.DrainTimeout != DefaultDrainTimeout ||
+	if got.RestartSignal != SIGHUP || got.DrainTimeout != DefaultDrainTimeout ||
 		got.ReadHeaderTimeout != DefaultReadHeaderTimeout || got.IdleTimeout != DefaultIdleTimeout {
 		t.Errorf("defaults missing: %+v", got)
 	}

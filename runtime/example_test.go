@@ -27,7 +27,7 @@ func ExampleListenAndServe() {
 // configuration, merged over every package that calls it.
 func ExampleConfigure() {
 	graceful.Configure(graceful.Config{
-		RestartSignal:     syscall.SIGHUP,
+		RestartSignal:     graceful.SIGHUP,
 		DrainTimeout:      10 * time.Second,
 		ReadHeaderTimeout: 5 * time.Second,
 	})
