@@ -94,11 +94,13 @@
 //
 // The old process does not accept beside the new one through that moment.
 // Once the new process has asked for every socket it inherited and its
-// start-up has gone on for 2ms without another listener or server (250ms
-// after a Listen that failed: a program that cannot bind a second address
-// exits; never while a Listen call is under way), it starts accepting and tells the old one (a byte on the
-// readiness pipe), which stops accepting at once: from then on new
-// connections reach the new process alone. The old process keeps its
+// start-up is over, it starts accepting and tells the old one (a byte on
+// the readiness pipe), which stops accepting at once: from then on new
+// connections reach the new process alone. Its start-up is over when its
+// main goroutine is about to block in a serving call (it can open no other
+// listener), or when it has gone on for 2ms without another listener or
+// server (250ms after a Listen that failed: a program that cannot bind a
+// second address exits); never while a Listen call is under way. The old process keeps its
 // sockets open meanwhile (its accept loops wait, and the connections not
 // accepted yet wait in the kernel's backlog of the shared socket), so that
 // if the new process dies before it is ready the old one accepts again and

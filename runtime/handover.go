@@ -6,19 +6,20 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
 // Exclusive handover. The old process stops accepting as soon as the new one
-// has taken every socket it inherited and its start-up has gone on for a
-// moment (takenQuiet; longer after a listener failed to open, and never
-// while a Listen call is under way) without
-// opening another listener or starting another server (it writes 'A' on
-// the readiness pipe), not only once the new one
-// has settled ('R'): from then on the new process alone accepts new
-// connections. Until that moment the new process accepts nothing, so that
+// has taken every socket it inherited and its start-up is over (it writes
+// 'A' on the readiness pipe), not only once the new one has settled ('R'):
+// from then on the new process alone accepts new connections. Its start-up
+// is over when its main goroutine blocks in a serving call, or when it has
+// gone on for a moment (takenQuiet; longer after a listener failed to
+// open) without opening another listener or starting another server; never
+// while a Listen call is under way. Until that moment the new process accepts nothing, so that
 // one that fails right after it took its sockets (a second address it
 // cannot bind) dies with no connection of anyone's in its hands. The old one does not close its sockets for
 // that: its accept loops wait on them, and the connections the new process
@@ -135,20 +136,30 @@ type acceptLoop struct {
 	gl *gracefulListener
 }
 
-// serveThrough returns the listener to serve l, the program's listener for
-// the socket gl, through, and a function to call once the serving ends.
+// serveThrough returns the listener to serve ln, the program's listener for
+// the socket l, through, and a function to call once the serving ends.
 func (l *gracefulListener) serveThrough(ln net.Listener) (net.Listener, func()) {
+	return l.serveThroughFrom(ln, onMainGoroutine)
+}
+
+// serveThroughFrom is serveThrough, where onMain tells whether the caller
+// is the program's main goroutine.
+func (l *gracefulListener) serveThroughFrom(ln net.Listener, onMain func() bool) (net.Listener, func()) {
 	h := &l.accepts
 	h.mu.Lock()
 	h.loops++
 	h.mu.Unlock()
 	// A new process accepts nothing until its start-up has been quiet for
-	// takenQuiet (see noteProgressLocked).
+	// takenQuiet (see noteProgressLocked), or its main goroutine serves.
 	l.p.mu.Lock()
-	if l.p.startHeld {
+	held := l.p.startHeld
+	if held {
 		l.hold()
 	}
 	l.p.mu.Unlock()
+	if held && onMain() {
+		l.p.mainServes()
+	}
 	return &acceptLoop{Listener: ln, gl: l}, func() {
 		h.mu.Lock()
 		h.loops--
@@ -266,6 +277,26 @@ func (p *process) listenEnds(failed bool) {
 			p.quiet.Reset(takenQuiet)
 		}
 	}
+}
+
+// mainServes is called as the main goroutine of a new process is about to
+// block in a serving call: it can open no other listener, so its start-up
+// is over and the quiet moment need not be waited out (the program's
+// sequential start-up is where a second Listen that fails comes, and a
+// Listen under way in another goroutine still holds the take-over off).
+// Goroutines the program started just before get the processor first, so
+// that one on its way to a Listen is under way by then.
+func (p *process) mainServes() {
+	runtime.Gosched()
+	p.takeOver()
+}
+
+// onMainGoroutine reports whether it runs on the program's main goroutine:
+// goroutine 1, which the first line of its stack trace names.
+func onMainGoroutine() bool {
+	var buf [len("goroutine 1 [")]byte
+	n := runtime.Stack(buf[:], false)
+	return string(buf[:n]) == "goroutine 1 ["
 }
 
 // takeOver ends the start-up hold of a new process that has every socket
