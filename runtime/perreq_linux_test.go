@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 )
@@ -129,8 +130,11 @@ func benchmarkRequest(b *testing.B, name string, serve func(b *testing.B) string
 // server whose default timeouts it enforces: the ConnState calls as net/http
 // reports the connection active, then idle (tracker and sweeper), and the
 // drain handler around the program's handler (against that handler called
-// directly). Divided by the CPU time of a plain request, it is the
-// runtime's share, far steadier than a difference of two loaded runs:
+// directly); connstate-parallel does the ConnState calls from every
+// processor at once. Divided by the CPU time of a plain request, it is the
+// runtime's share when its data is in the processor's cache, far steadier
+// than a difference of two loaded runs (but see README "Throughput": in a
+// loaded server the same calls cost more than this shows):
 //
 //	go test -run '^$' -bench RuntimePerRequest -benchmem -count 10 .
 func BenchmarkRuntimePerRequest(b *testing.B) {
@@ -167,6 +171,21 @@ func BenchmarkRuntimePerRequest(b *testing.B) {
 			srv.ConnState(c, http.StateActive)
 			srv.ConnState(c, http.StateIdle)
 		}
+	})
+	// The same from every processor at once, each on connections of its
+	// own, as connections' goroutines run on a busy server: records that
+	// share cache lines would show here.
+	b.Run("connstate-parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		var next atomic.Int64
+		b.RunParallel(func(pb *testing.PB) {
+			base := int(next.Add(8)) & 63
+			for i := 0; pb.Next(); i++ {
+				c := conns[(base+i&7)&63]
+				srv.ConnState(c, http.StateActive)
+				srv.ConnState(c, http.StateIdle)
+			}
+		})
 	})
 	r := httptestRequest()
 	w := discardWriter{h: http.Header{}}
