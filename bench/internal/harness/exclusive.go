@@ -63,16 +63,26 @@ func exclusiveHandovers(marks []restartMark, conns []connSample, end time.Time, 
 	return times, never
 }
 
+// neverExclusive stands for the handover of a restart that never became
+// exclusive: longer than every other.
+const neverExclusive = time.Duration(math.MaxInt64)
+
+// withNever is ds with n restarts that never became exclusive added, as
+// neverExclusive.
+func withNever(ds []time.Duration, n int) []time.Duration {
+	out := append([]time.Duration(nil), ds...)
+	for range n {
+		out = append(out, neverExclusive)
+	}
+	return out
+}
+
 // exclusivePercentile returns the p-th percentile (as testsupport.Percentile) of a
 // run's exclusive handovers, the restarts that never became exclusive
 // counted as longer than every other; ok is false when the percentile falls
 // on one of those, or the run handed over nothing.
 func exclusivePercentile(run RunResult, p float64) (d time.Duration, ok bool) {
-	const never = time.Duration(math.MaxInt64)
-	ds := append([]time.Duration(nil), run.Exclusive...)
-	for i := 0; i < run.NeverExclusive; i++ {
-		ds = append(ds, never)
-	}
+	ds := withNever(run.Exclusive, run.NeverExclusive)
 	d = testsupport.Percentile(ds, p)
-	return d, len(ds) > 0 && d != never
+	return d, len(ds) > 0 && d != neverExclusive
 }

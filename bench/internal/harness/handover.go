@@ -123,15 +123,6 @@ func (r Row) figure(first, exclusive []time.Duration, never int) time.Duration {
 	return median(withNever(exclusive, never))
 }
 
-// withNever is ds with never endless durations added.
-func withNever(ds []time.Duration, never int) []time.Duration {
-	out := append([]time.Duration(nil), ds...)
-	for range never {
-		out = append(out, math.MaxInt64)
-	}
-	return out
-}
-
 func median(ds []time.Duration) time.Duration { return testsupport.Percentile(ds, 50) }
 
 // ratio returns gracefulgen's exclusive p50 over the fastest library's
@@ -155,7 +146,7 @@ func (rep HandoverReport) ratio(rounds int) (ratio, low, high float64, fastest s
 		return nan, nan, nan, ""
 	}
 	best := func(draw func([]time.Duration) time.Duration) (time.Duration, string) {
-		var d time.Duration = math.MaxInt64
+		d := neverExclusive // longer than any first answer
 		name := ""
 		for _, l := range libs {
 			if m := draw(l.FirstAnswer); m < d {
@@ -165,7 +156,7 @@ func (rep HandoverReport) ratio(rounds int) (ratio, low, high float64, fastest s
 		return d, name
 	}
 	of := func(a, b time.Duration) float64 {
-		if a == math.MaxInt64 {
+		if a == neverExclusive {
 			return math.Inf(1)
 		}
 		return float64(a) / float64(b)
@@ -234,7 +225,7 @@ func (rep HandoverReport) Markdown(w io.Writer, command string) {
 
 // msOrNever is ms, or "never" for an endless duration.
 func msOrNever(d time.Duration) string {
-	if d == math.MaxInt64 {
+	if d == neverExclusive {
 		return "never"
 	}
 	return ms(d)
