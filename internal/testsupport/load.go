@@ -63,6 +63,16 @@ type Result struct {
 	Retried [NumModes]int
 	Samples map[Kind]string // the first error message of each kind seen
 	Answers []time.Time     // arrival of every answer, sorted
+	// FailedAt lists every failed request, sorted by when it failed, so
+	// that a test can hold a failure to the moment it was allowed in.
+	FailedAt []Failure
+}
+
+// Failure is one failed request: when the client saw it fail, and how.
+type Failure struct {
+	At   time.Time
+	Kind Kind
+	Mode Mode
 }
 
 // Successes is the number of answered requests of every mode.
@@ -172,12 +182,14 @@ func Run(ctx context.Context, cfg Config) Result {
 					}
 				}
 				res.Answers = append(res.Answers, w.answers...)
+				res.FailedAt = append(res.FailedAt, w.failures...)
 			}()
 		}
 	}
 	wg.Wait()
 	res.End = time.Now()
 	sort.Slice(res.Answers, func(i, j int) bool { return res.Answers[i].Before(res.Answers[j]) })
+	sort.Slice(res.FailedAt, func(i, j int) bool { return res.FailedAt[i].At.Before(res.FailedAt[j].At) })
 	return res
 }
 
@@ -208,6 +220,7 @@ type worker struct {
 	failed   Failures
 	samples  map[Kind]string
 	answers  []time.Time
+	failures []Failure
 	retried  atomic.Int64 // requests sent again by the Transport (HTTP/2 only)
 }
 
@@ -218,6 +231,7 @@ func (w *worker) loop(ctx context.Context) {
 		a, kind, err := w.one()
 		if err != nil {
 			w.failed[kind]++
+			w.failures = append(w.failures, Failure{At: time.Now(), Kind: kind, Mode: w.mode})
 			if _, ok := w.samples[kind]; !ok {
 				// The time, to match the servers' logs.
 				w.samples[kind] = fmt.Sprintf("%s %v: %v", time.Now().Format("15:04:05.000"), w.mode, err)

@@ -151,10 +151,30 @@ func TestNothingListeningCountsRefused(t *testing.T) {
 	}
 	url := "http://" + l.Addr().String() + "/"
 	l.Close()
+	before := time.Now()
 	res := runCounted(t, url, 2)
 	for _, m := range benchModes {
 		if got := res.Failed[m][Refused]; got != 2 {
 			t.Errorf("%v: %d requests counted as refused, want 2; failures %v", m, got, res.Failed[m])
+		}
+	}
+	// Each failure is also listed with its time, in order.
+	if len(res.FailedAt) != res.Failures() {
+		t.Fatalf("%d failures listed with their time, %d counted", len(res.FailedAt), res.Failures())
+	}
+	perMode := map[Mode]int{}
+	for i, f := range res.FailedAt {
+		perMode[f.Mode]++
+		if f.Kind != Refused || f.At.Before(before) || f.At.After(res.End) {
+			t.Errorf("failure %d: %v %v at %v, want refused between %v and %v", i, f.Mode, f.Kind, f.At, before, res.End)
+		}
+		if i > 0 && f.At.Before(res.FailedAt[i-1].At) {
+			t.Errorf("failure %d at %v listed after one at %v", i, f.At, res.FailedAt[i-1].At)
+		}
+	}
+	for _, m := range benchModes {
+		if perMode[m] != 2 {
+			t.Errorf("%v: %d failures listed, want 2", m, perMode[m])
 		}
 	}
 }
