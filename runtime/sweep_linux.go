@@ -22,8 +22,7 @@ func lastReceived(c net.Conn) (time.Duration, bool) {
 	var errno syscall.Errno
 	err = rc.Control(func(fd uintptr) {
 		size := uint32(syscall.SizeofTCPInfo)
-		_, _, errno = syscall.Syscall6(syscall.SYS_GETSOCKOPT, fd, syscall.IPPROTO_TCP, syscall.TCP_INFO,
-			uintptr(unsafe.Pointer(&info)), uintptr(unsafe.Pointer(&size)), 0)
+		errno = getsockopt(fd, syscall.IPPROTO_TCP, syscall.TCP_INFO, unsafe.Pointer(&info), &size)
 	})
 	if err != nil || errno != 0 {
 		return 0, false
