@@ -40,6 +40,8 @@ func main() {
 	svg := flag.String("svg", "", "also write the comparison as an SVG chart to this file")
 	workDir := flag.String("work", "", "keep binaries and server logs in this directory (default: a temporary one, removed)")
 	handoverPasses := flag.Int("handover-passes", 0, "measure only gracefulgen's exclusive handover against the libraries' first answer: this many passes of -restarts restarts per row, rows interleaved, and the ratio with a 95% bootstrap interval")
+	buildOnly := flag.Bool("build-only", false, "only build the servers of -rows (and the plain reference) into the -work directory's bin, for -prebuilt on a machine without Go")
+	prebuilt := flag.String("prebuilt", "", "run the binaries in this directory (a -build-only run's bin) instead of building them")
 	converted := flag.String("converted", "", "development only: build this already converted copy of servers/plain instead of running the generator")
 	flag.Parse()
 
@@ -69,9 +71,21 @@ func main() {
 	o.Rows, o.Restarts, o.PID1, o.Workers, o.Delay = selected, *restarts, *pid1, *workers, *delay
 	o.ThroughputFor, o.ThroughputRounds, o.WorkDir, o.Converted = *throughputFor, *rounds, *workDir, *converted
 	o.NoHTTP2 = !*http2
+	o.Prebuilt = *prebuilt
 	o.Progress = os.Stderr
 	go killServersOnInterrupt()
 	command := "go run ./bench/cmd/restartbench " + strings.Join(os.Args[1:], " ")
+	if *buildOnly {
+		if *workDir == "" {
+			fail(fmt.Errorf("-build-only needs -work DIR to keep the binaries in"))
+		}
+		dir, err := harness.Build(o)
+		if err != nil {
+			fail(err)
+		}
+		fmt.Println(dir)
+		return
+	}
 	if *handoverPasses > 0 {
 		rep, err := harness.CompareHandovers(o, *handoverPasses)
 		if err != nil {

@@ -22,6 +22,9 @@ type builder struct {
 	// (development only; the table says so).
 	converted string
 	generator string // the built gracefulgen command, once built
+	// prebuilt, when set, holds the binaries, named by row, of an earlier
+	// build: build only finds them there.
+	prebuilt string
 }
 
 // newBuilder finds the bench module and the repository around it.
@@ -37,6 +40,13 @@ func newBuilder(workDir, converted string) (*builder, error) {
 // build compiles the row's server and returns the binary's path. note says
 // anything the table must tell about how the binary was made.
 func (b *builder) build(row Row) (bin, note string, err error) {
+	if b.prebuilt != "" {
+		bin = filepath.Join(b.prebuilt, row.Name)
+		if _, err := os.Stat(bin); err != nil {
+			return "", "", fmt.Errorf("no prebuilt binary for %s (build it with restartbench -build-only -work DIR): %w", row.Name, err)
+		}
+		return bin, "prebuilt (" + b.prebuilt + ")", nil
+	}
 	bin = filepath.Join(b.workDir, "bin", row.Name)
 	if !row.Convert {
 		_, err := goCmd(b.benchDir, nil, "build", "-o", bin, "./"+row.Server)

@@ -28,6 +28,10 @@ type Options struct {
 	ThroughputRounds int           // alternating reference/row measurements
 	WorkDir          string        // binaries and logs; a temporary directory when empty
 	Converted        string        // an already converted copy of servers/plain (development only)
+	// Prebuilt, when set, is the bin directory of an earlier run's WorkDir
+	// (see Build): its binaries run instead of being built, so that a
+	// machine without the Go toolchain can run the benchmark.
+	Prebuilt string
 	Progress         io.Writer     // one line per step; nil for none
 }
 
@@ -105,8 +109,7 @@ func Run(o Options) (Report, error) {
 	}
 	defer cleanup()
 	rep := Report{Started: time.Now(), Options: o}
-	plain := Row{Name: "plain-reference", Server: "servers/plain"}
-	reference, _, err := b.build(plain)
+	reference, _, err := b.build(plainReference)
 	if err != nil {
 		return Report{}, fmt.Errorf("build the plain net/http reference: %w", err)
 	}
@@ -115,6 +118,32 @@ func Run(o Options) (Report, error) {
 	}
 	rep.Ended = time.Now()
 	return rep, nil
+}
+
+// plainReference is the row of plain net/http that throughput is measured
+// against.
+var plainReference = Row{Name: "plain-reference", Server: "servers/plain"}
+
+// Build compiles the plain reference and every row of o into o.WorkDir's
+// bin directory, which a later run on another machine names as
+// Options.Prebuilt, and returns that directory.
+func Build(o Options) (string, error) {
+	o.fill()
+	if o.WorkDir == "" {
+		return "", fmt.Errorf("build: no work directory to keep the binaries in")
+	}
+	b, cleanup, err := o.prepare()
+	if err != nil {
+		return "", err
+	}
+	defer cleanup()
+	for _, row := range append([]Row{plainReference}, o.Rows...) {
+		fmt.Fprintf(o.Progress, "%s: build\n", row.Name)
+		if _, _, err := b.build(row); err != nil {
+			return "", fmt.Errorf("build %s: %w", row.Name, err)
+		}
+	}
+	return filepath.Join(o.WorkDir, "bin"), nil
 }
 
 // prepare makes o's work directory (a temporary one, which cleanup removes,
@@ -128,6 +157,9 @@ func (o *Options) prepare() (b *builder, cleanup func(), err error) {
 		}
 		cleanup = func() { os.RemoveAll(dir) }
 		o.WorkDir = dir
+	}
+	if o.Prebuilt != "" {
+		return &builder{workDir: o.WorkDir, prebuilt: o.Prebuilt}, cleanup, nil
 	}
 	if b, err = newBuilder(o.WorkDir, o.Converted); err != nil {
 		cleanup()

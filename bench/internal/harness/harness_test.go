@@ -134,3 +134,24 @@ func TestPanicsLoggedCountsGoPanicsInTheRunsPartOfTheLog(t *testing.T) {
 		t.Errorf("an empty part of the log has %d panics", n)
 	}
 }
+
+func TestPrebuiltBinariesRunInsteadOfBeingBuilt(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "tableflip")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	o := Options{WorkDir: t.TempDir(), Prebuilt: dir}
+	b, cleanup, err := o.prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cleanup()
+	got, note, err := b.build(Row{Name: "tableflip", Server: "servers/tableflip"})
+	if err != nil || got != bin || !strings.Contains(note, "prebuilt") {
+		t.Errorf("build of a prebuilt row: %q, %q, %v; want %q with a note saying prebuilt", got, note, err, bin)
+	}
+	if _, _, err := b.build(Row{Name: "endless", Server: "servers/endless"}); err == nil || !strings.Contains(err.Error(), "-build-only") {
+		t.Errorf("build of a row with no prebuilt binary: %v, want an error saying how to build it", err)
+	}
+}
