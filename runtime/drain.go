@@ -98,7 +98,7 @@ func (p *process) linger(ctx context.Context) {
 	// Lingering first: a client told to go by a hook may send its next
 	// request at once, and that request must be answered with
 	// "Connection: close".
-	p.lingering.Store(true)
+	p.startLingering()
 	for _, h := range hooks {
 		go h()
 	}

@@ -143,7 +143,9 @@ type tracker struct {
 }
 
 func newTracker() *tracker {
-	return &tracker{conns: map[net.Conn]bool{}, others: map[tracked]struct{}{}, hooked: map[*http.Server]bool{}}
+	t := &tracker{conns: map[net.Conn]bool{}, others: map[tracked]struct{}{}, hooked: map[*http.Server]bool{}}
+	t.sweep.init()
+	return t
 }
 
 // hook makes srv report its connections to the tracker, chained before the
@@ -157,9 +159,17 @@ func (t *tracker) hook(srv *http.Server) {
 	}
 	t.hooked[srv] = true
 	app := srv.ConnState
+	hot := t.sweep.hot
 	srv.ConnState = func(c net.Conn, s http.ConnState) {
-		t.state(c, s)
-		t.sweep.state(srv, c, s)
+		switch s {
+		case http.StateActive, http.StateIdle:
+			// What every request reports: only the sweeper cares, and
+			// only its hot block is read (sweepHot).
+			hot.mark(c, sweepState(s))
+		default:
+			t.state(c, s)
+			t.sweep.state(srv, c, s)
+		}
 		if app != nil {
 			app(c, s)
 		}

@@ -196,7 +196,7 @@ func BenchmarkRuntimePerRequest(b *testing.B) {
 			app.ServeHTTP(w, r)
 		}
 	})
-	wrapped := http.Handler(drainHandler{h: app, p: p})
+	wrapped := drainHandlerOf(p, app)
 	b.Run("handler-graceful", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {

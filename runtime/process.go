@@ -37,14 +37,15 @@ type process struct {
 	sigs      chan os.Signal // the restart signal
 	stopSigs  chan os.Signal // SIGTERM and SIGINT, unless the program handles its stop
 	opened    atomic.Bool    // a Listen or serving call turned the runtime on
-	lingering atomic.Bool    // answer every request with "Connection: close"
 
 	mu          sync.Mutex
 	cfg         Config
 	listeners   []*gracefulListener // open, in creation order
 	servers     map[*http.Server]int
 	hooks       []func()
-	stoppers    map[GracefulStopper]bool // servers told to stop gracefully
+	stoppers    map[GracefulStopper]bool       // servers told to stop gracefully
+	drainers    map[*http.Server]*drainHandler // the handler of every server ever served
+	lingering   bool                           // the drain's linger has begun (startLingering)
 	restartSig  os.Signal
 	stopWatched bool          // stopSigs receives SIGTERM and SIGINT
 	stopsCaught chan struct{} // closed once the first watchStopSignals is done (signals.go)
@@ -77,6 +78,7 @@ func newProcess() *process {
 		startHeld: in.exclusive,
 		conns:     newTracker(),
 		servers:   map[*http.Server]int{},
+		drainers:  map[*http.Server]*drainHandler{},
 		stopping:  make(chan struct{}),
 		drainDone: make(chan struct{}),
 	}

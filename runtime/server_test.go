@@ -32,15 +32,25 @@ func TestTimeoutDefaultsNeverOverrideTheApp(t *testing.T) {
 	}
 }
 
+// drainHandlerOf returns h wrapped for p's drain, as serving a server with
+// handler h wraps it.
+func drainHandlerOf(p *process, h http.Handler) http.Handler {
+	srv := &http.Server{Handler: h}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.wrapHandlerLocked(srv)
+	return srv.Handler
+}
+
 func TestDrainHandlerClosesConnectionsOnlyWhileLingering(t *testing.T) {
 	p := newProcess()
-	h := drainHandler{h: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), p: p}
+	h := drainHandlerOf(p, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest("POST", "/", nil))
 	if got := w.Header().Get("Connection"); got != "" {
 		t.Errorf("Connection: %q while serving normally", got)
 	}
-	p.lingering.Store(true)
+	p.startLingering()
 	w = httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest("POST", "/", nil))
 	if got := w.Header().Get("Connection"); got != "close" {
@@ -54,9 +64,9 @@ func TestDrainHandlerClosesConnectionsOnlyWhileLingering(t *testing.T) {
 // restart) instead of keeping the old one busy until the linger ends.
 func TestDrainHandlerSendsHTTP2ClientsAway(t *testing.T) {
 	p := newProcess()
-	ts := httptest.NewUnstartedServer(drainHandler{h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ts := httptest.NewUnstartedServer(drainHandlerOf(p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, r.Proto)
-	}), p: p})
+	})))
 	ts.EnableHTTP2 = true
 	ts.StartTLS()
 	defer ts.Close()
@@ -84,7 +94,7 @@ func TestDrainHandlerSendsHTTP2ClientsAway(t *testing.T) {
 	if !get() {
 		t.Fatal("a second request did not reuse the HTTP/2 connection while serving normally")
 	}
-	p.lingering.Store(true)
+	p.startLingering()
 	get() // answered with a GOAWAY
 	deadline := time.Now().Add(3 * time.Second)
 	for get() {
@@ -127,10 +137,10 @@ func TestDrainHandlerClosesConnectionWhateverTheHandlerSets(t *testing.T) {
 		},
 	}
 	p := newProcess()
-	p.lingering.Store(true)
+	p.startLingering()
 	for name, h := range handlers {
 		t.Run(name, func(t *testing.T) {
-			srv := httptest.NewServer(drainHandler{p: p, h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			srv := httptest.NewServer(drainHandlerOf(p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				// Nothing net/http's writer offers is hidden.
 				_, f := w.(http.Flusher)
 				_, hj := w.(http.Hijacker)
@@ -142,7 +152,7 @@ func TestDrainHandlerClosesConnectionWhateverTheHandlerSets(t *testing.T) {
 					t.Errorf("ResponseController.SetWriteDeadline: %v", err)
 				}
 				h(w, r)
-			})})
+			})))
 			defer srv.Close()
 			resp, err := srv.Client().Post(srv.URL, "text/plain", strings.NewReader("x"))
 			if err != nil {
@@ -159,8 +169,8 @@ func TestDrainHandlerClosesConnectionWhateverTheHandlerSets(t *testing.T) {
 
 func TestDrainHandlerKeepsHijack(t *testing.T) {
 	p := newProcess()
-	p.lingering.Store(true)
-	srv := httptest.NewServer(drainHandler{p: p, h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	p.startLingering()
+	srv := httptest.NewServer(drainHandlerOf(p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, buf, err := w.(http.Hijacker).Hijack()
 		if err != nil {
 			t.Errorf("Hijack: %v", err)
@@ -169,7 +179,7 @@ func TestDrainHandlerKeepsHijack(t *testing.T) {
 		defer c.Close()
 		buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 		buf.Flush()
-	})})
+	})))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL)
 	if err != nil {

@@ -42,9 +42,9 @@ func (p *process) keepDrainHandler(srv *http.Server, serve func() error) func() 
 		srv.ConnState = func(c net.Conn, s http.ConnState) {
 			if s == http.StateNew {
 				once.Do(func() {
-					if _, ok := srv.Handler.(drainHandler); !ok {
-						srv.Handler = drainHandler{h: srv.Handler, p: p}
-					}
+					p.mu.Lock()
+					defer p.mu.Unlock()
+					p.wrapHandlerLocked(srv)
 				})
 			}
 			if next != nil {

@@ -131,8 +131,7 @@ func TestServerServeWithHandlerReplaced(t *testing.T) {
 	url := "http://" + ln.Addr().String()
 	waitServing(t, url)
 
-	p.lingering.Store(true)
-	defer p.lingering.Store(false)
+	p.startLingering()
 	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // sweptServer returns a tracker whose sweeper enforces lim on srv's
@@ -19,7 +20,7 @@ func sweptServer(lim connLimits) (*tracker, *http.Server) {
 	tr := newTracker()
 	srv := &http.Server{}
 	tr.sweep.servers = map[*http.Server]connLimits{srv: lim}
-	tr.sweep.table.Store(newConnTable(minTableSize))
+	tr.sweep.hot.table.Store(&tr.sweep.hot.first)
 	tr.hook(srv)
 	return tr, srv
 }
@@ -200,7 +201,7 @@ func TestConnTableFindsEveryRecordWhileItChanges(t *testing.T) {
 				tr.sweep.state(srv, c, http.StateNew)
 				mine = append(mine, c)
 				for _, m := range mine {
-					rec := tr.sweep.table.Load().find(connKey(m))
+					rec := tr.sweep.hot.table.Load().find(connKey(m))
 					if rec == nil || rec.c != m {
 						errs <- errors.New("a live connection's record not found")
 						return
@@ -210,7 +211,7 @@ func TestConnTableFindsEveryRecordWhileItChanges(t *testing.T) {
 				if r%3 == 2 { // close the oldest two of three
 					for _, m := range mine[:2] {
 						tr.sweep.state(srv, m, http.StateClosed)
-						if tr.sweep.table.Load().find(connKey(m)) != nil {
+						if tr.sweep.hot.table.Load().find(connKey(m)) != nil {
 							errs <- errors.New("a closed connection's record still found")
 							return
 						}
@@ -230,5 +231,33 @@ func TestConnTableFindsEveryRecordWhileItChanges(t *testing.T) {
 	tr.sweep.mu.Unlock()
 	if want := workers * rounds / 3; live != want {
 		t.Errorf("%d records in the table, want %d", live, want)
+	}
+}
+
+func TestSweepHotFitsInOnePage(t *testing.T) {
+	// Go's allocator places an object of up to 2 KiB at a multiple of its
+	// size class (itself a divisor of 2 KiB from 256 bytes up) in a span
+	// that begins on a page: such an object never crosses a 4 KiB page.
+	if size := unsafe.Sizeof(sweepHot{}); size > 2048 {
+		t.Errorf("sweepHot takes %d bytes, more than 2 KiB: what a request reads may lie on two pages", size)
+	}
+	tr, srv := sweptServer(connLimits{idle: time.Hour})
+	var conns []net.Conn
+	for i := 0; i < hotRecords; i++ {
+		c, _ := net.Pipe()
+		conns = append(conns, c)
+		srv.ConnState(c, http.StateNew)
+	}
+	hot := tr.sweep.hot
+	inHot := func(p unsafe.Pointer) bool {
+		return uintptr(p) >= uintptr(unsafe.Pointer(hot)) && uintptr(p) < uintptr(unsafe.Pointer(hot))+unsafe.Sizeof(*hot)
+	}
+	if tab := hot.table.Load(); !inHot(unsafe.Pointer(tab)) || !inHot(unsafe.Pointer(&tab.slots[0])) {
+		t.Errorf("the first table is not in the hot block")
+	}
+	for _, c := range conns {
+		if r := hot.table.Load().find(connKey(c)); r == nil || !inHot(unsafe.Pointer(r)) {
+			t.Errorf("the record of one of the first %d connections is not in the hot block", hotRecords)
+		}
 	}
 }
