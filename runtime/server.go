@@ -126,9 +126,9 @@ func (p *process) afterDrain() error {
 //
 // Each handler keeps its own copy of the process's lingering flag, set by
 // startLingering: a request then reads one word beside the handler it
-// calls anyway, not the process's memory, which nothing else of a request
-// touches (a cold cache line per request on a loaded server: measured as
-// about 1% of a tiny response's cost, issue 12).
+// calls anyway, not the process struct, which nothing else of a request
+// touches (memory a request reads for the runtime alone is what its cost
+// per request came to on a loaded server: issue 12, and sweepHot).
 type drainHandler struct {
 	h         http.Handler
 	lingering atomic.Bool
