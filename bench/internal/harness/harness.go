@@ -32,7 +32,7 @@ type Options struct {
 	// (see Build): its binaries run instead of being built, so that a
 	// machine without the Go toolchain can run the benchmark.
 	Prebuilt string
-	Progress         io.Writer     // one line per step; nil for none
+	Progress io.Writer // one line per step; nil for none
 }
 
 // Defaults are the full benchmark's settings.
