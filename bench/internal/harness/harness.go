@@ -28,11 +28,8 @@ type Options struct {
 	ThroughputRounds int           // alternating reference/row measurements
 	WorkDir          string        // binaries and logs; a temporary directory when empty
 	Converted        string        // an already converted copy of servers/plain (development only)
-	// Prebuilt, when set, is the bin directory of an earlier run's WorkDir
-	// (see Build): its binaries run instead of being built, so that a
-	// machine without the Go toolchain can run the benchmark.
-	Prebuilt string
-	Progress io.Writer // one line per step; nil for none
+	Prebuilt         string        // a Build's bin directory: run its binaries instead of building (no Go needed)
+	Progress         io.Writer     // one line per step; nil for none
 }
 
 // Defaults are the full benchmark's settings.
