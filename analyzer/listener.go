@@ -203,6 +203,12 @@ func (f *follower) origin(e ast.Expr) origin {
 		}
 	case *ast.CallExpr:
 		return f.call(e)
+	case *ast.TypeAssertExpr:
+		// x.(net.Listener): the listener x holds (caddy's
+		// NetworkAddress.Listen returns it as an any).
+		if e.Type != nil {
+			return f.origin(e.X)
+		}
 	case *ast.UnaryExpr:
 		if lit, ok := ast.Unparen(e.X).(*ast.CompositeLit); ok && e.Op == token.AND {
 			return f.literal(lit)
@@ -377,7 +383,9 @@ func (c *checker) returned(fn *types.Func, iface *types.Interface, args func(*ty
 	results := fn.Signature().Results()
 	index := -1
 	for i := range results.Len() {
-		if iface != nil && types.Implements(results.At(i).Type(), iface) {
+		// A listener type, or an interface that holds one (an any: caddy's
+		// NetworkAddress.Listen returns its listeners so, asserted later).
+		if rt := results.At(i).Type(); iface != nil && (types.Implements(rt, iface) || types.IsInterface(rt) && types.AssignableTo(iface, rt)) {
 			index = i
 			break
 		}

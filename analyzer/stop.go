@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 
@@ -445,15 +446,24 @@ func (c *checker) reportSignals() {
 		}
 		c.pass.Report(analysis.Diagnostic{
 			Pos: u.Pos, Category: "signal",
-			Message: fmt.Sprintf("%s, the restart signal: converted, the program would restart on every %s instead of handling it; run gracefulgen -signal %s (a signal it does not use), or -signal %s to give %s to restarts", u.Describe(sig), sig, otherSignal(sig), sig, sig),
+			Message: fmt.Sprintf("%s, the restart signal: converted, the program would restart on every %s instead of handling it; %s", u.Describe(sig), sig, SignalRemedy(sig, c.res.Signals)),
 		})
 	}
 }
 
-// otherSignal suggests a restart signal other than sig.
-func otherSignal(sig string) string {
-	if sig == "SIGUSR2" {
-		return "SIGUSR1"
+// restartSignals are the restart signals gracefulgen offers (-signal), in
+// the order a remedy suggests them.
+var restartSignals = []string{"SIGUSR2", "SIGUSR1", "SIGHUP"}
+
+// SignalRemedy says what to do about a program that asks for the restart
+// signal sig in one of uses: name a restart signal that none of uses asks
+// for, or, where the program asks for every one (caddy: SIGHUP, SIGUSR1
+// and SIGUSR2), name the one whose handling it can give up.
+func SignalRemedy(sig string, uses []SignalUse) string {
+	for _, other := range restartSignals {
+		if other != sig && !slices.ContainsFunc(uses, func(u SignalUse) bool { return u.Asks(other) }) {
+			return fmt.Sprintf("run gracefulgen -signal %s (a signal it does not use), or -signal %s to give %s to restarts", other, sig, sig)
+		}
 	}
-	return "SIGUSR2"
+	return fmt.Sprintf("it asks for every restart signal gracefulgen offers (SIGHUP, SIGUSR1, SIGUSR2): run gracefulgen -signal with the one whose handling it can give up (-signal %s gives %s to restarts)", sig, sig)
 }

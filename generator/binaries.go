@@ -172,14 +172,18 @@ func (r *run) stopHandling(b *binary, results map[*packages.Package]*analyzer.Re
 // note where the user chose it or a slice of signals may hold it.
 func (r *run) checkSignal(b *binary, results map[*packages.Package]*analyzer.Result, sig string) {
 	pos := func(pkg *packages.Package, p token.Pos) string { return r.planner.pos(pkg.Fset, p) }
+	var linkedSignals []analyzer.SignalUse // every signal the binary asks for, for the remedy
+	for _, p := range b.linked {
+		linkedSignals = append(linkedSignals, results[p].Signals...)
+	}
 	for _, p := range b.linked {
 		for _, u := range results[p].Signals {
 			switch {
 			case u.Asks(sig) && r.opts.SignalExplicit:
 				r.notes = append(r.notes, fmt.Sprintf("%s: %s: restarts take it over (-signal %s)", pos(p, u.Pos), u.Describe(sig), sig))
 			case u.Asks(sig):
-				r.errors = append(r.errors, fmt.Sprintf("%s: %s, the restart signal: converted, %s would restart on every %s instead of handling it; run gracefulgen -signal %s (a signal it does not use), or -signal %s to give %s to restarts",
-					pos(p, u.Pos), u.Describe(sig), b.pkg.PkgPath, sig, otherSignal(sig), sig, sig))
+				r.errors = append(r.errors, fmt.Sprintf("%s: %s, the restart signal: converted, %s would restart on every %s instead of handling it; %s",
+					pos(p, u.Pos), u.Describe(sig), b.pkg.PkgPath, sig, analyzer.SignalRemedy(sig, linkedSignals)))
 			case u.Spread && !r.opts.SignalExplicit:
 				r.notes = append(r.notes, fmt.Sprintf("%s: %s with a slice of signals: if it holds %s, choose another restart signal with -signal", pos(p, u.Pos), u.Call, sig))
 			}
@@ -268,14 +272,6 @@ func keepsShims(pkg *packages.Package) bool {
 		}
 	}
 	return false
-}
-
-// otherSignal suggests a restart signal other than sig.
-func otherSignal(sig string) string {
-	if sig == "SIGUSR2" {
-		return "SIGUSR1"
-	}
-	return "SIGUSR2"
 }
 
 // depGraph is the import graph of the main packages of a run, by path.

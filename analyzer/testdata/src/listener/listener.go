@@ -166,3 +166,23 @@ func tlsListen(cfg *tls.Config) error {
 	}
 	return /*@s30*/ srv.Serve( /*@s31*/ l) // want `srv.Serve starts a server` `comes from tls.Listen, which opens a socket a restart cannot inherit; open it with net.Listen and wrap it with tls.NewListener instead`
 }
+
+// asserted serves a listener that a helper returns as an any and the
+// caller asserts back (caddy's NetworkAddress.Listen): the assertion keeps
+// its origin.
+func asserted() error {
+	lnAny, err := listenAny()
+	if err != nil {
+		return err
+	}
+	ln, ok := lnAny.(net.Listener)
+	if !ok {
+		return nil
+	}
+	go /*@s33*/ srv.Serve(ln) // want `srv.Serve starts a server`
+	return /*@s34*/ srv.Serve(lnAny.(net.Listener)) // want `srv.Serve starts a server`
+}
+
+func listenAny() (any, error) {
+	return /*@s32*/ net.Listen("tcp", ":8082") // want `net.Listen opens the listener of srv.Serve`
+}
