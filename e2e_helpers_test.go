@@ -405,8 +405,13 @@ func soleHolder(eps []endpoint) (int, error) {
 // restart sends SIGHUP to the process serving eps and waits for another to
 // serve them alone.
 func (g *group) restart(eps []endpoint, old int) (int, error) {
-	if err := syscall.Kill(old, syscall.SIGHUP); err != nil {
-		return 0, fmt.Errorf("SIGHUP to %d: %w", old, err)
+	return g.restartWith(eps, old, syscall.SIGHUP)
+}
+
+// restartWith is restart with the program's restart signal sig (-signal).
+func (g *group) restartWith(eps []endpoint, old int, sig syscall.Signal) (int, error) {
+	if err := syscall.Kill(old, sig); err != nil {
+		return 0, fmt.Errorf("signal %q to %d: %w", sig, old, err)
 	}
 	return g.server(eps, old)
 }

@@ -3,6 +3,7 @@
 package gracefulgen_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -546,15 +547,7 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 		// The program's own restart signal only: SIGHUP first would wait
 		// patience for a restart that never comes (the program keeps
 		// SIGHUP: alertmanager reloads, caddy logs it).
-		var next int
-		var err error
-		if s.signal != 0 {
-			if err = syscall.Kill(pids[len(pids)-1], s.signal); err == nil {
-				next, err = g.server(s.eps, pids[len(pids)-1])
-			}
-		} else {
-			next, err = g.restart(s.eps, pids[len(pids)-1])
-		}
+		next, err := g.restartWith(s.eps, pids[len(pids)-1], cmp.Or(s.signal, syscall.SIGHUP))
 		if err != nil {
 			t.Errorf("restart %d: %v", i+1, err)
 			break

@@ -208,17 +208,16 @@ func (w *sweeper) swept(srv *http.Server) bool {
 // net/http on the connection's goroutine (StateNew on the accept loop's,
 // before that goroutine starts), so each record has one writer at a time.
 func (w *sweeper) state(srv *http.Server, c net.Conn, s http.ConnState) {
+	if w.hot.table.Load() == nil {
+		return // no server is swept
+	}
 	switch s {
 	case http.StateActive, http.StateIdle:
 		w.hot.mark(c, sweepState(s))
 	case http.StateNew:
-		if w.hot.table.Load() != nil {
-			w.add(srv, c, sweepNow())
-		}
+		w.add(srv, c, sweepNow())
 	case http.StateHijacked, http.StateClosed:
-		if w.hot.table.Load() != nil {
-			w.remove(c)
-		}
+		w.remove(c)
 	}
 }
 
