@@ -17,7 +17,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:        "https://pkg.go.dev/github.com/gracefulgen/gracefulgen/analyzer",
 	Requires:   []*analysis.Analyzer{inspect.Analyzer},
 	ResultType: reflect.TypeOf((*Result)(nil)),
-	FactTypes:  []analysis.Fact{new(servesFact)},
+	FactTypes:  []analysis.Fact{new(servesFact), new(listenerParamFact)},
 	Run:        run,
 }
 
@@ -52,6 +52,7 @@ func run(pass *analysis.Pass) (any, error) {
 	c.findShimDecls()
 	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	c.scan(in)
+	c.listenerArgs()
 	c.findStopRemovals(in)
 	c.nameShims()
 	c.buildEdits()

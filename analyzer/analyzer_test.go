@@ -1,6 +1,7 @@
 package analyzer_test
 
 import (
+	"path/filepath"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -20,6 +21,14 @@ func TestFixes(t *testing.T) {
 // in one run.
 func TestDiagnostics(t *testing.T) {
 	analyse(t, planPackages...)
+}
+
+// TestListenerParamsAcrossPackages checks, in a module, that a listener
+// an exported function serves as its parameter is reported at the calls in
+// other packages that pass one the runtime cannot hand over, and nowhere
+// else.
+func TestListenerParamsAcrossPackages(t *testing.T) {
+	analysistest.Run(t, filepath.Join(analysistest.TestData(), "modules", "listenerparams"), analyzer.Analyzer, "./...")
 }
 
 // TestNoFixWhenTimeIsShadowed checks that the timeout fix is withheld when

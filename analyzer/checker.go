@@ -16,13 +16,15 @@ type checker struct {
 	info *types.Info
 	res  Result
 
-	shimDecls    map[*types.Func]target  // shims declared in generated files
-	shimDeclObjs map[types.Object]bool   // every package-level object of those files
-	listenSites  map[*ast.CallExpr]*Site // nil for a short-lived listener
-	shortListens map[*ast.CallExpr]bool  // listeners that feed only a short-lived server
-	funcDecls    map[*types.Func]*ast.FuncDecl
-	following    map[*types.Func]bool // functions whose returned listeners are being followed
-	serverType   *types.Named         // net/http.Server, if the package imports net/http
+	shimDecls       map[*types.Func]target  // shims declared in generated files
+	shimDeclObjs    map[types.Object]bool   // every package-level object of those files
+	listenSites     map[*ast.CallExpr]*Site // nil for a short-lived listener
+	shortListens    map[*ast.CallExpr]bool  // listeners that feed only a short-lived server
+	funcDecls       map[*types.Func]*ast.FuncDecl
+	following       map[*types.Func]bool // functions whose returned listeners are being followed
+	followingParams map[*types.Var]bool  // parameters whose calls are being followed
+	callIdx         *callIndex           // built on first use (params.go)
+	serverType      *types.Named         // net/http.Server, if the package imports net/http
 
 	timeouts    timeoutState
 	ifaceCalls  []*Site // calls through interfaces, kept if the package names http.Server
@@ -34,14 +36,15 @@ type checker struct {
 
 func newChecker(pass *analysis.Pass) *checker {
 	c := &checker{
-		pass:         pass,
-		info:         pass.TypesInfo,
-		shimDecls:    make(map[*types.Func]target),
-		shimDeclObjs: make(map[types.Object]bool),
-		listenSites:  make(map[*ast.CallExpr]*Site),
-		shortListens: make(map[*ast.CallExpr]bool),
-		following:    make(map[*types.Func]bool),
-		sources:      make(map[*token.File][]byte),
+		pass:            pass,
+		info:            pass.TypesInfo,
+		shimDecls:       make(map[*types.Func]target),
+		shimDeclObjs:    make(map[types.Object]bool),
+		listenSites:     make(map[*ast.CallExpr]*Site),
+		shortListens:    make(map[*ast.CallExpr]bool),
+		following:       make(map[*types.Func]bool),
+		followingParams: make(map[*types.Var]bool),
+		sources:         make(map[*token.File][]byte),
 	}
 	c.timeouts.init()
 	for _, imp := range pass.Pkg.Imports() {

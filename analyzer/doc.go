@@ -22,8 +22,13 @@
 //     program's own), since a restart must hand over every socket or the
 //     new process cannot bind; a constant loopback address with port 0 is
 //     not a service and is left alone. The listener of a Serve is traced
-//     through wrappers (tls.NewListener) and into the helpers of the
-//     package that return it;
+//     through wrappers (tls.NewListener), into the helpers of the
+//     package that return it (alone, as an any, or in a slice), through the
+//     slices and maps it is ranged over, and from a parameter to the calls
+//     that pass it: of a function, method or closure of the package, and,
+//     for an exported function, of the module's other packages (the
+//     generator matches Result.ListenerArgs with the Site.Deferred of the
+//     serving package; go vet reports at the calls, by a fact);
 //   - grpc-go's (*grpc.Server).Serve, which the drain stops with
 //     GracefulStop (graceful.ServeStopper), and x/net's h2c.NewHandler, whose
 //     HTTP/2 connections the drain sends GOAWAY to;
@@ -43,7 +48,8 @@
 // Some starts cannot be rewritten safely, and are reported with the reason
 // and what to do: a method value stored for later, a method expression, a
 // call through an interface that an *http.Server satisfies, a listener of
-// unknown origin (a parameter, a field, another function's result), a
+// unknown origin (a field, another package's result, a parameter of a
+// function also used as a value or never called), a
 // listener with no operating-system socket (cmux, bufconn, in-memory
 // listeners), and servers started inside a dependency: a framework start
 // that is not a form (gin's RunFd, echo v5's StartConfig.StartTLS, iris,

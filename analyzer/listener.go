@@ -40,6 +40,9 @@ type origin struct {
 	unknown  bool            // some value comes from where the function does not show
 	other    string          // a function of otherListens that produced one, or ""
 	remedy   string          // the remedy for other
+	// deferred are parameters of exported functions that the listener
+	// arrives through, whose calls in other packages decide (params.go).
+	deferred []deferredParam
 }
 
 func (o *origin) add(p origin) {
@@ -51,6 +54,11 @@ func (o *origin) add(p origin) {
 		o.other, o.remedy = p.other, p.remedy
 	}
 	o.unknown = o.unknown || p.unknown
+	for _, d := range p.deferred {
+		if !slices.Contains(o.deferred, d) {
+			o.deferred = append(o.deferred, d)
+		}
+	}
 }
 
 // followListener traces the listener argument of a Serve back to its
@@ -84,13 +92,24 @@ func (c *checker) followListener(r ref, arg ast.Expr, serve *Site, listenerType 
 		reason = fmt.Sprintf("the listener comes from %s, which has no operating-system socket to hand to a new process; serve a listener made by net.Listen to restart with zero downtime", o.noSocket)
 	case o.unknown:
 		reason = fmt.Sprintf("the listener served by %s is of unknown origin (a parameter, a field or another function's result), so a restart cannot inherit its socket; create it with net.Listen in the function that calls %s", serve.Original, serve.Original)
+	case len(o.deferred) > 0:
+		// Known as far as this package shows; the calls of the exported
+		// functions it arrives through, in other packages, decide.
+		d := o.deferred[0]
+		reason = fmt.Sprintf("the listener served by %s arrives as parameter %q of %s, and no call of it in this run shows where it comes from; convert the packages that call it too (gracefulgen ./... at the module root)", serve.Original, d.fn.Signature().Params().At(d.index).Name(), d.fn.FullName())
 	default:
 		return
 	}
-	c.addSite(&Site{
+	s := c.addSite(&Site{
 		Pos: arg.Pos(), End: arg.End(), Kind: KindFunc, Op: OpListen, Status: NotRewritable,
 		Original: c.text(arg), Reason: reason, plan: sitePlan{file: r.file},
 	})
+	if o.noSocket == "" && o.other == "" && !o.unknown {
+		for _, d := range o.deferred {
+			s.Deferred = append(s.Deferred, d.deferral())
+			c.deferParam(d, serve.Original)
+		}
+	}
 }
 
 // listenRef records a reference to a listener form (net.Listen and its
@@ -237,8 +256,8 @@ func (f *follower) variable(v *types.Var) (o origin) {
 	if f.body == nil {
 		return origin{unknown: true}
 	}
-	if !f.assignments(v, &o) {
-		o.unknown = true // a parameter, or a variable of an outer scope
+	if !f.assignments(v, &o) && !f.param(v, &o) {
+		o.unknown = true // a receiver, or a variable of an outer scope
 	}
 	return o
 }
@@ -260,7 +279,11 @@ func (f *follower) assignments(v *types.Var, o *origin) (defined bool) {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {
-				if id, ok := ast.Unparen(lhs).(*ast.Ident); ok && f.c.info.ObjectOf(id) == v {
+				lhs = ast.Unparen(lhs)
+				if ix, ok := lhs.(*ast.IndexExpr); ok {
+					lhs = ast.Unparen(ix.X) // ls[i] = l: an element of v
+				}
+				if id, ok := lhs.(*ast.Ident); ok && f.c.info.ObjectOf(id) == v {
 					defined = defined || f.c.info.Defs[id] == v
 					assigned(i, n.Lhs, n.Rhs)
 				}
@@ -278,8 +301,15 @@ func (f *follower) assignments(v *types.Var, o *origin) (defined bool) {
 			}
 		case *ast.RangeStmt:
 			for _, e := range []ast.Expr{n.Key, n.Value} {
-				if id, ok := e.(*ast.Ident); ok && f.c.info.ObjectOf(id) == v {
-					defined, o.unknown = true, true
+				id, ok := e.(*ast.Ident)
+				if !ok || f.c.info.ObjectOf(id) != v {
+					continue
+				}
+				defined = true
+				if e == n.Value && f.ranged(n.X) {
+					o.add(f.origin(n.X)) // for _, l := range ls: the listeners of ls
+				} else {
+					o.unknown = true
 				}
 			}
 		}
@@ -383,9 +413,15 @@ func (c *checker) returned(fn *types.Func, iface *types.Interface, args func(*ty
 	results := fn.Signature().Results()
 	index := -1
 	for i := range results.Len() {
-		// A listener type, or an interface that holds one (an any: caddy's
-		// NetworkAddress.Listen returns its listeners so, asserted later).
-		if rt := results.At(i).Type(); iface != nil && (types.Implements(rt, iface) || types.IsInterface(rt) && types.AssignableTo(iface, rt)) {
+		// A listener type, a slice of them (prometheus's
+		// web.Handler.Listeners), or an interface that holds one (an any:
+		// caddy's NetworkAddress.Listen returns its listeners so, asserted
+		// later).
+		rt := results.At(i).Type()
+		if sl, ok := rt.Underlying().(*types.Slice); ok {
+			rt = sl.Elem()
+		}
+		if iface != nil && (types.Implements(rt, iface) || types.IsInterface(rt) && types.AssignableTo(iface, rt)) {
 			index = i
 			break
 		}
@@ -463,10 +499,34 @@ func (f *follower) literal(lit *ast.CompositeLit) (o origin) {
 			o.add(f.origin(elt))
 		}
 	}
-	if _, slice := f.c.info.TypeOf(lit).Underlying().(*types.Slice); !wrapped && !slice {
+	container := false // a slice, array or map of listeners
+	switch f.c.info.TypeOf(lit).Underlying().(type) {
+	case *types.Slice, *types.Array, *types.Map:
+		container = true
+	}
+	if !wrapped && !container {
 		o.noSocket = "a " + types.TypeString(f.c.info.TypeOf(lit), types.RelativeTo(f.c.pass.Pkg)) + " literal"
 	}
 	return o
+}
+
+// ranged reports whether ranging over e gives listeners as values: a slice,
+// array or map of them. (A channel's sends are not followed.)
+func (f *follower) ranged(e ast.Expr) bool {
+	var elem types.Type
+	switch t := f.c.info.TypeOf(e).Underlying().(type) {
+	case *types.Slice:
+		elem = t.Elem()
+	case *types.Array:
+		elem = t.Elem()
+	case *types.Map:
+		elem = t.Elem()
+	case *types.Pointer:
+		if a, ok := t.Elem().Underlying().(*types.Array); ok {
+			elem = a.Elem()
+		}
+	}
+	return elem != nil && f.iface != nil && types.Implements(elem, f.iface)
 }
 
 func (f *follower) isListener(e ast.Expr) bool {

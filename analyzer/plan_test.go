@@ -27,7 +27,7 @@ var planPackages = []string{
 	"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "iface", "frameworks",
 	"notservers", "testfiles", "httptestpkg", "generated", "converted", "mixed", "collision", "imports",
 	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow", "protocols", "convertedprotocols", "reload", "stopremove",
-	"shortlived", "serves", "webtoolkit", "convertedweb",
+	"shortlived", "serves", "webtoolkit", "convertedweb", "params",
 }
 
 // analyse runs the analyzer on the testdata packages pkgs in one run,
@@ -103,7 +103,11 @@ func summary(res *analyzer.Result, fset *token.FileSet, marks map[token.Pos]stri
 		if s.MethodValue {
 			line += " (method value)"
 		}
-		lines = append(lines, strings.TrimSpace(line))
+		line = strings.TrimSpace(line)
+		for _, d := range s.Deferred {
+			line += fmt.Sprintf(" (deferred to %s #%d, local %v)", d.Param.Func, d.Param.Index, d.Local)
+		}
+		lines = append(lines, line)
 	}
 	return lines
 }
@@ -176,6 +180,33 @@ func TestPlanSites(t *testing.T) {
 				"@s32 func Listen rewritable net.Listen gracefulListen",
 			},
 			shims: []string{"gracefulListen func Listen", "gracefulListenConfigListen method Listen listenconfig", "gracefulListenTCP func ListenTCP", "gracefulServerServe method Serve", "gracefulServerServeTLS method ServeTLS"},
+		},
+		{
+			// Listeners that arrive as parameters, followed to the calls;
+			// Serve's is left to the calls of other packages (Deferred).
+			pkg: "params",
+			sites: []string{
+				"@s1 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s2 func Listen rewritable net.Listen gracefulListen",
+				"@s3 method Serve rewritable s.srv.Serve gracefulServerServe",
+				"@s4 func Listen rewritable net.Listen gracefulListen",
+				"@s5 func Listen rewritable net.Listen gracefulListen",
+				"@s6 func Listen rewritable net.Listen gracefulListen",
+				"@s7 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s8 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s9 func Listen rewritable net.Listen gracefulListen",
+				"@s10 func Listen rewritable net.Listen gracefulListen",
+				"@s11 func Listen rewritable net.Listen gracefulListen",
+				"@s12 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s13 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s14 method Serve not-rewritable srv.Serve",
+				"@s15 func Listen rewritable net.Listen gracefulListen",
+				"@s16 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s17 func Listen not-rewritable l",
+				"@s18 method Serve rewritable srv.Serve gracefulServerServe",
+				"@s19 func Listen not-rewritable l (deferred to params.Serve #0, local false)",
+			},
+			shims: []string{"gracefulListen func Listen", "gracefulServerServe method Serve"},
 		},
 		{
 			pkg: "converted",

@@ -17,6 +17,9 @@ func (c *checker) reportSites() {
 		case Rewritable:
 			msg = restartMessage(s)
 		case NotRewritable:
+			if len(s.Deferred) > 0 && c.facts() {
+				continue // the calls in other packages report (listenerParamFact)
+			}
 			msg = fmt.Sprintf("%s is not restartable: %s", s.Original, s.Reason)
 		default:
 			continue

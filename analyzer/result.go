@@ -94,6 +94,13 @@ type Site struct {
 	// function literal calling the shim.
 	MethodValue bool
 
+	// Deferred is set on a NotRewritable listener site whose listener
+	// arrives only through parameters of exported functions (params.go):
+	// the calls of those functions in other packages decide, and the
+	// generator drops the site when every such call in its run passes a
+	// listener it converts.
+	Deferred []Deferral
+
 	plan sitePlan // how the site was found; used to build Edits and messages
 }
 
@@ -130,6 +137,11 @@ type Result struct {
 	// are converted in those packages, so the generator makes sure that
 	// they are converted too.
 	ListenersFrom []ListenerCall
+
+	// ListenerArgs are the calls of functions of other packages of the
+	// module that pass them listeners: what the Deferred sites of those
+	// packages wait for.
+	ListenerArgs []ListenerArg
 
 	// HandlesStop is true when the package handles SIGTERM/SIGINT itself
 	// (signal.Notify / signal.NotifyContext naming syscall.SIGTERM,

@@ -189,17 +189,7 @@ func (c *checker) isShimCall(call *ast.CallExpr) bool {
 	if call == nil {
 		return false
 	}
-	fn, ok := c.info.Uses[calleeIdent(call)].(*types.Func)
+	fn, ok := c.info.Uses[calleeIdent(call.Fun)].(*types.Func)
 	_, shim := c.shimDecls[fn]
 	return ok && shim
-}
-
-func calleeIdent(call *ast.CallExpr) *ast.Ident {
-	switch f := ast.Unparen(call.Fun).(type) {
-	case *ast.Ident:
-		return f
-	case *ast.SelectorExpr:
-		return f.Sel
-	}
-	return nil
 }

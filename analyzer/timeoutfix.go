@@ -69,7 +69,7 @@ func (c *checker) funcCallFix(r ref) (analysis.SuggestedFix, bool) {
 		args[i] = c.text(a)
 	}
 	var fields, method string
-	switch op, _ := httpOp(calleeIdent(call).Name); {
+	switch op, _ := httpOp(calleeIdent(call.Fun).Name); {
 	case op == OpListenAndServe && len(args) == 2:
 		fields, method = "Addr: "+args[0]+", Handler: "+args[1], "ListenAndServe()"
 	case op == OpListenAndServeTLS && len(args) == 4:

@@ -186,6 +186,7 @@ func noSites(results map[*packages.Package]*analyzer.Result) bool {
 // plan plans every package, given the analyzer's results: the shims of
 // each package, and the configuration of each binary in its main package.
 func (r *run) plan(pkgs []*packages.Package, results map[*packages.Package]*analyzer.Result) ([]change, error) {
+	r.resolveListenerParams(pkgs, results)
 	bins, orphans, err := r.decideBinaries(pkgs, results)
 	if err != nil {
 		return nil, err
