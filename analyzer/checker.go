@@ -23,6 +23,7 @@ type checker struct {
 	funcDecls       map[*types.Func]*ast.FuncDecl
 	following       map[*types.Func]bool // functions whose returned listeners are being followed
 	followingParams map[*types.Var]bool  // parameters whose calls are being followed
+	followingFields map[*types.Var]bool  // fields whose writes are being followed
 	callIdx         *callIndex           // built on first use (params.go)
 	serverType      *types.Named         // net/http.Server, if the package imports net/http
 
@@ -44,6 +45,7 @@ func newChecker(pass *analysis.Pass) *checker {
 		shortListens:    make(map[*ast.CallExpr]bool),
 		following:       make(map[*types.Func]bool),
 		followingParams: make(map[*types.Var]bool),
+		followingFields: make(map[*types.Var]bool),
 		sources:         make(map[*token.File][]byte),
 	}
 	c.timeouts.init()

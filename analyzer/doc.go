@@ -24,11 +24,12 @@
 //     not a service and is left alone. The listener of a Serve is traced
 //     through wrappers (tls.NewListener), into the helpers of the
 //     package that return it (alone, as an any, or in a slice), through the
-//     slices and maps it is ranged over, and from a parameter to the calls
-//     that pass it: of a function, method or closure of the package, and,
-//     for an exported function, of the module's other packages (the
-//     generator matches Result.ListenerArgs with the Site.Deferred of the
-//     serving package; go vet reports at the calls, by a fact);
+//     slices and maps it is ranged over, from a parameter to the calls that
+//     pass it (of a function, method or closure), and from a struct field
+//     to the writes that store it: in the package, and, for an exported
+//     function or field, in the module's other packages (the generator
+//     matches Result.ListenerArgs with the Site.Deferred of the serving
+//     package; go vet reports at the calls and writes, by a fact);
 //   - grpc-go's (*grpc.Server).Serve, which the drain stops with
 //     GracefulStop (graceful.ServeStopper), and x/net's h2c.NewHandler, whose
 //     HTTP/2 connections the drain sends GOAWAY to;
@@ -48,8 +49,9 @@
 // Some starts cannot be rewritten safely, and are reported with the reason
 // and what to do: a method value stored for later, a method expression, a
 // call through an interface that an *http.Server satisfies, a listener of
-// unknown origin (a field, another package's result, a parameter of a
-// function also used as a value or never called), a
+// unknown origin (another package's result, a parameter of a function also
+// used as a value or never called, a field whose address is taken or that
+// nothing writes), a
 // listener with no operating-system socket (cmux, bufconn, in-memory
 // listeners), and servers started inside a dependency: a framework start
 // that is not a form (gin's RunFd, echo v5's StartConfig.StartTLS, iris,

@@ -94,9 +94,9 @@ func (c *checker) followListener(r ref, arg ast.Expr, serve *Site, listenerType 
 		reason = fmt.Sprintf("the listener served by %s is of unknown origin (a parameter, a field or another function's result), so a restart cannot inherit its socket; create it with net.Listen in the function that calls %s", serve.Original, serve.Original)
 	case len(o.deferred) > 0:
 		// Known as far as this package shows; the calls of the exported
-		// functions it arrives through, in other packages, decide.
-		d := o.deferred[0]
-		reason = fmt.Sprintf("the listener served by %s arrives as parameter %q of %s, and no call of it in this run shows where it comes from; convert the packages that call it too (gracefulgen ./... at the module root)", serve.Original, d.fn.Signature().Params().At(d.index).Name(), d.fn.FullName())
+		// functions (the writes of the exported fields) it arrives
+		// through, in other packages, decide.
+		reason = fmt.Sprintf("the listener served by %s arrives through %s from other packages, which this package does not show; convert the packages that pass it too (gracefulgen ./... at the module root)", serve.Original, o.deferred[0])
 	default:
 		return
 	}
@@ -222,6 +222,10 @@ func (f *follower) origin(e ast.Expr) origin {
 		}
 	case *ast.CallExpr:
 		return f.call(e)
+	case *ast.SelectorExpr:
+		if v := selectedField(f.c.info, e); v != nil {
+			return f.field(v)
+		}
 	case *ast.TypeAssertExpr:
 		// x.(net.Listener): the listener x holds (caddy's
 		// NetworkAddress.Listen returns it as an any).

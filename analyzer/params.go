@@ -21,12 +21,19 @@ import (
 // (Result.ListenerArgs and Site.Deferred), go vet through
 // listenerParamFact.
 
-// ListenerParam names a parameter of a function through which a listener
-// that a server start serves arrives from other packages.
+// ListenerParam names a parameter of a function, or a struct field,
+// through which a listener that a server start serves arrives from other
+// packages.
 type ListenerParam struct {
-	Func  string // the function, as (*types.Func).FullName: "(*example.com/app/web.Handler).Run"
-	Index int    // the parameter's index
+	// Func is the function, as (*types.Func).FullName
+	// ("(*example.com/app/web.Handler).Run"), or the field, as
+	// "(example.com/app/web.Server).Listener".
+	Func  string
+	Index int // the parameter's index, or FieldIndex
 }
+
+// FieldIndex is the Index of a ListenerParam that names a field.
+const FieldIndex = -1
 
 // Deferral is a parameter a listener arrives through, whose calls in
 // other packages decide where it comes from.
@@ -70,15 +77,21 @@ func (f *listenerParamFact) String() string {
 	return fmt.Sprintf("serves the listeners of parameters %v via %s", f.Params, f.Serve)
 }
 
-// deferredParam is a Deferral with its function.
+// deferredParam is a Deferral with the function or field it names.
 type deferredParam struct {
-	fn    *types.Func
-	index int
+	obj   types.Object // *types.Func, or the field's *types.Var
+	param ListenerParam
 	local bool
 }
 
-func (d deferredParam) deferral() Deferral {
-	return Deferral{Param: ListenerParam{Func: d.fn.FullName(), Index: d.index}, Local: d.local}
+func (d deferredParam) deferral() Deferral { return Deferral{Param: d.param, Local: d.local} }
+
+// String names the parameter or field for messages.
+func (d deferredParam) String() string {
+	if fn, ok := d.obj.(*types.Func); ok {
+		return fmt.Sprintf("parameter %q of %s", fn.Signature().Params().At(d.param.Index).Name(), d.param.Func)
+	}
+	return "field " + d.param.Func
 }
 
 // paramOwner is a function or closure of the package, with the calls that
@@ -103,6 +116,7 @@ type callAt struct {
 type callIndex struct {
 	owners map[*types.Scope]*paramOwner
 	others []callAt
+	fields fieldWrites
 }
 
 // calls returns the package's call index, built on first use.
@@ -110,7 +124,7 @@ func (c *checker) calls() *callIndex {
 	if c.callIdx != nil {
 		return c.callIdx
 	}
-	x := &callIndex{owners: map[*types.Scope]*paramOwner{}}
+	x := &callIndex{owners: map[*types.Scope]*paramOwner{}, fields: fieldWrites{own: map[*types.Var][]fieldWrite{}}}
 	funcs := map[*types.Func]*paramOwner{}
 	funcOwner := func(fn *types.Func) *paramOwner {
 		if funcs[fn] == nil {
@@ -161,7 +175,12 @@ func (c *checker) calls() *callIndex {
 						if len(n.Lhs) == len(n.Rhs) {
 							assignsLit(lhs, n.Rhs[i])
 						}
+						x.fields.assigned(c, fd, n, i)
 					}
+				case *ast.CompositeLit:
+					x.fields.literal(c, fd, n)
+				case *ast.UnaryExpr:
+					x.fields.addressOf(c, fd, n)
 				case *ast.ValueSpec:
 					if len(n.Names) == len(n.Values) {
 						for i, id := range n.Names {
@@ -295,7 +314,7 @@ func (f *follower) param(v *types.Var, o *origin) bool {
 	defer delete(f.c.followingParams, v)
 	deferred := owner.fn != nil && owner.fn.Exported() && f.c.pass.Pkg.Name() != "main"
 	if deferred {
-		o.deferred = append(o.deferred, deferredParam{fn: owner.fn, index: i, local: len(owner.calls) > 0})
+		o.deferred = append(o.deferred, deferredParam{obj: owner.fn, param: ListenerParam{Func: owner.fn.FullName(), Index: i}, local: len(owner.calls) > 0})
 	} else if len(owner.calls) == 0 {
 		o.unknown = true // nothing in the package calls it
 	}
@@ -349,58 +368,89 @@ func (o origin) whyNot() string {
 }
 
 // listenerArgs records the calls of functions of the module's other
-// packages that pass a listener (Result.ListenerArgs). Under go vet, where
-// the callee's listenerParamFact says it serves that parameter, a listener
-// that cannot be handed over is reported at the call.
+// packages that pass a listener, and the writes of their exported listener
+// fields (Result.ListenerArgs). Under go vet, where the callee's (field's)
+// listenerParamFact says a server start serves that parameter (field), a
+// listener that cannot be handed over is reported at the call (write).
 func (c *checker) listenerArgs() {
-	for _, at := range c.calls().others {
+	x := c.calls()
+	for _, at := range x.others {
 		fn := typeutil.StaticCallee(c.info, at.call).Origin()
 		sig := fn.Signature()
-		var fact listenerParamFact
-		hasFact := c.facts() && c.pass.ImportObjectFact(fn, &fact)
-		if !hasFact && !c.inModule(fn.Pkg()) {
+		for i := range sig.Params().Len() {
+			if args, ok := argsFor(at.call, sig, i); ok && len(args) > 0 {
+				c.passes(passing{obj: fn, param: ListenerParam{Func: fn.FullName(), Index: i}, decl: at.decl,
+					values: args, pos: args[0].Pos(), end: args[len(args)-1].End(), to: c.text(at.call.Fun) + " serves it"})
+			}
+		}
+	}
+	for _, w := range x.fields.others {
+		key, ok := fieldKey(w.field)
+		if !ok {
 			continue
 		}
-		for i := range sig.Params().Len() {
-			iface := listenerInterface(sig.Params().At(i).Type())
-			if iface == nil {
-				continue
-			}
-			args, ok := argsFor(at.call, sig, i)
-			if !ok || len(args) == 0 {
-				continue
-			}
-			f := &follower{c: c, iface: iface, seen: make(map[*types.Var]bool)}
-			if at.decl != nil {
-				f.body = at.decl
-			}
-			var o origin
-			for _, arg := range args {
-				o.add(f.origin(arg))
-			}
-			a := ListenerArg{
-				Param: ListenerParam{Func: fn.FullName(), Index: i},
-				Pos:   args[0].Pos(), End: args[len(args)-1].End(),
-				Reason: o.whyNot(),
-			}
-			a.Original = c.text(&ast.BadExpr{From: a.Pos, To: a.End})
-			for _, d := range o.deferred {
-				a.Deferred = append(a.Deferred, d.deferral())
-			}
-			if c.inModule(fn.Pkg()) {
-				c.res.ListenerArgs = append(c.res.ListenerArgs, a)
-			}
-			if !hasFact || !slices.Contains(fact.Params, i) {
-				continue
-			}
-			if a.Reason != "" {
-				c.pass.Report(analysis.Diagnostic{Pos: a.Pos, End: a.End, Category: "restart",
-					Message: fmt.Sprintf("%s is not restartable: %s serves it (%s), but %s", a.Original, c.text(at.call.Fun), fact.Serve, a.Reason)})
-			}
-			for _, d := range o.deferred {
-				c.deferParam(d, fact.Serve)
-			}
+		p := passing{obj: w.field, param: ListenerParam{Func: key, Index: FieldIndex}, decl: w.decl,
+			pos: w.pos, end: w.end, to: "it is stored in field " + key + ", which a server start serves"}
+		if w.value != nil {
+			p.values = []ast.Expr{w.value}
 		}
+		c.passes(p)
+	}
+}
+
+// passing is a call's argument or a field's write that hands a listener to
+// another package.
+type passing struct {
+	obj      types.Object // the callee or the field
+	param    ListenerParam
+	decl     *ast.FuncDecl // where values are traced
+	values   []ast.Expr    // nil: the write does not show the value
+	pos, end token.Pos
+	to       string // for messages: "web.Serve serves it"
+}
+
+// passes records p when it passes a listener to the module's other
+// packages, and reports it under go vet when the receiving side serves it
+// and the listener cannot be handed over.
+func (c *checker) passes(p passing) {
+	var t types.Type = p.obj.Type()
+	if fn, ok := p.obj.(*types.Func); ok {
+		t = fn.Signature().Params().At(p.param.Index).Type()
+	}
+	iface := listenerInterface(t)
+	if iface == nil {
+		return
+	}
+	var fact listenerParamFact
+	hasFact := c.facts() && c.pass.ImportObjectFact(p.obj, &fact) && slices.Contains(fact.Params, p.param.Index)
+	if !hasFact && !c.inModule(p.obj.Pkg()) {
+		return
+	}
+	o := origin{unknown: p.values == nil}
+	f := &follower{c: c, iface: iface, seen: make(map[*types.Var]bool)}
+	if p.decl != nil {
+		f.body = p.decl
+	}
+	for _, v := range p.values {
+		o.add(f.origin(v))
+	}
+	a := ListenerArg{Param: p.param, Pos: p.pos, End: p.end, Reason: o.whyNot()}
+	a.Original = c.text(&ast.BadExpr{From: a.Pos, To: a.End})
+	for _, d := range o.deferred {
+		a.Deferred = append(a.Deferred, d.deferral())
+	}
+	if c.inModule(p.obj.Pkg()) {
+		c.res.ListenerArgs = append(c.res.ListenerArgs, a)
+	}
+	if !hasFact {
+		return
+	}
+	if a.Reason != "" {
+		c.pass.Report(analysis.Diagnostic{Pos: a.Pos, End: a.End, Category: "restart",
+			Message: fmt.Sprintf("%s is not restartable: %s (%s), but %s", a.Original, p.to, fact.Serve, a.Reason)})
+	}
+	for _, d := range o.deferred {
+		c.deferParam(d, fact.Serve)
 	}
 }
 
@@ -415,13 +465,13 @@ func (c *checker) deferParam(d deferredParam, serve string) {
 		return
 	}
 	var fact listenerParamFact
-	c.pass.ImportObjectFact(d.fn, &fact)
-	if slices.Contains(fact.Params, d.index) {
+	c.pass.ImportObjectFact(d.obj, &fact)
+	if slices.Contains(fact.Params, d.param.Index) {
 		return
 	}
-	fact.Params = append(fact.Params, d.index)
+	fact.Params = append(fact.Params, d.param.Index)
 	if fact.Serve == "" {
 		fact.Serve = serve
 	}
-	c.pass.ExportObjectFact(d.fn, &fact)
+	c.pass.ExportObjectFact(d.obj, &fact)
 }

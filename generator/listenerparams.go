@@ -11,8 +11,8 @@ import (
 
 // resolveListenerParams settles the listener sites the analyzer left to
 // other packages (analyzer.Site.Deferred): a server start that serves a
-// parameter of an exported function (web.Handler.Run(ctx, listeners)),
-// whose callers live in other packages of the module. A site goes when
+// parameter of an exported function (web.Handler.Run(ctx, listeners)) or
+// an exported field, which other packages of the module call or write. A site goes when
 // every parameter it waits for is passed, by at least one call in the run
 // and by every such call, a listener the run converts (through further
 // parameters, in turn); otherwise its reason names the call that does not,
@@ -41,14 +41,22 @@ func (r *run) resolveListenerParams(pkgs []*packages.Package, results map[*packa
 		why[p] = "" // a cycle of calls: the other calls decide
 		w := ""
 		if len(calls[p]) == 0 && !d.Local {
-			w = fmt.Sprintf("no package of this run calls %s: run gracefulgen on the packages that call it too (gracefulgen ./... at the module root)", p.Func)
+			verb := "passes one to"
+			if p.Index == analyzer.FieldIndex {
+				verb = "stores one in"
+			}
+			w = fmt.Sprintf("no package of this run %s %s: run gracefulgen on the packages that do too (gracefulgen ./... at the module root)", verb, p.Func)
 		}
 		for _, c := range calls[p] {
 			if w != "" {
 				break
 			}
 			if c.arg.Reason != "" {
-				w = fmt.Sprintf("the call at %s passes %s, where %s", r.planner.pos(c.pkg.Fset, c.arg.Pos), c.arg.Original, c.arg.Reason)
+				what, verb := "call", "passes"
+				if p.Index == analyzer.FieldIndex {
+					what, verb = "write", "stores"
+				}
+				w = fmt.Sprintf("the %s at %s %s %s, where %s", what, r.planner.pos(c.pkg.Fset, c.arg.Pos), verb, c.arg.Original, c.arg.Reason)
 				break
 			}
 			for _, d := range c.arg.Deferred {
@@ -71,7 +79,7 @@ func (r *run) resolveListenerParams(pkgs []*packages.Package, results map[*packa
 			}
 			for _, d := range s.Deferred {
 				if w := whyNot(d); w != "" {
-					s.Reason = fmt.Sprintf("the listener %s comes from the callers of %s in other packages, and %s", s.Original, d.Param.Func, w)
+					s.Reason = fmt.Sprintf("the listener %s comes through %s from other packages, and %s", s.Original, d.Param.Func, w)
 					return false
 				}
 			}

@@ -90,3 +90,39 @@ var callbacks = []func(net.Listener) error{passedAsValue}
 func Serve(l net.Listener) error { // want Serve:`serves the listeners of parameters \[0\] via srv.Serve`
 	return /*@s18*/ srv.Serve( /*@s19*/ l) // want `srv.Serve starts a server`
 }
+
+type app struct {
+	ln  net.Listener
+	srv *http.Server
+}
+
+func (a *app) open() (err error) {
+	a.ln, err = /*@s20*/ net.Listen("tcp", ":8088") // want `net.Listen opens the listener of a.srv.Serve`
+	return err
+}
+
+func (a *app) serve() error {
+	return /*@s21*/ a.srv.Serve(a.ln) // want `a.srv.Serve starts a server`
+}
+
+type pair struct{ l, other net.Listener }
+
+func literalField() {
+	l, _ := /*@s22*/ net.Listen("tcp", ":8089") // want `net.Listen opens the listener of srv.Serve`
+	p := pair{l: l}
+	go /*@s23*/ srv.Serve(p.l) // want `srv.Serve starts a server`
+	q := &pair{}
+	use(&q.other)
+	go /*@s24*/ srv.Serve( /*@s25*/ q.other) // want `srv.Serve starts a server` `q.other is not restartable: the listener served by srv.Serve is of unknown origin`
+}
+
+func use(*net.Listener) {}
+
+// Config is exported: the writes in other packages decide.
+type Config struct {
+	Listener net.Listener // want Listener:`serves the listeners of parameters \[-1\] via srv.Serve`
+}
+
+func (c *Config) Serve() error {
+	return /*@s26*/ srv.Serve( /*@s27*/ c.Listener) // want `srv.Serve starts a server`
+}

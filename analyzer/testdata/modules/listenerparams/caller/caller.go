@@ -16,6 +16,7 @@ func converted() { // want converted:`serves \[\] via`
 	h.Run([]net.Listener{l})
 	h.Run(nil)
 	web.Forward(l)
+	(&web.Server{Listener: l}).Start()
 }
 
 func unknown(l net.Listener, cfg *tls.Config) { // want unknown:`serves \[\] via`
@@ -23,4 +24,7 @@ func unknown(l net.Listener, cfg *tls.Config) { // want unknown:`serves \[\] via
 	t, _ := tls.Listen("tcp", ":8443", cfg)
 	new(web.Handler).Run([]net.Listener{t}) // want `\[\]net.Listener\{t\} is not restartable: new\(web.Handler\).Run serves it \(srv.Serve\), but it comes from tls.Listen`
 	web.Forward(l)                          // want `l is not restartable: web.Forward serves it`
+	s := &web.Server{}
+	s.Listener = t // want `t is not restartable: it is stored in field \(example.com/app/web.Server\).Listener, which a server start serves \(srv.Serve\), but it comes from tls.Listen`
+	s.Start()
 }

@@ -39,3 +39,13 @@ func (h *Handler) Listeners() []net.Listener {
 
 // Forward passes l on to Serve: its own callers decide in turn.
 func Forward(l net.Listener) error { return Serve(l) } // want Forward:`serves \[\] via \(\*http.Server\).Serve` Forward:`serves the listeners of parameters \[0\] via srv.Serve`
+
+// Server serves its Listener.
+type Server struct {
+	Listener net.Listener // want Listener:`serves the listeners of parameters \[-1\] via srv.Serve`
+}
+
+// Start serves s.Listener.
+func (s *Server) Start() error { // want Start:`serves \[\] via \(\*http.Server\).Serve`
+	return srv.Serve(s.Listener) // want `srv.Serve starts a server`
+}
