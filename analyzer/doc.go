@@ -46,6 +46,12 @@
 // translations, which say they are generated; their line directives lead
 // back to the user's file, where diagnostics point.
 //
+// A datagram socket bound at a fixed address (net.ListenUDP,
+// net.ListenPacket, ListenConfig.ListenPacket, ListenUnixgram,
+// ListenMulticastUDP, ListenIP) is reported too: the runtime hands over
+// stream listeners only, so the new process of a restart could not bind it
+// (datagram.go).
+//
 // Some starts cannot be rewritten safely, and are reported with the reason
 // and what to do: a method value stored for later, a method expression, a
 // call through an interface that an *http.Server satisfies, a listener of

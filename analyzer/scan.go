@@ -79,6 +79,9 @@ func (c *checker) interestingNames() map[string]bool {
 	for _, name := range frameworkNames() {
 		names[name] = true
 	}
+	for _, name := range datagramNames() {
+		names[name] = true
+	}
 	for _, name := range c.servesNames() {
 		names[name] = true
 	}
@@ -130,6 +133,9 @@ func (c *checker) visitFunc(r ref, fn *types.Func) {
 	}
 	if f, ok := frameworkOf(fn); ok {
 		c.frameworkSite(r, f)
+		return
+	}
+	if c.datagramSite(r, fn) {
 		return
 	}
 	if c.servesSite(r, fn) {
