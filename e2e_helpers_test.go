@@ -76,6 +76,8 @@ type load struct {
 	body  string // "payload" when empty
 	want  int    // the status of a success, 200 when 0
 	ctype string // the Content-Type header, if set
+	// header is added to every request (tus: Tus-Resumable, Upload-Length).
+	header http.Header
 
 	res      testsupport.Result
 	mu       sync.Mutex
@@ -107,8 +109,12 @@ func (l *load) config(conc int) testsupport.Config {
 		},
 	}
 	cfg.Target.Path = cmp.Or(l.path, "/")
+	cfg.Header = l.header.Clone()
 	if l.ctype != "" {
-		cfg.Header = http.Header{"Content-Type": {l.ctype}}
+		if cfg.Header == nil {
+			cfg.Header = http.Header{}
+		}
+		cfg.Header.Set("Content-Type", l.ctype)
 	}
 	return cfg
 }

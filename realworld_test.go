@@ -101,6 +101,13 @@ type realServe struct {
 	// or the client's "server closed idle connection" in a race with the
 	// close); the table shows them apart.
 	cut []*load
+	// removesSocket, when set, says why requests whose dial found no
+	// socket file (testsupport.NoSocket) during a restart are counted
+	// apart: the program removes its unix socket file before it listens,
+	// so in a restart's new process the path is gone between that remove
+	// and its Listen (README Limits). One after the last restart is done
+	// is a fault; the table shows them apart.
+	removesSocket string
 }
 
 // realResult is one row of the README's table.
@@ -111,6 +118,7 @@ type realResult struct {
 	requests   int
 	failed     int
 	cut        int    // requests lost on connections cut at a drain deadline (realServe.cut)
+	noSocket   int    // dials that found no socket file during a restart (realServe.removesSocket)
 	notStarted string // why it was not run, if it was not
 	note       string // what the after check found
 }
@@ -235,7 +243,7 @@ var realPrograms = []realProgram{
 		// a parameter, followed across the packages to main's call), but
 		// not run: see noRun. serve says how it would be run.
 		name: "prometheus", module: "github.com/prometheus/prometheus", version: "v0.316.0", main: "./cmd/prometheus",
-		gen: []string{"-signal", "SIGUSR2"},
+		gen:   []string{"-signal", "SIGUSR2"},
 		noRun: "a restart cannot work as things are: the TSDB holds an exclusive flock on its directory, so a second generation cannot open it while the first runs (tried by hand: the new process exits, the old serves on), and with --storage.tsdb.no-lockfile the new process truncates the queries.active file the old one has mapped (SIGBUS in the old); README \"Limits\"",
 		serve: func(t *testing.T, r *realRun) realServe {
 			ep := endpoint{name: "web", network: "tcp", address: testsupport.FreeAddr(t)}
@@ -330,6 +338,53 @@ var realPrograms = []realProgram{
 		},
 	},
 	{
+		// tusd, the tus resumable-upload server: cmd/tusd/cli opens its
+		// listener in a helper (NewListener: net.Listen("tcp"), or
+		// NewUnixListener for -unix-sock), serves it with server.Serve, or
+		// hands it to serveTLS (server.ServeTLS) with -tls-certificate, and
+		// shuts the server down itself on SIGTERM/SIGINT. Its metrics
+		// (/metrics) are on the same mux and listener. Uploads go to a
+		// directory under tmp. -enable-h2c wraps the mux in h2c. The load
+		// creates uploads with their data (creation-with-upload: POST
+		// /files/, 201), also over h2c.
+		name: "tusd", module: "github.com/tus/tusd/v2", version: "v2.9.1", main: "./cmd/tusd",
+		serve: func(t *testing.T, r *realRun) realServe {
+			ep := endpoint{name: "tus", network: "tcp", address: testsupport.FreeAddr(t)}
+			host, port := splitAddr(t, ep.address)
+			s := realServe{args: []string{"-host", host, "-port", port, "-enable-h2c", "-upload-dir", filepath.Join(r.tmp, "uploads")}, eps: []endpoint{ep}}
+			s.loads = tusLoads(ep, testsupport.KeepAlivePOST, testsupport.NewConnPOST, testsupport.H2C)
+			return s
+		},
+	},
+	{
+		// tusd on a unix socket (-unix-sock): NewUnixListener removes a
+		// socket file left at the path, then listens on it, which in a
+		// restart's new process removes the inherited socket's name until
+		// the runtime links it back at Listen (see removesSocket).
+		name: "tusd unix socket", module: "github.com/tus/tusd/v2", version: "v2.9.1", main: "./cmd/tusd",
+		serve: func(t *testing.T, r *realRun) realServe {
+			ep := endpoint{name: "unix", network: "unix", address: filepath.Join(r.tmp, "tusd.sock")}
+			s := realServe{args: []string{"-unix-sock", ep.address, "-upload-dir", filepath.Join(r.tmp, "uploads")}, eps: []endpoint{ep},
+				removesSocket: "NewUnixListener (cmd/tusd/cli/listener.go:25) removes the socket file before net.Listen(\"unix\", path): in a restart's new process, dials between the two find no file (README Limits)"}
+			s.loads = tusLoads(ep, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
+			return s
+		},
+	},
+	{
+		// tusd serving TLS (-tls-certificate, -tls-key): serveTLS gets the
+		// listener as a parameter and calls server.ServeTLS.
+		name: "tusd TLS", module: "github.com/tus/tusd/v2", version: "v2.9.1", main: "./cmd/tusd",
+		serve: func(t *testing.T, r *realRun) realServe {
+			certFile, keyFile, client := writeCertificate(t, r.tmp)
+			ep := endpoint{name: "tls", network: "tcp", address: testsupport.FreeAddr(t), tls: client}
+			host, port := splitAddr(t, ep.address)
+			s := realServe{args: []string{"-host", host, "-port", port, "-tls-certificate", certFile, "-tls-key", keyFile,
+				"-upload-dir", filepath.Join(r.tmp, "uploads")}, eps: []endpoint{ep}}
+			s.loads = tusLoads(ep, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
+			return s
+		},
+	},
+	{
 		// The example's main.go, unchanged, in a module of ours that
 		// requires the examples module (see wrap), with our load client.
 		name: "grpc-go helloworld greeter_server", module: greeterExamples, version: "v0.0.0-20260825154716-030ee8becb20", main: "./greeter_server",
@@ -371,6 +426,9 @@ func TestRealWorld(t *testing.T) {
 		run := fmt.Sprintf("%d | %d of %d", r.restarts, r.failed, r.requests)
 		if r.cut > 0 {
 			run += fmt.Sprintf(" (and %d cut at a drain deadline)", r.cut)
+		}
+		if r.noSocket > 0 {
+			run += fmt.Sprintf(" (and %d dials that found no socket file: removed before Listen)", r.noSocket)
 		}
 		if r.notStarted != "" {
 			run = "- | " + r.notStarted
@@ -558,6 +616,7 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 		pids = append(pids, next)
 	}
 	res.restarts = len(pids) - 1
+	restarted := time.Now()
 	current, old := pids[len(pids)-1], pids[:len(pids)-1]
 	for _, pid := range old {
 		if !g.waitGone(pid, patience) {
@@ -574,6 +633,22 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 	for _, l := range s.loads {
 		n, why := l.failed()
 		res.requests += l.res.Sent()
+		if s.removesSocket != "" {
+			var late int
+			for _, f := range l.res.FailedAt {
+				if f.Kind != testsupport.NoSocket {
+					continue
+				}
+				n--
+				res.noSocket++
+				if f.At.After(restarted) {
+					late++
+				}
+			}
+			if late > 0 {
+				t.Errorf("%s %s: %d dials found no socket file after the last restart was done: %s", l.ep.name, l.mode, late, why)
+			}
+		}
 		if slices.Contains(s.cut, l) {
 			res.cut += n
 			t.Logf("%s %s: %d of %d requests cut at an old process's drain deadline: %s", l.ep.name, l.mode, n, l.res.Sent(), why)
@@ -591,6 +666,9 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 		}
 	}
 	t.Logf("%d requests, %d failed, %d of %d restarts (pids %s)", res.requests, res.failed, res.restarts, restarts, pidList(pids))
+	if res.noSocket > 0 {
+		t.Logf("%d dials found no socket file during a restart: %s", res.noSocket, s.removesSocket)
+	}
 	for _, ep := range s.eps {
 		if got, err := holders(ep); err != nil || !slices.Equal(got, []int{current}) {
 			t.Errorf("%s: listening socket held by %v (%v), want only the last process %d", ep.name, got, err, current)
@@ -755,4 +833,19 @@ func wrapGreeter(t *testing.T, src, dir string) {
 	// The requirements the examples module brings (grpc, protobuf): the
 	// wrapper's own set-up, before the README's commands.
 	goCmd(t, dir, append(os.Environ(), "GOWORK=off"), "mod", "tidy")
+}
+
+// tusLoads are loads of a tusd endpoint in modes: each request creates an
+// upload with its 7 bytes of data (tus creation-with-upload: POST /files/
+// with Tus-Resumable, Upload-Length and an offset+octet-stream body), which
+// tusd answers 201 Created.
+func tusLoads(ep endpoint, modes ...testsupport.Mode) []*load {
+	var loads []*load
+	for _, mode := range modes {
+		l := newLoad(ep, mode)
+		l.path, l.body, l.ctype, l.want = "/files/", "payload", "application/offset+octet-stream", http.StatusCreated
+		l.header = http.Header{"Tus-Resumable": {"1.0.0"}, "Upload-Length": {"7"}}
+		loads = append(loads, l)
+	}
+	return loads
 }
