@@ -101,13 +101,6 @@ type realServe struct {
 	// or the client's "server closed idle connection" in a race with the
 	// close); the table shows them apart.
 	cut []*load
-	// removesSocket, when set, says why requests whose dial found no
-	// socket file (testsupport.NoSocket) during a restart are counted
-	// apart: the program removes its unix socket file before it listens,
-	// so in a restart's new process the path is gone between that remove
-	// and its Listen (README Limits). One after the last restart is done
-	// is a fault; the table shows them apart.
-	removesSocket string
 }
 
 // realResult is one row of the README's table.
@@ -118,7 +111,6 @@ type realResult struct {
 	requests   int
 	failed     int
 	cut        int    // requests lost on connections cut at a drain deadline (realServe.cut)
-	noSocket   int    // dials that found no socket file during a restart (realServe.removesSocket)
 	notStarted string // why it was not run, if it was not
 	note       string // what the after check found
 }
@@ -358,14 +350,13 @@ var realPrograms = []realProgram{
 	},
 	{
 		// tusd on a unix socket (-unix-sock): NewUnixListener removes a
-		// socket file left at the path, then listens on it, which in a
-		// restart's new process removes the inherited socket's name until
-		// the runtime links it back at Listen (see removesSocket).
+		// socket file left at the path, then listens on it: converted, the
+		// removal is graceful.Remove, which keeps the file of the socket a
+		// restart's new process inherits, so no dial finds the path gone.
 		name: "tusd unix socket", module: "github.com/tus/tusd/v2", version: "v2.9.1", main: "./cmd/tusd",
 		serve: func(t *testing.T, r *realRun) realServe {
 			ep := endpoint{name: "unix", network: "unix", address: filepath.Join(r.tmp, "tusd.sock")}
-			s := realServe{args: []string{"-unix-sock", ep.address, "-upload-dir", filepath.Join(r.tmp, "uploads")}, eps: []endpoint{ep},
-				removesSocket: "NewUnixListener (cmd/tusd/cli/listener.go:25) removes the socket file before net.Listen(\"unix\", path): in a restart's new process, dials between the two find no file (README Limits)"}
+			s := realServe{args: []string{"-unix-sock", ep.address, "-upload-dir", filepath.Join(r.tmp, "uploads")}, eps: []endpoint{ep}}
 			s.loads = tusLoads(ep, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
 			return s
 		},
@@ -426,9 +417,6 @@ func TestRealWorld(t *testing.T) {
 		run := fmt.Sprintf("%d | %d of %d", r.restarts, r.failed, r.requests)
 		if r.cut > 0 {
 			run += fmt.Sprintf(" (and %d cut at a drain deadline)", r.cut)
-		}
-		if r.noSocket > 0 {
-			run += fmt.Sprintf(" (and %d dials that found no socket file: removed before Listen)", r.noSocket)
 		}
 		if r.notStarted != "" {
 			run = "- | " + r.notStarted
@@ -616,7 +604,6 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 		pids = append(pids, next)
 	}
 	res.restarts = len(pids) - 1
-	restarted := time.Now()
 	current, old := pids[len(pids)-1], pids[:len(pids)-1]
 	for _, pid := range old {
 		if !g.waitGone(pid, patience) {
@@ -633,22 +620,6 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 	for _, l := range s.loads {
 		n, why := l.failed()
 		res.requests += l.res.Sent()
-		if s.removesSocket != "" {
-			var late int
-			for _, f := range l.res.FailedAt {
-				if f.Kind != testsupport.NoSocket {
-					continue
-				}
-				n--
-				res.noSocket++
-				if f.At.After(restarted) {
-					late++
-				}
-			}
-			if late > 0 {
-				t.Errorf("%s %s: %d dials found no socket file after the last restart was done: %s", l.ep.name, l.mode, late, why)
-			}
-		}
 		if slices.Contains(s.cut, l) {
 			res.cut += n
 			t.Logf("%s %s: %d of %d requests cut at an old process's drain deadline: %s", l.ep.name, l.mode, n, l.res.Sent(), why)
@@ -666,9 +637,6 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 		}
 	}
 	t.Logf("%d requests, %d failed, %d of %d restarts (pids %s)", res.requests, res.failed, res.restarts, restarts, pidList(pids))
-	if res.noSocket > 0 {
-		t.Logf("%d dials found no socket file during a restart: %s", res.noSocket, s.removesSocket)
-	}
 	for _, ep := range s.eps {
 		if got, err := holders(ep); err != nil || !slices.Equal(got, []int{current}) {
 			t.Errorf("%s: listening socket held by %v (%v), want only the last process %d", ep.name, got, err, current)

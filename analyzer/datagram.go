@@ -150,13 +150,13 @@ func (c *checker) setsControl(r ref, lc ast.Expr) bool {
 				if sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr); ok && sel.Sel.Name == "Control" && c.isVar(sel.X, v) {
 					found = true
 				}
-				if c.isVar(lhs, v) && len(n.Lhs) == len(n.Rhs) && hasField(n.Rhs[i], "Control") {
+				if c.isVar(lhs, v) && len(n.Lhs) == len(n.Rhs) && literalField(n.Rhs[i], "Control") != nil {
 					found = true
 				}
 			}
 		case *ast.ValueSpec:
 			for i, name := range n.Names {
-				if c.info.Defs[name] == v && i < len(n.Values) && hasField(n.Values[i], "Control") {
+				if c.info.Defs[name] == v && i < len(n.Values) && literalField(n.Values[i], "Control") != nil {
 					found = true
 				}
 			}
@@ -172,23 +172,23 @@ func (c *checker) isVar(e ast.Expr, v *types.Var) bool {
 	return ok && c.info.ObjectOf(id) == v
 }
 
-// hasField reports whether e is a composite literal (or its address) that
-// sets the field name.
-func hasField(e ast.Expr, name string) bool {
+// literalField returns the value a composite literal e (or its address)
+// gives the field name, or nil.
+func literalField(e ast.Expr, name string) ast.Expr {
 	e = ast.Unparen(e)
 	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
 		e = ast.Unparen(u.X)
 	}
 	lit, ok := e.(*ast.CompositeLit)
 	if !ok {
-		return false
+		return nil
 	}
 	for _, elt := range lit.Elts {
 		if kv, ok := elt.(*ast.KeyValueExpr); ok {
 			if id, ok := kv.Key.(*ast.Ident); ok && id.Name == name {
-				return true
+				return kv.Value
 			}
 		}
 	}
-	return false
+	return nil
 }

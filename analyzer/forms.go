@@ -96,6 +96,12 @@ type Form struct {
 	// the call serves, or -1: the analyzer traces that listener to the
 	// call that opened it.
 	Listener int
+	// RemovesSocket is set for a removal of a file (os.Remove), which is a
+	// site only where it removes the path of a unix socket that the same
+	// function then listens on (removesocket.go): in the new process of a
+	// restart that path is the inherited socket. Its package is no reason
+	// to look at a package or file for server starts.
+	RemovesSocket bool
 }
 
 // String names the form as Go documentation does: http.ListenAndServe,
@@ -182,6 +188,13 @@ var Forms = []*Form{
 	{Kind: KindFunc, Op: OpListenUnix, Pkg: "net", Shim: "gracefulListenUnix", Runtime: "ListenUnix", Listens: true,
 		Params:  []Param{param("network", stringType), param("laddr", Type{Path: "net", Name: "UnixAddr", Ptr: true})},
 		Results: []Type{{Path: "net", Name: "UnixListener", Ptr: true}, errorType}, Listener: -1},
+
+	// The removal of a stale unix socket file before Listen, which must
+	// keep the socket a restart's new process inherited.
+	{Kind: KindFunc, Op: "Remove", Pkg: "os", Shim: "gracefulRemove", Runtime: "Remove", RemovesSocket: true,
+		Params: strParams("name"), Results: []Type{errorType}, Listener: -1},
+	{Kind: KindFunc, Op: "Unlink", Pkg: "syscall", Shim: "gracefulUnlink", Runtime: "Unlink", RemovesSocket: true,
+		Params: strParams("path"), Results: []Type{errorType}, Listener: -1},
 
 	// Servers of other protocols.
 	{Kind: KindMethod, Op: OpServe, Pkg: grpcPath, Recv: "Server", Shim: "gracefulGRPCServerServe", Runtime: "ServeStopper",
@@ -284,7 +297,7 @@ func FormOfShim(name string) (*Form, bool) {
 // isFormPath reports whether path is the package of a form.
 func isFormPath(path string) bool {
 	for _, f := range Forms {
-		if f.Pkg == path {
+		if f.Pkg == path && !f.RemovesSocket {
 			return true
 		}
 	}

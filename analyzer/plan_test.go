@@ -27,7 +27,7 @@ var planPackages = []string{
 	"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "iface", "frameworks",
 	"notservers", "testfiles", "httptestpkg", "generated", "converted", "mixed", "collision", "imports",
 	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow", "protocols", "convertedprotocols", "reload", "stopremove",
-	"shortlived", "serves", "webtoolkit", "convertedweb", "params", "datagram",
+	"shortlived", "serves", "webtoolkit", "convertedweb", "params", "datagram", "removesocket",
 }
 
 // analyse runs the analyzer on the testdata packages pkgs in one run,
@@ -215,6 +215,22 @@ func TestPlanSites(t *testing.T) {
 				"@s27 func Listen not-rewritable c.Listener (deferred to (params.Config).Listener #-1, local false)",
 			},
 			shims: []string{"gracefulListen func Listen", "gracefulServerServe method Serve"},
+		},
+		{
+			// Removals of the unix socket file the function then listens
+			// on are rewritten; other removals are no sites.
+			pkg: "removesocket",
+			sites: []string{
+				"@s1 func Remove rewritable os.Remove gracefulRemove",
+				"@s2 func Listen rewritable net.Listen gracefulListen",
+				"@s3 func Unlink rewritable syscall.Unlink gracefulUnlink",
+				"@s4 func ListenUnix rewritable net.ListenUnix gracefulListenUnix",
+				"@s5 func Remove rewritable os.Remove gracefulRemove",
+				"@s6 func Listen rewritable net.Listen gracefulListen",
+				"@s7 func Listen rewritable net.Listen gracefulListen",
+				"@s8 func Listen rewritable net.Listen gracefulListen",
+			},
+			shims: []string{"gracefulListen func Listen", "gracefulListenUnix func ListenUnix", "gracefulRemove func Remove", "gracefulUnlink func Unlink"},
 		},
 		{
 			pkg: "converted",

@@ -117,6 +117,10 @@ func (c *checker) visitFunc(r ref, fn *types.Func) {
 		if t, ok = c.resolveSite(r, fn, t); !ok {
 			return
 		}
+		if t.RemovesSocket {
+			c.socketRemoveSite(r, fn, t)
+			return
+		}
 		if c.shortLived(r, t) {
 			c.shortLivedListeners(r, fn, t)
 			return // not a service: see shortlived.go

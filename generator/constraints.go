@@ -67,7 +67,7 @@ func mayStartServer(f *ast.File) bool {
 	}
 	names := map[string]bool{}
 	for _, form := range analyzer.Forms {
-		if imported[form.Pkg] {
+		if imported[form.Pkg] && !form.RemovesSocket {
 			names[string(form.Op)] = true
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"syscall"
 )
 
 // Ready declares this process ready to serve now, without waiting for it to
@@ -84,6 +86,40 @@ func (p *process) listen(lc *net.ListenConfig, ctx context.Context, network, add
 	}
 	p.register(l, socketName{Network: network, Address: address, Bound: l.Addr().String()}, false)
 	return l, nil
+}
+
+// Remove is os.Remove, except in a new process of a restart for the path of
+// an inherited unix socket that no Listen has adopted yet: that file is the
+// socket the process is about to adopt, so Remove leaves it and returns
+// nil. gracefulgen rewrites a program's removal of a stale socket file right
+// before it listens on the path (os.Remove, syscall.Unlink, unix.Unlink) to
+// a call of Remove, so that clients never find the path gone during a
+// restart.
+func Remove(name string) error {
+	if keepSocketFile(name) {
+		return nil
+	}
+	return os.Remove(name)
+}
+
+// Unlink is syscall.Unlink, keeping the file of an inherited unix socket
+// not adopted yet as Remove does (gracefulgen rewrites syscall.Unlink to
+// it where os.Remove would be rewritten to Remove).
+func Unlink(path string) error {
+	if keepSocketFile(path) {
+		return nil
+	}
+	return syscall.Unlink(path)
+}
+
+// keepSocketFile reports, and logs, that name is the file of an inherited
+// unix socket not adopted yet, which Remove and Unlink leave in place.
+func keepSocketFile(name string) bool {
+	if !theProcess.in.keepsSocketFile(name) {
+		return false
+	}
+	logEvent("kept the inherited socket file the program removes before Listen", "path", name)
+	return true
 }
 
 // ListenTCP is net.ListenTCP that adopts the socket this process inherited

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 )
@@ -107,6 +108,30 @@ func (in *inheritance) adopt(network, address string) (net.Listener, *socketName
 		}
 	}
 	return nil, nil, nil
+}
+
+// keepsSocketFile reports whether name is the file of an inherited unix
+// socket that no Listen has adopted yet.
+func (in *inheritance) keepsSocketFile(name string) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, s := range in.sockets {
+		if !s.adopted && strings.HasPrefix(s.name.Network, "unix") && s.name.Bound != "" && samePath(s.name.Bound, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// samePath reports whether two file names name the same path, relative
+// ones taken from the working directory.
+func samePath(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
 }
 
 // pending reports whether every inherited socket has been adopted.

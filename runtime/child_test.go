@@ -2,6 +2,7 @@ package graceful
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -54,5 +55,36 @@ func TestProtocolNamingAnotherParentIsIgnored(t *testing.T) {
 	applyNotes()
 	if _, set := os.LookupEnv(envListeners); set {
 		t.Errorf("%s left in the environment once the runtime turned on", envListeners)
+	}
+}
+
+// TestRemoveOutsideARestart is os.Remove: in a process that inherited
+// nothing, and for a path no inherited socket is bound at.
+func TestRemoveOutsideARestart(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "stale.sock")
+	if err := os.WriteFile(name, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := Remove(name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(name); !os.IsNotExist(err) {
+		t.Errorf("Remove left %s: %v", name, err)
+	}
+	if err := Remove(name); !os.IsNotExist(err) {
+		t.Errorf("Remove of a missing file: %v, want os.ErrNotExist as os.Remove", err)
+	}
+	in := &inheritance{sockets: []inheritedSocket{{name: socketName{Network: "unix", Address: "app.sock", Bound: "app.sock"}}}}
+	for _, tt := range []struct {
+		name string
+		want bool
+	}{{"app.sock", true}, {"./app.sock", true}, {"other.sock", false}} {
+		if got := in.keepsSocketFile(tt.name); got != tt.want {
+			t.Errorf("keepsSocketFile(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	in.sockets[0].adopted = true
+	if in.keepsSocketFile("app.sock") {
+		t.Error("an adopted socket's file is kept: a later Remove is the program's own")
 	}
 }

@@ -14,6 +14,8 @@
 //	net.ListenTCP(network, laddr)     ->  graceful.ListenTCP(network, laddr)
 //	net.ListenUnix(network, laddr)    ->  graceful.ListenUnix(network, laddr)
 //	grpcServer.Serve(l)               ->  graceful.ServeStopper(grpcServer, l)
+//	os.Remove(path) before a Listen   ->  graceful.Remove(path)
+//	of the same unix socket path          (and syscall.Unlink: graceful.Unlink)
 //
 // (and the TLS variants, http.Serve, and (*net.ListenConfig).Listen), and
 // call Configure early, from an init function of the main package, with the

@@ -11,14 +11,14 @@ import (
 	"github.com/gracefulgen/gracefulgen/internal/testsupport"
 )
 
-func TestUnixSocketRemovedByTheProgramBeforeListenIsRestored(t *testing.T) {
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "app.sock")
+// restartsOnUnixSocket starts the test server on a unix socket in dir with
+// the control set, and restarts it restarts times under load; it returns
+// the server, the load's results and each restart's window (from the
+// signal to the old process letting go).
+func restartsOnUnixSocket(t *testing.T, sock, control string, restarts int) (*server, []testsupport.Result, []window) {
 	s := startServer(t, "TS_LISTEN=unix="+sock)
-	s.setControl("remove-socket")
-	const restarts, concurrency = 3, 2
-	stop := load(s.targets, concurrency, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
-	type window struct{ from, to time.Time }
+	s.setControl(control)
+	stop := load(s.targets, 2, testsupport.KeepAlivePOST, testsupport.NewConnPOST)
 	var windows []window
 	for i := 0; i < restarts; i++ {
 		time.Sleep(100 * time.Millisecond)
@@ -28,6 +28,17 @@ func TestUnixSocketRemovedByTheProgramBeforeListenIsRestored(t *testing.T) {
 			t.Fatalf("restart %d: the socket path is served by %s, want %d", i, got, h.New)
 		}
 	}
+	return s, stop(), windows
+}
+
+// window is a span of time.
+type window struct{ from, to time.Time }
+
+func TestUnixSocketRemovedByTheProgramBeforeListenIsRestored(t *testing.T) {
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "app.sock")
+	const restarts = 3
+	s, results, windows := restartsOnUnixSocket(t, sock, "remove-socket", restarts)
 	// A connection made between the program's own remove of the socket
 	// file and its Listen finds no file: that moment lies inside a
 	// restart (between the signal and the old process letting go), and
@@ -41,7 +52,7 @@ func TestUnixSocketRemovedByTheProgramBeforeListenIsRestored(t *testing.T) {
 		}
 		return false
 	}
-	for _, r := range stop() {
+	for _, r := range results {
 		t.Logf("%v", r)
 		if r.Sent() == 0 || r.Successes() == 0 {
 			t.Errorf("load on the unix socket across 3 restarts that remove it: %v", r)
@@ -58,6 +69,32 @@ func TestUnixSocketRemovedByTheProgramBeforeListenIsRestored(t *testing.T) {
 	}
 	if spares, _ := filepath.Glob(filepath.Join(dir, ".*graceful-*")); len(spares) != 0 {
 		t.Errorf("spare names left: %v", spares)
+	}
+	if _, err := os.Stat(sock); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestRemoveKeepsTheInheritedSocketFile is the same program with its
+// removal rewritten by gracefulgen (graceful.Remove): the new process
+// leaves the inherited socket's file in place, so that no dial finds the
+// path gone, and restores nothing.
+func TestRemoveKeepsTheInheritedSocketFile(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "app.sock")
+	const restarts = 3
+	s, results, _ := restartsOnUnixSocket(t, sock, "remove-socket-converted", restarts)
+	for _, r := range results {
+		t.Logf("%v", r)
+		if r.Sent() == 0 || r.Failures() != 0 {
+			t.Errorf("load on the unix socket across 3 restarts, each removing it through graceful.Remove: %v", r)
+		}
+	}
+	log := s.log()
+	if n := strings.Count(log, "kept the inherited socket file"); n != restarts {
+		t.Errorf("socket file kept %d times, want one per restart:\n%s", n, log)
+	}
+	if strings.Contains(log, "restored the socket file") {
+		t.Errorf("the socket file was removed and restored:\n%s", log)
 	}
 	if _, err := os.Stat(sock); err != nil {
 		t.Error(err)

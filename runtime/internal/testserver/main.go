@@ -227,6 +227,9 @@ func main() {
 		if network == "unix" && control["remove-socket"] {
 			os.Remove(addr) // the usual removal of a stale socket file
 		}
+		if network == "unix" && control["remove-socket-converted"] {
+			graceful.Remove(addr) // the same, as gracefulgen rewrites it
+		}
 		var l net.Listener
 		var err error
 		if activated != nil {

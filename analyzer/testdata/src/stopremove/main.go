@@ -20,7 +20,9 @@ func main() {
 
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM)
-	os.Remove(sock)                  // before the receive: a stale socket, not stop code
+	// A stale socket removed before the receive: not stop code, but the
+	// file a restart's new process inherits (rewritten to keep it).
+	os.Remove(sock)                  // want `os.Remove removes the file of a unix socket`
 	l, _ := net.Listen("unix", sock) // want `opens the listener`
 	srv := &http.Server{ReadHeaderTimeout: 1}
 	go srv.Serve(l) // want `starts a server`
