@@ -17,7 +17,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:        "https://pkg.go.dev/github.com/gracefulgen/gracefulgen/analyzer",
 	Requires:   []*analysis.Analyzer{inspect.Analyzer},
 	ResultType: reflect.TypeOf((*Result)(nil)),
-	FactTypes:  []analysis.Fact{new(servesFact), new(listenerParamFact)},
+	FactTypes:  []analysis.Fact{new(servesFact), new(listenerParamFact), new(listenerReturnFact)},
 	Run:        run,
 }
 
@@ -53,6 +53,7 @@ func run(pass *analysis.Pass) (any, error) {
 	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	c.scan(in)
 	c.listenerArgs()
+	c.listenerReturns()
 	c.findStopRemovals(in)
 	c.nameShims()
 	c.buildEdits()

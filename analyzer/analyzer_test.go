@@ -31,6 +31,14 @@ func TestListenerParamsAcrossPackages(t *testing.T) {
 	analysistest.Run(t, filepath.Join(analysistest.TestData(), "modules", "listenerparams"), analyzer.Analyzer, "./...")
 }
 
+// TestListenerReturnsAcrossPackages checks, in a module, that a listener
+// an exported function of another package may return from where the
+// runtime cannot hand it over is reported at the Serve that gets it, with
+// the helper's line, and that the helper carries the fact.
+func TestListenerReturnsAcrossPackages(t *testing.T) {
+	analysistest.Run(t, filepath.Join(analysistest.TestData(), "modules", "listenerreturns"), analyzer.Analyzer, "./...")
+}
+
 // TestNoFixWhenTimeIsShadowed checks that the timeout fix is withheld when
 // the package declares its own name time, where adding the import would not
 // build.

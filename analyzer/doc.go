@@ -29,7 +29,11 @@
 //     to the writes that store it: in the package, and, for an exported
 //     function or field, in the module's other packages (the generator
 //     matches Result.ListenerArgs with the Site.Deferred of the serving
-//     package; go vet reports at the calls and writes, by a fact);
+//     package; go vet reports at the calls and writes, by a fact), and out
+//     of an exported function of another package of the module, judged by
+//     all it returns (the generator matches Result.ListenersFrom with that
+//     package's Result.ListenerReturns; go vet reports at the Serve, by a
+//     fact);
 //   - grpc-go's (*grpc.Server).Serve, which the drain stops with
 //     GracefulStop (graceful.ServeStopper), and x/net's h2c.NewHandler, whose
 //     HTTP/2 connections the drain sends GOAWAY to;

@@ -38,11 +38,17 @@ type origin struct {
 	listens  []*ast.CallExpr // net.Listen and ListenConfig.Listen calls
 	noSocket string          // what produced a listener with no OS socket, or ""
 	unknown  bool            // some value comes from where the function does not show
+	at       ast.Expr        // the first such value, where known
 	other    string          // a function of otherListens that produced one, or ""
 	remedy   string          // the remedy for other
 	// deferred are parameters of exported functions that the listener
 	// arrives through, whose calls in other packages decide (params.go).
 	deferred []deferredParam
+
+	// from is a function of another package of the module whose returned
+	// listener cannot always be handed over (go vet: its
+	// listenerReturnFact), and fromReason says why.
+	from, fromReason string
 }
 
 func (o *origin) add(p origin) {
@@ -54,6 +60,12 @@ func (o *origin) add(p origin) {
 		o.other, o.remedy = p.other, p.remedy
 	}
 	o.unknown = o.unknown || p.unknown
+	if o.at == nil {
+		o.at = p.at
+	}
+	if o.from == "" {
+		o.from, o.fromReason = p.from, p.fromReason
+	}
 	for _, d := range p.deferred {
 		if !slices.Contains(o.deferred, d) {
 			o.deferred = append(o.deferred, d)
@@ -90,6 +102,8 @@ func (c *checker) followListener(r ref, arg ast.Expr, serve *Site, listenerType 
 		reason = fmt.Sprintf("the listener served by %s comes from %s, which opens a socket a restart cannot inherit; %s", serve.Original, o.other, o.remedy)
 	case o.noSocket != "":
 		reason = fmt.Sprintf("the listener comes from %s, which has no operating-system socket to hand to a new process; serve a listener made by net.Listen to restart with zero downtime", o.noSocket)
+	case o.from != "":
+		reason = fmt.Sprintf("the listener served by %s comes from %s, which may return one a restart cannot inherit: %s", serve.Original, o.from, o.fromReason)
 	case o.unknown:
 		reason = fmt.Sprintf("the listener served by %s is of unknown origin (a parameter, a field or another function's result), so a restart cannot inherit its socket; create it with net.Listen in the function that calls %s", serve.Original, serve.Original)
 	case len(o.deferred) > 0:
@@ -104,7 +118,7 @@ func (c *checker) followListener(r ref, arg ast.Expr, serve *Site, listenerType 
 		Pos: arg.Pos(), End: arg.End(), Kind: KindFunc, Op: OpListen, Status: NotRewritable,
 		Original: c.text(arg), Reason: reason, plan: sitePlan{file: r.file},
 	})
-	if o.noSocket == "" && o.other == "" && !o.unknown {
+	if o.noSocket == "" && o.other == "" && o.from == "" && !o.unknown {
 		for _, d := range o.deferred {
 			s.Deferred = append(s.Deferred, d.deferral())
 			c.deferParam(d, serve.Original)
@@ -239,7 +253,7 @@ func (f *follower) origin(e ast.Expr) origin {
 	case *ast.CompositeLit:
 		return f.literal(e)
 	}
-	return origin{unknown: true}
+	return origin{unknown: true, at: e}
 }
 
 // variable follows every assignment to the local variable v.
@@ -372,11 +386,19 @@ func (f *follower) call(call *ast.CallExpr) (o origin) {
 	case f.c.inModule(fn.Pkg()):
 		// A helper of another package of the module: the listeners it
 		// opens are converted in that package, which the generator checks
-		// is converted too.
-		f.c.res.ListenersFrom = append(f.c.res.ListenersFrom, ListenerCall{Pos: call.Pos(), Pkg: fn.Pkg().Path()})
+		// is converted too, and whether all it returns can be handed over
+		// (Result.ListenerReturns; under go vet, its listenerReturnFact).
+		from := ListenerCall{Pos: call.Pos(), Pkg: fn.Pkg().Path(), Func: fn.Origin().FullName()}
+		if !slices.Contains(f.c.res.ListenersFrom, from) { // two Serves of one listener
+			f.c.res.ListenersFrom = append(f.c.res.ListenersFrom, from)
+		}
+		var fact listenerReturnFact
+		if f.c.facts() && f.c.pass.ImportObjectFact(fn.Origin(), &fact) {
+			o.from, o.fromReason = shortPkg(fn.Pkg().Path())+"."+funcName(fn), fact.Reason
+		}
 		return o
 	}
-	o.unknown = true
+	o.unknown, o.at = true, call
 	return o
 }
 

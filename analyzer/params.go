@@ -361,6 +361,8 @@ func (o origin) whyNot() string {
 		return fmt.Sprintf("it comes from %s, which opens a socket a restart cannot inherit; %s", o.other, o.remedy)
 	case o.noSocket != "":
 		return fmt.Sprintf("it comes from %s, which has no operating-system socket to hand to a new process", o.noSocket)
+	case o.from != "":
+		return fmt.Sprintf("it comes from %s, which may return one a restart cannot inherit: %s", o.from, o.fromReason)
 	case o.unknown:
 		return "it is of unknown origin (a parameter, a field or another function's result); create it with net.Listen where it is passed"
 	}

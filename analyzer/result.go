@@ -119,8 +119,19 @@ type Shim struct {
 // ListenerCall is a call of a function of another package of the module
 // that returns a listener a Serve of this package serves.
 type ListenerCall struct {
-	Pos token.Pos // the call
-	Pkg string    // the path of the callee's package
+	Pos  token.Pos // the call
+	Pkg  string    // the path of the callee's package
+	Func string    // the callee's full name (types.Func.FullName)
+}
+
+// ListenerReturn is an exported function of the package that returns a
+// listener the runtime cannot always hand over: a package that serves what
+// it returns cannot tell, and the generator matches its calls
+// (Result.ListenersFrom) with these.
+type ListenerReturn struct {
+	Func   string    // its full name (types.Func.FullName)
+	Pos    token.Pos // the returned value that cannot be handed over, or the function
+	Reason string    // why, as origin.whyNot says it
 }
 
 // Result is the analyzer's result for one package: the plan the generator applies.
@@ -137,6 +148,12 @@ type Result struct {
 	// are converted in those packages, so the generator makes sure that
 	// they are converted too.
 	ListenersFrom []ListenerCall
+
+	// ListenerReturns are the package's exported functions that return a
+	// listener the runtime cannot always hand over (a socket-activation
+	// library's listener beside a net.Listen, a parameter): the generator
+	// names the calls of the module's other packages that serve one.
+	ListenerReturns []ListenerReturn
 
 	// ListenerArgs are the calls of functions of other packages of the
 	// module that pass them listeners: what the Deferred sites of those

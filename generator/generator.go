@@ -232,11 +232,19 @@ func (r *run) plan(pkgs []*packages.Package, results map[*packages.Package]*anal
 // checkListenersFrom names the packages outside the run whose functions
 // return listeners that a package of the run serves: the sockets those
 // functions open are converted only when gracefulgen converts their
-// package too.
+// package too. A call of a function of the run that may return a listener
+// the runtime cannot hand over (its package's Result.ListenerReturns) is
+// named with the reason, as a Serve of the function's own package would be.
 func (r *run) checkListenersFrom(pkgs []*packages.Package, results map[*packages.Package]*analyzer.Result) {
 	inRun := map[string]bool{}
+	returns := map[string]analyzer.ListenerReturn{}
 	for _, pkg := range pkgs {
 		inRun[pkg.PkgPath] = true
+		if res := results[pkg]; res != nil {
+			for _, ret := range res.ListenerReturns {
+				returns[ret.Func] = ret
+			}
+		}
 	}
 	for _, pkg := range pkgs {
 		res := results[pkg]
@@ -246,6 +254,9 @@ func (r *run) checkListenersFrom(pkgs []*packages.Package, results map[*packages
 		for _, from := range res.ListenersFrom {
 			if !inRun[from.Pkg] {
 				r.notes = append(r.notes, fmt.Sprintf("%s: not converted: the listener this call returns is opened in %s, which this run does not convert; run gracefulgen on it too (e.g. gracefulgen ./... at the module root)", r.planner.pos(pkg.Fset, from.Pos), from.Pkg))
+				r.left++
+			} else if ret, ok := returns[from.Func]; ok {
+				r.notes = append(r.notes, fmt.Sprintf("%s: not converted: the listener this call returns, which this package serves, may be one a restart cannot inherit: in %s, %s", r.planner.pos(pkg.Fset, from.Pos), from.Func, ret.Reason))
 				r.left++
 			}
 		}
