@@ -175,6 +175,41 @@ var realPrograms = []realProgram{
 		},
 	},
 	{
+		// The CNCF registry: `registry serve CONFIG.yml` (cobra). Its
+		// (*Registry).ListenAndServe serves a listener from its package
+		// listener (net.Listen in newTCPListener, wrapped in a keep-alive
+		// listener, or go-systemd's activation.Listeners when LISTEN_FDS
+		// is set) with registry.server.Serve; the debug server (pprof on
+		// http.DefaultServeMux) with http.ListenAndServe in a goroutine.
+		// It asks for SIGTERM/SIGINT only when http.draintimeout is set;
+		// the default config (none) serves without any signal handling.
+		// Filesystem storage under tmp, no TLS, no auth. The loads start
+		// uploads on the registry (POST .../blobs/uploads/: 202) and post
+		// to the debug server's / (404: pprof registers "GET /debug/pprof/..."
+		// routes only, so any POST to them is 405, and nothing serves /).
+		name: "distribution registry", module: "github.com/distribution/distribution/v3", version: "v3.1.2", main: "./cmd/registry",
+		runLeft: "what it names is listener.NewListener's socket-activation branch (go-systemd's activation.Listeners()[0], taken only when LISTEN_FDS is set, which the runtime reads and removes at start); the run sets no LISTEN_FDS, so the registry serves what newTCPListener's converted net.Listen opens",
+		serve: func(t *testing.T, r *realRun) realServe {
+			ep := endpoint{name: "registry", network: "tcp", address: testsupport.FreeAddr(t)}
+			debug := endpoint{name: "debug", network: "tcp", address: testsupport.FreeAddr(t)}
+			config := filepath.Join(r.tmp, "config.yml")
+			yml := "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: " + filepath.Join(r.tmp, "data") +
+				"\nhttp:\n  addr: " + ep.address + "\n  debug:\n    addr: " + debug.address + "\n"
+			if err := os.WriteFile(config, []byte(yml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s := realServe{args: []string{"serve", config}, eps: []endpoint{ep, debug}}
+			for _, mode := range []testsupport.Mode{testsupport.KeepAlivePOST, testsupport.NewConnPOST} {
+				l := newLoad(ep, mode)
+				l.path, l.want = "/v2/load/blobs/uploads/", http.StatusAccepted
+				d := newLoad(debug, mode)
+				d.want = http.StatusNotFound // DefaultServeMux: pprof's routes are GET only
+				s.loads = append(s.loads, l, d)
+			}
+			return s
+		},
+	},
+	{
 		// exporter-toolkit's web.ListenAndServe(server, flags, logger)
 		// (toolkit v0.17.1, *slog.Logger). The landing page, not /metrics:
 		// the load measures the restarts, not the collectors.
