@@ -179,7 +179,8 @@ var realPrograms = []realProgram{
 		// (*Registry).ListenAndServe serves a listener from its package
 		// listener (net.Listen in newTCPListener, wrapped in a keep-alive
 		// listener, or go-systemd's activation.Listeners when LISTEN_FDS
-		// is set) with registry.server.Serve; the debug server (pprof on
+		// is set: converted to graceful.Activated, which returns the same
+		// sockets) with registry.server.Serve; the debug server (pprof on
 		// http.DefaultServeMux) with http.ListenAndServe in a goroutine.
 		// It asks for SIGTERM/SIGINT only when http.draintimeout is set;
 		// the default config (none) serves without any signal handling.
@@ -188,7 +189,6 @@ var realPrograms = []realProgram{
 		// to the debug server's / (404: pprof registers "GET /debug/pprof/..."
 		// routes only, so any POST to them is 405, and nothing serves /).
 		name: "distribution registry", module: "github.com/distribution/distribution/v3", version: "v3.1.2", main: "./cmd/registry",
-		runLeft: "what it names is listener.NewListener's socket-activation branch (go-systemd's activation.Listeners()[0], taken only when LISTEN_FDS is set, which the runtime reads and removes at start); the run sets no LISTEN_FDS, so the registry serves what newTCPListener's converted net.Listen opens",
 		serve: func(t *testing.T, r *realRun) realServe {
 			ep := endpoint{name: "registry", network: "tcp", address: testsupport.FreeAddr(t)}
 			debug := endpoint{name: "debug", network: "tcp", address: testsupport.FreeAddr(t)}

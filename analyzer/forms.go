@@ -150,6 +150,8 @@ const (
 	ginPath   = "github.com/gin-gonic/gin"
 	echo4Path = "github.com/labstack/echo/v4"
 	echo5Path = "github.com/labstack/echo/v5"
+
+	goSystemdActivationPath = "github.com/coreos/go-systemd/v22/activation"
 )
 
 // Forms is the table of start forms. The analyzer classifies callees with
@@ -188,6 +190,13 @@ var Forms = []*Form{
 	{Kind: KindFunc, Op: OpListenUnix, Pkg: "net", Shim: "gracefulListenUnix", Runtime: "ListenUnix", Listens: true,
 		Params:  []Param{param("network", stringType), param("laddr", Type{Path: "net", Name: "UnixAddr", Ptr: true})},
 		Results: []Type{{Path: "net", Name: "UnixListener", Ptr: true}, errorType}, Listener: -1},
+
+	// go-systemd's socket activation: the runtime reads LISTEN_FDS at start
+	// (and removes it, so that a child never sees it), so go-systemd would
+	// find nothing; graceful.Activated returns the same sockets, adopted
+	// and handed over at every restart.
+	{Kind: KindFunc, Op: "Listeners", Pkg: goSystemdActivationPath, Shim: "gracefulActivationListeners", Runtime: "Activated", Listens: true,
+		Results: []Type{{Path: "net", Name: "Listener", Slice: true}, errorType}, Listener: -1},
 
 	// The removal of a stale unix socket file before Listen, which must
 	// keep the socket a restart's new process inherited.

@@ -240,6 +240,10 @@ func (f *follower) origin(e ast.Expr) origin {
 		if v := selectedField(f.c.info, e); v != nil {
 			return f.field(v)
 		}
+	case *ast.IndexExpr:
+		if f.ranged(e.X) {
+			return f.origin(e.X) // ls[0]: one of the listeners of ls
+		}
 	case *ast.TypeAssertExpr:
 		// x.(net.Listener): the listener x holds (caddy's
 		// NetworkAddress.Listen returns it as an any).
@@ -536,8 +540,8 @@ func (f *follower) literal(lit *ast.CompositeLit) (o origin) {
 	return o
 }
 
-// ranged reports whether ranging over e gives listeners as values: a slice,
-// array or map of them. (A channel's sends are not followed.)
+// ranged reports whether ranging over e, or indexing it, gives listeners:
+// a slice, array or map of them. (A channel's sends are not followed.)
 func (f *follower) ranged(e ast.Expr) bool {
 	var elem types.Type
 	switch t := f.c.info.TypeOf(e).Underlying().(type) {

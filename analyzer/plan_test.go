@@ -27,7 +27,7 @@ var planPackages = []string{
 	"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "iface", "frameworks",
 	"notservers", "testfiles", "httptestpkg", "generated", "converted", "mixed", "collision", "imports",
 	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow", "protocols", "convertedprotocols", "reload", "stopremove",
-	"shortlived", "serves", "webtoolkit", "convertedweb", "params", "datagram", "removesocket",
+	"shortlived", "serves", "webtoolkit", "convertedweb", "params", "datagram", "removesocket", "activation",
 }
 
 // analyse runs the analyzer on the testdata packages pkgs in one run,
@@ -231,6 +231,16 @@ func TestPlanSites(t *testing.T) {
 				"@s8 func Listen rewritable net.Listen gracefulListen",
 			},
 			shims: []string{"gracefulListen func Listen", "gracefulListenUnix func ListenUnix", "gracefulRemove func Remove", "gracefulUnlink func Unlink"},
+		},
+		{
+			// go-systemd's socket activation becomes graceful.Activated.
+			pkg: "activation",
+			sites: []string{
+				"@s1 func Listeners rewritable activation.Listeners gracefulActivationListeners",
+				"@s2 func Listen rewritable net.Listen gracefulListen",
+				"@s3 method Serve rewritable srv.Serve gracefulServerServe",
+			},
+			shims: []string{"gracefulActivationListeners func Listeners", "gracefulListen func Listen", "gracefulServerServe method Serve"},
 		},
 		{
 			pkg: "converted",

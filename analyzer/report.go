@@ -30,6 +30,8 @@ func (c *checker) reportSites() {
 
 func restartMessage(s *Site) string {
 	switch {
+	case s.Form != nil && s.Form.Pkg == goSystemdActivationPath:
+		return fmt.Sprintf("%s returns the sockets systemd passed, which a converted program's runtime takes at start (go-systemd would find none) and a restart does not inherit yet: run gracefulgen to make it graceful.Activated", s.Original)
 	case s.Form != nil && s.Form.Listens && s.plan.servedBy != "":
 		return fmt.Sprintf("%s opens the listener of %s, which a restart does not inherit yet: run gracefulgen to make it restartable", s.Original, s.plan.servedBy)
 	case s.Form != nil && s.Form.Listens:
