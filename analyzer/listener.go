@@ -242,7 +242,11 @@ func (f *follower) origin(e ast.Expr) origin {
 		}
 	case *ast.IndexExpr:
 		if f.ranged(e.X) {
-			return f.origin(e.X) // ls[0]: one of the listeners of ls
+			o := f.origin(e.X) // ls[0]: one of the listeners of ls
+			if o.unknown && o.at == nil {
+				o.at = e
+			}
+			return o
 		}
 	case *ast.TypeAssertExpr:
 		// x.(net.Listener): the listener x holds (caddy's
