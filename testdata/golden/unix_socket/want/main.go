@@ -3,12 +3,11 @@ package main
 import (
 	"log"
 	"net/http"
-	"os"
 )
 
 func main() {
 	path := "/tmp/app.sock"
-	os.Remove(path)
+	gracefulRemove(path)
 	l, err := gracefulListen("unix", path)
 	if err != nil {
 		log.Fatal(err)

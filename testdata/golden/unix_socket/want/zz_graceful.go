@@ -22,6 +22,11 @@ func gracefulListen(network string, address string) (net.Listener, error) {
 	return graceful.Listen(network, address)
 }
 
+// gracefulRemove makes os.Remove in func main (main.go) restartable.
+func gracefulRemove(name string) error {
+	return graceful.Remove(name)
+}
+
 // gracefulServe makes http.Serve in func main (main.go) restartable.
 func gracefulServe(l net.Listener, handler http.Handler) error {
 	return graceful.Serve(l, handler)
@@ -29,6 +34,7 @@ func gracefulServe(l net.Listener, handler http.Handler) error {
 
 // Revert record: gracefulgen -revert puts these texts back. Do not edit.
 //gracefulgen:revert v1
-//gracefulgen:imports "main.go" "\n\nimport (\n\t\"log\"\n\t\"net/http\"\n\t\"os\"\n)" "\n\nimport (\n\t\"log\"\n\t\"net\"\n\t\"net/http\"\n\t\"os\"\n)"
+//gracefulgen:imports "main.go" "\n\nimport (\n\t\"log\"\n\t\"net/http\"\n)" "\n\nimport (\n\t\"log\"\n\t\"net\"\n\t\"net/http\"\n\t\"os\"\n)"
+//gracefulgen:call "main.go" gracefulRemove func call "gracefulRemove(path)" "os.Remove(path)"
 //gracefulgen:call "main.go" gracefulListen func call "gracefulListen(\"unix\", path)" "net.Listen(\"unix\", path)"
 //gracefulgen:call "main.go" gracefulServe func call "gracefulServe(l, http.NotFoundHandler())" "http.Serve(l, http.NotFoundHandler())"
