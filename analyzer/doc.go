@@ -34,6 +34,13 @@
 //     all it returns (the generator matches Result.ListenersFrom with that
 //     package's Result.ListenerReturns; go vet reports at the Serve, by a
 //     fact);
+//   - go-systemd's activation.Listeners, whose sockets the runtime takes at
+//     start (it reads and removes LISTEN_FDS): rewritten to
+//     graceful.Activated;
+//   - a removal of a stale unix socket file (os.Remove, syscall.Unlink) of
+//     the path that a later Listen of the same function listens on
+//     (removesocket.go): rewritten to graceful.Remove (Unlink), which keeps
+//     the file of a socket a restart's new process inherited;
 //   - grpc-go's (*grpc.Server).Serve, which the drain stops with
 //     GracefulStop (graceful.ServeStopper), and x/net's h2c.NewHandler, whose
 //     HTTP/2 connections the drain sends GOAWAY to;
