@@ -22,6 +22,14 @@ func httpOp(name string) (Op, bool) {
 	return "", false
 }
 
+// funcName is fn's name, "Recv.Name" for a method.
+func funcName(fn *types.Func) string {
+	if recv := receiverName(fn); recv != "" {
+		return recv + "." + fn.Name()
+	}
+	return fn.Name()
+}
+
 // receiverName returns the name of the named type fn is a method of, or ""
 // for a function or an interface method of an unnamed interface.
 func receiverName(fn *types.Func) string {

@@ -6,7 +6,6 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
-	"net"
 	"strings"
 )
 
@@ -52,11 +51,7 @@ func (c *checker) datagramSite(r ref, fn *types.Func) bool {
 	if fn.Pkg() == nil {
 		return false
 	}
-	name := fn.Name()
-	if recv := receiverName(fn); recv != "" {
-		name = recv + "." + name
-	}
-	i, ok := datagramListens[[2]string{fn.Pkg().Path(), name}]
+	i, ok := datagramListens[[2]string{fn.Pkg().Path(), funcName(fn)}]
 	if !ok {
 		return false
 	}
@@ -90,8 +85,8 @@ func (c *checker) ephemeral(e ast.Expr) bool {
 		}
 	}
 	if v := c.info.Types[e].Value; v != nil && v.Kind() == constant.String {
-		_, port, err := net.SplitHostPort(constant.StringVal(v))
-		return err == nil && (port == "0" || port == "")
+		_, port, ok := c.constHostPort(e)
+		return ok && (port == "0" || port == "")
 	}
 	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
 		e = ast.Unparen(u.X)
@@ -135,10 +130,7 @@ func (c *checker) setsControl(r ref, lc ast.Expr) bool {
 		return false
 	}
 	v, _ := c.info.ObjectOf(id).(*types.Var)
-	var body ast.Node
-	for fd := range r.cur.Enclosing((*ast.FuncDecl)(nil)) {
-		body = fd.Node()
-	}
+	body := enclosingDecl(r.cur)
 	if v == nil || body == nil {
 		return false
 	}

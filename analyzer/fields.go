@@ -140,11 +140,7 @@ func (f *follower) field(v *types.Var) (o origin) {
 			o.unknown = true
 			continue
 		}
-		g := &follower{c: f.c, iface: f.iface, seen: make(map[*types.Var]bool)}
-		if w.decl != nil {
-			g.body = w.decl
-		}
-		o.add(g.origin(w.value))
+		o.add(f.c.newFollower(f.iface, w.decl).origin(w.value))
 	}
 	return o
 }

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/types"
+	"slices"
 	"strings"
 )
 
@@ -342,9 +343,20 @@ func (f *Form) isHTTP() bool { return f.Pkg == "net/http" }
 // listenerArg is the index of the listener among the arguments of a call
 // of f, counting the receiver of a shim call as its first argument when
 // shimCall is set.
-func (f *Form) listenerArg(shimCall bool) int {
-	if !shimCall && f.Kind == KindMethod {
-		return f.Listener - 1
+func (f *Form) listenerArg(shimCall bool) int { return f.argIndex(f.Listener, shimCall) }
+
+// argIndex is the index among the arguments of a call of f of its shim
+// parameter param (-1 stays -1): a method's receiver is the shim's first
+// parameter, but an argument only of a shim call (shimCall).
+func (f *Form) argIndex(param int, shimCall bool) int {
+	if param < 0 || shimCall || f.Kind != KindMethod {
+		return param
 	}
-	return f.Listener
+	return param - 1
+}
+
+// paramNamed returns the index among f's parameters of the first named
+// one of names, or -1.
+func (f *Form) paramNamed(names ...string) int {
+	return slices.IndexFunc(f.Params, func(p Param) bool { return slices.Contains(names, p.Name) })
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -82,11 +83,7 @@ func (c *checker) followListener(r ref, arg ast.Expr, serve *Site, listenerType 
 		listenerType = sl.Elem() // web.ServeMultiple's []net.Listener: each element is traced
 	}
 	iface, _ := listenerType.Underlying().(*types.Interface)
-	f := &follower{c: c, iface: iface, seen: make(map[*types.Var]bool)}
-	for fd := range r.cur.Enclosing((*ast.FuncDecl)(nil)) {
-		f.body = fd.Node()
-	}
-	o := f.origin(arg)
+	o := c.newFollower(iface, enclosingDecl(r.cur)).origin(arg)
 	for _, call := range o.listens {
 		c.listenSite(call, serve.Original, c.fileOf(call.Pos()))
 	}
@@ -185,23 +182,27 @@ func (c *checker) listenSite(call *ast.CallExpr, servedBy string, file *ast.File
 // a constant address on a loopback interface with port 0, which only the
 // process itself can learn and reach (an OAuth callback, a test helper).
 func (c *checker) loopbackListener(call *ast.CallExpr, t target) bool {
-	i := slices.IndexFunc(t.Params, func(p Param) bool { return p.Name == "address" })
-	if t.Kind == KindMethod {
-		i-- // the receiver is not among the call's arguments
-	}
+	i := t.argIndex(t.paramNamed("address"), false)
 	if i < 0 || i >= len(call.Args) {
 		return false
 	}
-	v := c.info.Types[call.Args[i]].Value
-	if v == nil || v.Kind() != constant.String {
-		return false
-	}
-	host, port, err := net.SplitHostPort(constant.StringVal(v))
-	if err != nil || port != "0" {
+	host, port, ok := c.constHostPort(call.Args[i])
+	if !ok || port != "0" {
 		return false
 	}
 	ip := net.ParseIP(host)
 	return host == "localhost" || ip != nil && ip.IsLoopback()
+}
+
+// constHostPort splits e, a constant address "host:port"; false where e is
+// no constant string of that form.
+func (c *checker) constHostPort(e ast.Expr) (host, port string, ok bool) {
+	v := c.info.Types[e].Value
+	if v == nil || v.Kind() != constant.String {
+		return "", "", false
+	}
+	host, port, err := net.SplitHostPort(constant.StringVal(v))
+	return host, port, err == nil
 }
 
 // fileOf returns the file of the package that holds pos.
@@ -223,6 +224,25 @@ type follower struct {
 	// args gives the origin of a parameter of a helper being followed
 	// from a call, or reports false for any other variable.
 	args func(*types.Var) (origin, bool)
+}
+
+// newFollower returns a follower of listeners of type iface within decl (nil:
+// at package level, where no variable is followed).
+func (c *checker) newFollower(iface *types.Interface, decl *ast.FuncDecl) *follower {
+	f := &follower{c: c, iface: iface, seen: make(map[*types.Var]bool)}
+	if decl != nil {
+		f.body = decl
+	}
+	return f
+}
+
+// enclosingDecl returns the function declaration that encloses cur, or nil
+// at package level.
+func enclosingDecl(cur inspector.Cursor) *ast.FuncDecl {
+	for fd := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		return fd.Node().(*ast.FuncDecl)
+	}
+	return nil
 }
 
 func (f *follower) origin(e ast.Expr) origin {
@@ -363,10 +383,7 @@ func (f *follower) call(call *ast.CallExpr) (o origin) {
 			return o
 		}
 		if fn.Pkg() != nil {
-			name := fn.Name()
-			if recv := receiverName(fn); recv != "" {
-				name = recv + "." + name
-			}
+			name := funcName(fn)
 			if remedy, ok := otherListens[[2]string{fn.Pkg().Path(), name}]; ok {
 				return origin{other: shortPkg(fn.Pkg().Path()) + "." + name, remedy: remedy}
 			}
@@ -413,23 +430,20 @@ func (f *follower) call(call *ast.CallExpr) (o origin) {
 // argsOf returns what a parameter of fn stands for in call: the origin of
 // its argument, followed in the caller.
 func (f *follower) argsOf(call *ast.CallExpr, fn *types.Func) func(*types.Var) (origin, bool) {
-	params := fn.Signature().Params()
+	sig := fn.Signature()
 	return func(v *types.Var) (origin, bool) {
-		for i := range params.Len() {
-			if params.At(i) != v {
-				continue
-			}
-			switch {
-			case fn.Signature().Variadic() && i == params.Len()-1:
-				return origin{unknown: true}, true
-			case len(call.Args) == params.Len():
-				return f.origin(call.Args[i]), true
-			case len(call.Args) == 1:
-				return f.origin(call.Args[0]), true // must(net.Listen(...)): the call gives every argument
-			}
+		i := paramIndex(sig, v)
+		switch {
+		case i < 0:
+			return origin{}, false
+		case sig.Variadic() && i == sig.Params().Len()-1:
 			return origin{unknown: true}, true
+		case len(call.Args) == sig.Params().Len():
+			return f.origin(call.Args[i]), true
+		case len(call.Args) == 1:
+			return f.origin(call.Args[0]), true // must(net.Listen(...)): the call gives every argument
 		}
-		return origin{}, false
+		return origin{unknown: true}, true
 	}
 }
 

@@ -324,10 +324,7 @@ func (f *follower) param(v *types.Var, o *origin) bool {
 			o.unknown = true
 			continue
 		}
-		caller := &follower{c: f.c, iface: f.iface, seen: make(map[*types.Var]bool)}
-		if at.decl != nil {
-			caller.body = at.decl
-		}
+		caller := f.c.newFollower(f.iface, at.decl)
 		for _, arg := range args {
 			o.add(caller.origin(arg))
 		}
@@ -429,10 +426,7 @@ func (c *checker) passes(p passing) {
 		return
 	}
 	o := origin{unknown: p.values == nil}
-	f := &follower{c: c, iface: iface, seen: make(map[*types.Var]bool)}
-	if p.decl != nil {
-		f.body = p.decl
-	}
+	f := c.newFollower(iface, p.decl)
 	for _, v := range p.values {
 		o.add(f.origin(v))
 	}

@@ -5,7 +5,6 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
-	"slices"
 
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -25,10 +24,7 @@ func (c *checker) socketRemoveSite(r ref, fn *types.Func, t target) {
 	if r.call == nil || len(r.call.Args) != 1 {
 		return
 	}
-	var body ast.Node
-	for fd := range r.cur.Enclosing((*ast.FuncDecl)(nil)) {
-		body = fd.Node()
-	}
+	body := enclosingDecl(r.cur)
 	if body == nil {
 		return
 	}
@@ -70,12 +66,9 @@ func (c *checker) listenAddress(call *ast.CallExpr) ast.Expr {
 	if !t.Listens {
 		return nil
 	}
-	p := slices.IndexFunc(t.Params, func(p Param) bool { return p.Name == "address" || p.Name == "laddr" })
-	i := p
-	if t.Kind == KindMethod && !shim {
-		i-- // the receiver is not among the call's arguments
-	}
-	if p < 0 || i < 0 || i >= len(call.Args) {
+	p := t.paramNamed("address", "laddr")
+	i := t.argIndex(p, shim)
+	if i < 0 || i >= len(call.Args) {
 		return nil
 	}
 	addr := ast.Unparen(call.Args[i])

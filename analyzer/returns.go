@@ -47,15 +47,8 @@ func (c *checker) listenerReturns() {
 			if iface == nil {
 				continue
 			}
-			params := fn.Signature().Params()
-			args := func(v *types.Var) (origin, bool) {
-				for i := range params.Len() {
-					if params.At(i) == v {
-						return origin{}, true
-					}
-				}
-				return origin{}, false
-			}
+			// A parameter is its caller's to judge: known here.
+			args := func(v *types.Var) (origin, bool) { return origin{}, paramIndex(fn.Signature(), v) >= 0 }
 			o := c.returned(fn, iface, args)
 			why := o.whyNot()
 			if why == "" {
@@ -90,12 +83,4 @@ func returnedListener(fn *types.Func) *types.Interface {
 func (c *checker) shortPos(pos token.Pos) string {
 	p := c.pass.Fset.Position(pos)
 	return fmt.Sprintf("%s:%d:%d", filepath.Base(p.Filename), p.Line, p.Column)
-}
-
-// funcName is fn's name, "Recv.Name" for a method.
-func funcName(fn *types.Func) string {
-	if recv := receiverName(fn); recv != "" {
-		return recv + "." + fn.Name()
-	}
-	return fn.Name()
 }

@@ -26,10 +26,7 @@ func (c *checker) shortLived(r ref, t target) bool {
 	if r.call == nil || t.Listens || t.Body == BodyH2C {
 		return false
 	}
-	var fd *ast.FuncDecl
-	for cur := range r.cur.Enclosing((*ast.FuncDecl)(nil)) {
-		fd = cur.Node().(*ast.FuncDecl)
-	}
+	fd := enclosingDecl(r.cur)
 	if fd == nil || fd.Body == nil {
 		return false
 	}
@@ -304,11 +301,7 @@ func (c *checker) shortLivedListeners(r ref, fn *types.Func, t target) {
 		return
 	}
 	iface, _ := fn.Signature().Params().At(i).Type().Underlying().(*types.Interface)
-	f := &follower{c: c, iface: iface, seen: make(map[*types.Var]bool)}
-	for fd := range r.cur.Enclosing((*ast.FuncDecl)(nil)) {
-		f.body = fd.Node()
-	}
-	for _, call := range f.origin(r.call.Args[i]).listens {
+	for _, call := range c.newFollower(iface, enclosingDecl(r.cur)).origin(r.call.Args[i]).listens {
 		c.shortListens[call] = true
 	}
 }
