@@ -347,7 +347,7 @@ var realPrograms = []realProgram{
 		// -signal SIGUSR2 gives SIGUSR2 to restarts.
 		name: "caddy", module: "github.com/caddyserver/caddy/v2", version: "v2.11.9", main: "./cmd/caddy",
 		gen:     []string{"-signal", "SIGUSR2"},
-		runLeft: "its three Serve calls (admin.go twice, modules/caddyhttp/app.go) are converted; the listeners of admin.go's two, named as of unknown origin (NetworkAddress.Listen may return a plugin's listener), come through caddy's listener pool from listenReusable's config.Listen (listen_unix.go), which is converted; and the raw IP socket of NetworkAddress.listen (listeners.go, networks \"ip:...\" only) is named as a datagram socket, which this Caddyfile does not open",
+		runLeft: "its three Serve calls (admin.go twice, modules/caddyhttp/app.go) are converted; the listeners of admin.go's two, named as of unknown origin (NetworkAddress.Listen may return a plugin's listener), come through caddy's listener pool from listenReusable's config.Listen (listen_unix.go), which is converted (its datagram sockets, config.ListenPacket in listen.go, listen_unix.go and listeners.go, are converted too and handed over at a restart; this Caddyfile opens none)",
 		serve: func(t *testing.T, r *realRun) realServe {
 			ep := endpoint{name: "http", network: "tcp", address: testsupport.FreeAddr(t)}
 			admin := endpoint{name: "admin", network: "tcp", address: testsupport.FreeAddr(t)}

@@ -34,6 +34,12 @@
 //     all it returns (the generator matches Result.ListenersFrom with that
 //     package's Result.ListenerReturns; go vet reports at the Serve, by a
 //     fact);
+//   - every datagram socket the package binds at a fixed or unknown
+//     address: net.ListenUDP, net.ListenPacket, net.ListenUnixgram and
+//     (*net.ListenConfig).ListenPacket (packet.go), which the runtime hands
+//     over as it does listeners; a client's socket (port 0, a nil address)
+//     is left alone, as are multicast and raw IP sockets, which both
+//     generations can bind at once;
 //   - go-systemd's activation.Listeners, whose sockets the runtime takes at
 //     start (it reads and removes LISTEN_FDS): rewritten to
 //     graceful.Activated;
@@ -56,12 +62,6 @@
 // Files that use cgo (import "C") are analysed too: go/packages gives cgo's
 // translations, which say they are generated; their line directives lead
 // back to the user's file, where diagnostics point.
-//
-// A datagram socket bound at a fixed address (net.ListenUDP,
-// net.ListenPacket, ListenConfig.ListenPacket, ListenUnixgram,
-// ListenMulticastUDP, ListenIP) is reported too: the runtime hands over
-// stream listeners only, so the new process of a restart could not bind it
-// (datagram.go).
 //
 // Some starts cannot be rewritten safely, and are reported with the reason
 // and what to do: a method value stored for later, a method expression, a

@@ -97,6 +97,10 @@ type Form struct {
 	// the call serves, or -1: the analyzer traces that listener to the
 	// call that opened it.
 	Listener int
+	// Packet is set, beside Listens, for a form that binds a datagram
+	// socket (UDP, unixgram): one on a port the system picks (port 0, a
+	// nil address) is a client's, which is no site.
+	Packet bool
 	// RemovesSocket is set for a removal of a file (os.Remove), which is a
 	// site only where it removes the path of a unix socket that the same
 	// function then listens on (removesocket.go): in the new process of a
@@ -116,11 +120,12 @@ func (f *Form) String() string {
 
 // Types used by the table.
 var (
-	stringType   = Type{Name: "string"}
-	errorType    = Type{Name: "error"}
-	handlerType  = Type{Path: "net/http", Name: "Handler"}
-	listenerType = Type{Path: "net", Name: "Listener"}
-	serverType   = Type{Path: "net/http", Name: "Server", Ptr: true}
+	stringType     = Type{Name: "string"}
+	errorType      = Type{Name: "error"}
+	handlerType    = Type{Path: "net/http", Name: "Handler"}
+	listenerType   = Type{Path: "net", Name: "Listener"}
+	packetConnType = Type{Path: "net", Name: "PacketConn"}
+	serverType     = Type{Path: "net/http", Name: "Server", Ptr: true}
 )
 
 func param(name string, t Type) Param { return Param{name, t} }
@@ -191,6 +196,20 @@ var Forms = []*Form{
 	{Kind: KindFunc, Op: OpListenUnix, Pkg: "net", Shim: "gracefulListenUnix", Runtime: "ListenUnix", Listens: true,
 		Params:  []Param{param("network", stringType), param("laddr", Type{Path: "net", Name: "UnixAddr", Ptr: true})},
 		Results: []Type{{Path: "net", Name: "UnixListener", Ptr: true}, errorType}, Listener: -1},
+
+	// Datagram sockets (Packet): handed over as listeners are, each
+	// generation reading the one socket until the old process exits.
+	{Kind: KindFunc, Op: OpListenPacket, Pkg: "net", Shim: "gracefulListenPacket", Runtime: "ListenPacket", Listens: true, Packet: true,
+		Params: strParams("network", "address"), Results: []Type{packetConnType, errorType}, Listener: -1},
+	{Kind: KindMethod, Op: OpListenPacket, Pkg: "net", Recv: "ListenConfig", Shim: "gracefulListenConfigListenPacket", Runtime: "ListenConfigPacket", Listens: true, Packet: true,
+		Params:  joinParams([]Param{param("lc", Type{Path: "net", Name: "ListenConfig", Ptr: true}), param("ctx", Type{Path: "context", Name: "Context"})}, strParams("network", "address")),
+		Results: []Type{packetConnType, errorType}, Listener: -1},
+	{Kind: KindFunc, Op: OpListenUDP, Pkg: "net", Shim: "gracefulListenUDP", Runtime: "ListenUDP", Listens: true, Packet: true,
+		Params:  []Param{param("network", stringType), param("laddr", Type{Path: "net", Name: "UDPAddr", Ptr: true})},
+		Results: []Type{{Path: "net", Name: "UDPConn", Ptr: true}, errorType}, Listener: -1},
+	{Kind: KindFunc, Op: OpListenUnixgram, Pkg: "net", Shim: "gracefulListenUnixgram", Runtime: "ListenUnixgram", Listens: true, Packet: true,
+		Params:  []Param{param("network", stringType), param("laddr", Type{Path: "net", Name: "UnixAddr", Ptr: true})},
+		Results: []Type{{Path: "net", Name: "UnixConn", Ptr: true}, errorType}, Listener: -1},
 
 	// go-systemd's socket activation: the runtime reads LISTEN_FDS at start
 	// (and removes it, so that a child never sees it), so go-systemd would

@@ -157,7 +157,7 @@ func (c *checker) listenSite(call *ast.CallExpr, servedBy string, file *ast.File
 	}
 	fn := typeutil.Callee(c.info, call).(*types.Func)
 	t, _ := classify(fn)
-	if c.loopbackListener(call, t) {
+	if c.loopbackListener(call, t) || t.Packet && c.clientPacket(call, t) {
 		c.listenSites[call] = nil
 		return
 	}

@@ -32,6 +32,8 @@ func restartMessage(s *Site) string {
 	switch {
 	case s.Form != nil && s.Form.Pkg == goSystemdActivationPath:
 		return fmt.Sprintf("%s returns the sockets systemd passed, which a converted program's runtime takes at start (go-systemd would find none) and a restart does not inherit yet: run gracefulgen to make it graceful.Activated", s.Original)
+	case s.Form != nil && s.Form.Packet:
+		return fmt.Sprintf("%s binds a datagram socket that a restart does not hand over yet (the new process could not bind it while the old one holds it, so every restart would fail): run gracefulgen to make it restartable", s.Original)
 	case s.Form != nil && s.Form.Listens && s.plan.servedBy != "":
 		return fmt.Sprintf("%s opens the listener of %s, which a restart does not inherit yet: run gracefulgen to make it restartable", s.Original, s.plan.servedBy)
 	case s.Form != nil && s.Form.Listens:

@@ -19,6 +19,9 @@ const (
 	OpListen            Op = "Listen"            // net.Listen / (*net.ListenConfig).Listen
 	OpListenTCP         Op = "ListenTCP"         // net.ListenTCP
 	OpListenUnix        Op = "ListenUnix"        // net.ListenUnix
+	OpListenPacket      Op = "ListenPacket"      // net.ListenPacket / (*net.ListenConfig).ListenPacket
+	OpListenUDP         Op = "ListenUDP"         // net.ListenUDP
+	OpListenUnixgram    Op = "ListenUnixgram"    // net.ListenUnixgram
 	OpNewHandler        Op = "NewHandler"        // h2c.NewHandler
 	OpServeMultiple     Op = "ServeMultiple"     // exporter-toolkit's web.ServeMultiple
 )

@@ -79,9 +79,6 @@ func (c *checker) interestingNames() map[string]bool {
 	for _, name := range frameworkNames() {
 		names[name] = true
 	}
-	for _, name := range datagramNames() {
-		names[name] = true
-	}
 	for _, name := range c.servesNames() {
 		names[name] = true
 	}
@@ -137,9 +134,6 @@ func (c *checker) visitFunc(r ref, fn *types.Func) {
 	}
 	if f, ok := frameworkOf(fn); ok {
 		c.frameworkSite(r, f)
-		return
-	}
-	if c.datagramSite(r, fn) {
 		return
 	}
 	if c.servesSite(r, fn) {

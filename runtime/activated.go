@@ -37,14 +37,15 @@ func (p *process) activatedListeners() ([]net.Listener, error) {
 	return out, nil
 }
 
-// activatedPending returns the names of the socket-activated sockets not
-// adopted yet, in descriptor order.
+// activatedPending returns the names of the socket-activated stream
+// sockets not adopted yet, in descriptor order; datagram sockets are
+// ListenPacket's.
 func (in *inheritance) activatedPending() []socketName {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	var names []socketName
 	for _, s := range in.sockets {
-		if s.activated && !s.adopted {
+		if s.activated && !s.adopted && !datagramNetwork(s.name.Network) {
 			names = append(names, s.name)
 		}
 	}

@@ -23,8 +23,14 @@ func needSocketActivate(t *testing.T) {
 // socketActivated runs the server under systemd-socket-activate, which
 // opens the sockets named by listen and starts the server on them.
 func socketActivated(listen ...string) func(dir, bin string, env []string) []string {
+	return socketActivatedWith(nil, listen...)
+}
+
+// socketActivatedWith is socketActivated with more options of
+// systemd-socket-activate (--datagram).
+func socketActivatedWith(options []string, listen ...string) func(dir, bin string, env []string) []string {
 	return func(dir, bin string, env []string) []string {
-		argv := []string{"systemd-socket-activate"}
+		argv := append([]string{"systemd-socket-activate"}, options...)
 		for _, l := range listen {
 			argv = append(argv, "--listen="+l)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -135,15 +136,23 @@ func ListenTCP(network string, laddr *net.TCPAddr) (*net.TCPListener, error) {
 		address = laddr.String()
 	}
 	l, err := Listen(network, address)
+	return narrow[*net.TCPListener](l, err, network, address, "a TCP listener")
+}
+
+// narrow returns c, which a Listen or ListenPacket of the drop-in for a net
+// function returned, as the type T that function returns; an inherited
+// socket of another type (what is not a kind) is closed.
+func narrow[T any, C io.Closer](c C, err error, network, address, kind string) (T, error) {
+	var zero T
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	tl, ok := l.(*net.TCPListener)
+	t, ok := any(c).(T)
 	if !ok {
-		l.Close()
-		return nil, fmt.Errorf("listen %s %s: inherited socket is a %T, not a TCP listener", network, address, l)
+		c.Close()
+		return zero, fmt.Errorf("listen %s %s: inherited socket is a %T, not %s", network, address, c, kind)
 	}
-	return tl, nil
+	return t, nil
 }
 
 func tcpAddrOrNil(a *net.TCPAddr) net.Addr {
@@ -165,15 +174,7 @@ func ListenUnix(network string, laddr *net.UnixAddr) (*net.UnixListener, error) 
 		return nil, &net.OpError{Op: "listen", Net: network, Err: errors.New("missing address")}
 	}
 	l, err := Listen(network, laddr.Name)
-	if err != nil {
-		return nil, err
-	}
-	ul, ok := l.(*net.UnixListener)
-	if !ok {
-		l.Close()
-		return nil, fmt.Errorf("listen %s %s: inherited socket is a %T, not a unix listener", network, laddr.Name, l)
-	}
-	return ul, nil
+	return narrow[*net.UnixListener](l, err, network, laddr.Name, "a unix listener")
 }
 
 // ListenAndServe is http.ListenAndServe that restarts gracefully.

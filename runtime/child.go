@@ -77,10 +77,44 @@ func inherit() *inheritance {
 func (in *inheritance) isChild() bool { return in.parent != 0 }
 
 // adopt returns the inherited listener that matches network and address, or
-// nil when none does. A socket matches when it was asked for with the same
-// address, or when it is bound where address points; a socket is adopted
-// at most once.
+// nil when none does (see take).
 func (in *inheritance) adopt(network, address string) (net.Listener, *socketName, error) {
+	s, ok := in.take(network, address)
+	if !ok {
+		return nil, nil, nil
+	}
+	l, err := listenerFromFD(s.fd, s.name.String())
+	if err != nil {
+		return nil, nil, fmt.Errorf("adopt inherited socket %s (fd %d): %w", s.name, s.fd, err)
+	}
+	if ul, ok := l.(*net.UnixListener); ok && !s.activated {
+		// Adopted unix listeners do not unlink by default; this process
+		// now owns the file, as if it had bound it.
+		ul.SetUnlinkOnClose(true)
+	}
+	return l, &s.name, nil
+}
+
+// adoptPacket returns the inherited datagram socket that matches network
+// and address, or nil when none does (see take).
+func (in *inheritance) adoptPacket(network, address string) (net.PacketConn, *socketName, error) {
+	s, ok := in.take(network, address)
+	if !ok {
+		return nil, nil, nil
+	}
+	c, err := packetConnFromFD(s.fd, s.name.String())
+	if err != nil {
+		return nil, nil, fmt.Errorf("adopt inherited socket %s (fd %d): %w", s.name, s.fd, err)
+	}
+	return c, &s.name, nil
+}
+
+// take marks as adopted, and returns, the inherited socket that matches
+// network and address: one asked for with the same address, or else one
+// bound where address points. A socket is taken at most once; its file, if
+// the program removed it, is restored first. Stream and datagram sockets
+// never match each other: their networks differ.
+func (in *inheritance) take(network, address string) (inheritedSocket, bool) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	for _, exact := range []bool{true, false} {
@@ -94,20 +128,10 @@ func (in *inheritance) adopt(network, address string) (net.Listener, *socketName
 			}
 			s.adopted = true
 			s.restoreUnixName()
-			l, err := listenerFromFD(s.fd, s.name.String())
-			if err != nil {
-				return nil, nil, fmt.Errorf("adopt inherited socket %s (fd %d): %w", s.name, s.fd, err)
-			}
-			if ul, ok := l.(*net.UnixListener); ok && !s.activated {
-				// Adopted unix listeners do not unlink by default; this
-				// process now owns the file, as if it had bound it.
-				ul.SetUnlinkOnClose(true)
-			}
-			name := s.name
-			return l, &name, nil
+			return *s, true
 		}
 	}
-	return nil, nil, nil
+	return inheritedSocket{}, false
 }
 
 // keepsSocketFile reports whether name is the file of an inherited unix

@@ -13,11 +13,15 @@
 //	net.Listen(network, addr)         ->  graceful.Listen(network, addr)
 //	net.ListenTCP(network, laddr)     ->  graceful.ListenTCP(network, laddr)
 //	net.ListenUnix(network, laddr)    ->  graceful.ListenUnix(network, laddr)
+//	net.ListenUDP(network, laddr)     ->  graceful.ListenUDP(network, laddr)
+//	net.ListenUnixgram(network, laddr) -> graceful.ListenUnixgram(network, laddr)
+//	net.ListenPacket(network, addr)   ->  graceful.ListenPacket(network, addr)
 //	grpcServer.Serve(l)               ->  graceful.ServeStopper(grpcServer, l)
 //	os.Remove(path) before a Listen   ->  graceful.Remove(path)
 //	of the same unix socket path          (and syscall.Unlink: graceful.Unlink)
 //
-// (and the TLS variants, http.Serve, and (*net.ListenConfig).Listen), and
+// (and the TLS variants, http.Serve, (*net.ListenConfig).Listen and
+// ListenPacket: ListenConfig, ListenConfigPacket), and
 // call Configure early, from an init function of the main package, with the
 // restart signal and timeouts (several calls are merged). It turns the
 // runtime on at once: the restart signal's handler is installed, so that a
@@ -60,7 +64,8 @@
 // (/proc/self/exe) from the current directory is resolved against $PWD
 // (a dependency changed directory in its init). It also gets:
 //
-//   - every listening socket of the process, from descriptor 3 onwards.
+//   - every listening socket of the process, and every datagram socket
+//     bound at a fixed address (packet.go), from descriptor 3 onwards.
 //     They are duplicated with fcntl(F_DUPFD_CLOEXEC) through
 //     SyscallConn().Control and passed as raw descriptors, never through
 //     (*os.File).Fd, which would switch the shared socket to blocking mode

@@ -34,3 +34,5 @@ func checkExecutable(string) error { return errNoRestart }
 func terminateSelf() error { return nil }
 
 func listenerFromFD(int, string) (net.Listener, error) { return nil, errNoRestart }
+
+func packetConnFromFD(int, string) (net.PacketConn, error) { return nil, errNoRestart }

@@ -123,3 +123,13 @@ func listenerFromFD(fd int, name string) (net.Listener, error) {
 	defer f.Close() // net.FileListener keeps its own copy.
 	return net.FileListener(f)
 }
+
+// packetConnFromFD adopts an inherited datagram socket.
+func packetConnFromFD(fd int, name string) (net.PacketConn, error) {
+	f := os.NewFile(uintptr(fd), name)
+	if f == nil {
+		return nil, errors.New("invalid descriptor")
+	}
+	defer f.Close() // net.FilePacketConn keeps its own copy.
+	return net.FilePacketConn(f)
+}

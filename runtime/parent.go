@@ -168,7 +168,7 @@ func (p *process) handOver(abort <-chan struct{}) (_ *child, err error) {
 		return nil, err
 	}
 
-	fds, names := p.dupSockets()
+	fds, names := p.dupSockets("new process")
 	defer func() {
 		for _, fd := range fds {
 			closeFD(fd)
@@ -229,18 +229,18 @@ func (p *process) handOver(abort <-chan struct{}) (_ *child, err error) {
 }
 
 // dupSockets duplicates the descriptors of every socket this process
-// holds (its open listeners, then inherited sockets not yet taken), for the
-// new process, with their names in the same order. A socket that cannot be
-// duplicated is logged and left out.
-func (p *process) dupSockets() (fds []int, names []socketName) {
-	for _, l := range p.openListeners() {
-		fd, err := dupListener(l)
+// holds (its open listeners, its datagram sockets, then inherited sockets
+// not yet taken), for the new process or the supervisor (to), with their
+// names in the same order. A socket that cannot be duplicated is logged and
+// left out.
+func (p *process) dupSockets(to string) (fds []int, names []socketName) {
+	for _, s := range p.heldSockets() {
+		fd, err := dupConn(s.conn)
 		if err != nil {
-			logFailure("socket not handed over", "socket", l.name.String(), "err", err)
+			logFailure("socket not handed to the "+to, "socket", s.name.String(), "err", err)
 			continue
 		}
-		fds = append(fds, fd)
-		names = append(names, l.name)
+		fds, names = append(fds, fd), append(names, s.name)
 	}
 	pendingFDs, pendingNames := p.in.dupPending()
 	return append(fds, pendingFDs...), append(names, pendingNames...)
@@ -266,11 +266,11 @@ func readReadiness(r *os.File) (readyCh chan error, takenCh chan struct{}) {
 	return readyCh, takenCh
 }
 
-// dupListener duplicates the descriptor of a listener for the new process.
-func dupListener(l *gracefulListener) (int, error) {
-	sc, ok := l.Listener.(syscall.Conn)
+// dupConn duplicates the descriptor of a listener or datagram socket.
+func dupConn(c any) (int, error) {
+	sc, ok := c.(syscall.Conn)
 	if !ok {
-		return -1, fmt.Errorf("%T has no descriptor to pass", l.Listener)
+		return -1, fmt.Errorf("%T has no descriptor to pass", c)
 	}
 	return dupFD(sc)
 }

@@ -41,6 +41,7 @@ type process struct {
 	mu          sync.Mutex
 	cfg         Config
 	listeners   []*gracefulListener // open, in creation order
+	packets     []*gracefulPacket   // datagram sockets, in creation order (packet.go)
 	servers     map[*http.Server]int
 	hooks       []func()
 	stoppers    map[GracefulStopper]bool       // servers told to stop gracefully
@@ -227,7 +228,7 @@ func (p *process) progressLocked() {
 // (the new version may not need every socket of the old one).
 func (p *process) settled() {
 	p.mu.Lock()
-	anyServed, complete := false, !p.in.isChild() || p.in.allAdopted()
+	anyServed, complete := len(p.packets) > 0, !p.in.isChild() || p.in.allAdopted()
 	for _, l := range p.listeners {
 		anyServed = anyServed || l.served
 		if l.inherited && !l.served {

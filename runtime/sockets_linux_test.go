@@ -249,7 +249,14 @@ func TestServeStopperServerAcrossRestarts(t *testing.T) {
 // ("stopper", "ownloop") listens.
 func lineAddr(t *testing.T, s *server, kind string) string {
 	t.Helper()
-	re := regexp.MustCompile(`(?m)^` + kind + ` tcp (\S+)$`)
+	return printedAddr(t, s, kind+" tcp")
+}
+
+// printedAddr waits for the test server's line "WORDS ADDRESS" on its
+// standard output and returns the address.
+func printedAddr(t *testing.T, s *server, words string) string {
+	t.Helper()
+	re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(words) + ` (\S+)$`)
 	deadline := time.Now().Add(waitFor)
 	for time.Now().Before(deadline) {
 		b, _ := os.ReadFile(filepath.Join(s.dir, "stdout"))
@@ -258,7 +265,7 @@ func lineAddr(t *testing.T, s *server, kind string) string {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("no %s line; log:\n%s", kind, s.log())
+	t.Fatalf("no %q line; log:\n%s", words, s.log())
 	return ""
 }
 

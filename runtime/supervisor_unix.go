@@ -464,21 +464,11 @@ func (p *process) reportToSupervisor() error {
 			syscall.Close(fd)
 		}
 	}()
-	var fds []int
-	defer func() { closeAll(fds) }()
-	var names []socketName
 	for _, l := range p.openListeners() {
-		dup, err := dupListener(l)
-		if err != nil {
-			logFailure("socket not handed to the supervisor", "socket", l.name.String(), "err", err)
-			continue
-		}
-		l.keepSocketFile()
-		fds = append(fds, dup)
-		names = append(names, l.name)
+		l.keepSocketFile() // the supervisor passes it on
 	}
-	pendingFDs, pendingNames := p.in.dupPending()
-	fds, names = append(fds, pendingFDs...), append(names, pendingNames...)
+	fds, names := p.dupSockets("supervisor")
+	defer func() { closeAll(fds) }()
 	js := encodeSockets(names)
 	var rights []byte
 	if len(fds) > 0 {

@@ -8,12 +8,14 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"fmt"
 	"log"
 	"math/big"
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -213,4 +215,50 @@ func startOwnLoop(addr string) {
 			}()
 		}
 	}()
+}
+
+// startPacketEcho opens each datagram socket of specs ("network=address"
+// separated by ";") through the runtime and answers every datagram with
+// "PID PAYLOAD" to its sender. Like most programs' read loops, each ends
+// when its socket is closed and goes on after any other error. It prints
+// one line "packet NETWORK BOUND" per socket.
+func startPacketEcho(specs string) {
+	pid := strconv.Itoa(os.Getpid())
+	for _, spec := range strings.Split(specs, ";") {
+		network, address, _ := strings.Cut(spec, "=")
+		var c net.PacketConn
+		var err error
+		switch network {
+		case "udp", "udp4", "udp6":
+			var a *net.UDPAddr
+			if a, err = net.ResolveUDPAddr(network, address); err == nil {
+				c, err = graceful.ListenUDP(network, a)
+			}
+		case "unixgram":
+			c, err = graceful.ListenUnixgram(network, &net.UnixAddr{Name: address, Net: network})
+		default:
+			c, err = graceful.ListenPacket(network, address)
+		}
+		if err != nil {
+			log.Fatalf("testserver: listen packet %s: %v", spec, err)
+		}
+		fmt.Printf("packet %s %s\n", network, c.LocalAddr())
+		go func() {
+			buf := make([]byte, 2048)
+			for {
+				n, from, err := c.ReadFrom(buf)
+				if errors.Is(err, net.ErrClosed) {
+					return
+				}
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "testserver: packet read: %v\n", err)
+					continue
+				}
+				if from == nil {
+					continue // an unbound unixgram sender cannot be answered
+				}
+				c.WriteTo(append([]byte(pid+" "), buf[:n]...), from)
+			}
+		}()
+	}
 }

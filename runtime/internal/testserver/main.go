@@ -36,6 +36,8 @@
 //	TS_OWNLOOP    an address where a line-protocol server runs its own accept loop (one request per connection)
 //	TS_ACTIVATED  "1": serve the sockets graceful.Activated returns (socket activation) instead of
 //	              opening TS_LISTEN's (which then only says how many there are)
+//	TS_PACKET     datagram sockets, "network=address" separated by ";" (udp=127.0.0.1:9125;unixgram=/x.sock),
+//	              each answering every datagram with "PID PAYLOAD" from its own read loop
 //	TS_CPUPROFILE a file to write a CPU profile of the first TS_CPUPROFILE_FOR (default 10s) to
 //
 // Control words also: late=DURATION (open the listeners after the first one
@@ -176,6 +178,9 @@ func main() {
 	}
 	if addr := os.Getenv("TS_OWNLOOP"); addr != "" && !plain {
 		startOwnLoop(addr)
+	}
+	if specs := os.Getenv("TS_PACKET"); specs != "" && !plain {
+		startPacketEcho(specs)
 	}
 
 	var activated []net.Listener

@@ -1,30 +1,39 @@
-// Package datagram binds datagram sockets: at fixed addresses (a restart
-// cannot hand them over) and at ephemeral ones (a client's: left alone).
+// Package datagram binds datagram sockets: at fixed addresses (rewritten:
+// a restart hands them over) and at ephemeral ones (a client's: left
+// alone), and multicast and raw IP sockets, which both generations can
+// bind (left alone).
 package datagram
 
 import (
 	"context"
 	"net"
+	"os"
 	"syscall"
 )
 
 func services(ctx context.Context, addr string) {
-	net.ListenUDP("udp", &net.UDPAddr{Port: 5353}) // want `net.ListenUDP is not restartable: it binds a datagram socket at &net.UDPAddr\{Port: 5353\}, which the runtime does not hand over`
-	net.ListenPacket("udp", ":8125")               // want `net.ListenPacket is not restartable: it binds a datagram socket at ":8125"`
-	net.ListenPacket("unixgram", "/run/app.sock")  // want `net.ListenPacket is not restartable`
+	net.ListenUDP("udp", &net.UDPAddr{Port: 5353}) // want `net.ListenUDP binds a datagram socket that a restart does not hand over yet`
+	net.ListenPacket("udp", ":8125")               // want `net.ListenPacket binds a datagram socket`
+	net.ListenPacket("unixgram", "/run/app.sock")  // want `net.ListenPacket binds a datagram socket`
 	var lc net.ListenConfig
-	lc.ListenPacket(ctx, "udp", addr)                            // want `lc.ListenPacket is not restartable: it binds a datagram socket at addr`
-	net.ListenUnixgram("unixgram", &net.UnixAddr{Name: "@app"})  // want `net.ListenUnixgram is not restartable`
-	net.ListenMulticastUDP("udp", nil, &net.UDPAddr{Port: 9999}) // want `net.ListenMulticastUDP is not restartable`
+	lc.ListenPacket(ctx, "udp", addr)                           // want `lc.ListenPacket binds a datagram socket`
+	net.ListenUnixgram("unixgram", &net.UnixAddr{Name: "@app"}) // want `net.ListenUnixgram binds a datagram socket`
+	listen := net.ListenPacket                                  // want `net.ListenPacket binds a datagram socket`
+	listen("udp", addr)
 }
 
 // reusable sets a Control hook on its ListenConfig (caddy sets
-// SO_REUSEPORT there): the program chose its socket options.
+// SO_REUSEPORT there): rewritten all the same, the runtime adopts the
+// inherited socket and lc applies to a socket bound anew.
 func reusable(ctx context.Context, config net.ListenConfig, addr string, control func(string, string, syscall.RawConn) error) {
 	config.Control = control
-	config.ListenPacket(ctx, "udp", addr)
-	lc := net.ListenConfig{Control: control}
-	lc.ListenPacket(ctx, "udp", addr)
+	config.ListenPacket(ctx, "udp", addr) // want `config.ListenPacket binds a datagram socket`
+}
+
+// stale removes a stale unixgram socket before binding it: both rewritten.
+func stale(path string) {
+	os.Remove(path)                                           // want `os.Remove removes the file of a unix socket`
+	net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path}) // want `net.ListenUnixgram binds a datagram socket`
 }
 
 func clients(ctx context.Context) {
@@ -36,4 +45,10 @@ func clients(ctx context.Context) {
 	var lc net.ListenConfig
 	lc.ListenPacket(ctx, "udp", "[::1]:0")
 	net.ListenUnixgram("unixgram", nil)
+}
+
+// shared binds sockets that two generations can hold at once.
+func shared() {
+	net.ListenMulticastUDP("udp", nil, &net.UDPAddr{IP: net.IPv4(239, 1, 2, 3), Port: 9999})
+	net.ListenIP("ip4:1", &net.IPAddr{IP: net.IPv4(127, 0, 0, 1)})
 }

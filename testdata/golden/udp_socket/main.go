@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"log"
+	"net"
+	"net/http"
+	"os"
+)
+
+// A statsd-like program: metrics arrive over UDP and a unix datagram
+// socket, and are served over HTTP.
+func main() {
+	conn, err := net.ListenUDP("udp", &net.UDPAddr{Port: 9125})
+	if err != nil {
+		log.Fatal(err)
+	}
+	go read(conn)
+	path := "/tmp/statsd.sock"
+	os.Remove(path)
+	uconn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	go read(uconn)
+	var lc net.ListenConfig
+	pc, err := lc.ListenPacket(context.Background(), "udp", os.Getenv("SYSLOG_ADDR"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	go read(pc)
+	// A client's socket, on a port the system picks: left alone.
+	if _, err := net.ListenPacket("udp", ":0"); err != nil {
+		log.Fatal(err)
+	}
+	log.Fatal(http.ListenAndServe(":9102", http.NotFoundHandler()))
+}
+
+func read(c net.PacketConn) {
+	buf := make([]byte, 1500)
+	for {
+		if _, _, err := c.ReadFrom(buf); err != nil {
+			return
+		}
+	}
+}
