@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -573,6 +574,13 @@ func alertmanagerCluster(t *testing.T, r *realRun, res *realResult) {
 	if !strings.Contains(line, "restart failed") || !strings.Contains(string(b), "address already in use") {
 		t.Errorf("a restart with the cluster port on: want the child to fail on the port the old process holds, got %q:\n%s", line, b)
 	}
+	// The runtime names memberlist's sockets, TCP and UDP, before the
+	// restart and in its failure.
+	_, port, _ := net.SplitHostPort(cluster)
+	named := logLine(logFile, "sockets a restart does not hand over")
+	if !strings.Contains(named, "tcp ") || !strings.Contains(named, "udp ") || !strings.Contains(named, ":"+port) || !strings.Contains(line, "not_handed_over=") {
+		t.Errorf("want the cluster port's sockets (tcp and udp :%s) named as not handed over, before the restart and in its failure; got %q and %q", port, named, line)
+	}
 	l := newLoad(web, testsupport.NewConnPOST)
 	l.path, l.body, l.ctype = "/api/v2/alerts", "[]", "application/json"
 	if err := l.once(); err != nil {
@@ -588,6 +596,17 @@ func alertmanagerCluster(t *testing.T, r *realRun, res *realResult) {
 	t.Logf("%s", res.note)
 	syscall.Kill(first, syscall.SIGTERM)
 	g.waitGone(first, patience)
+}
+
+// logLine returns the first line of the log file that contains text, or "".
+func logLine(logFile, text string) string {
+	b, _ := os.ReadFile(logFile)
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, text) {
+			return strings.TrimSpace(l)
+		}
+	}
+	return ""
 }
 
 // runLoaded starts the converted program, restarts it under load and
@@ -679,6 +698,11 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 	}
 	for _, pid := range old {
 		checkExit(t, g, pid)
+	}
+	// Every restart completed: a socket named as one a restart cannot hand
+	// over would be a false alarm (or one the conversion missed).
+	if line := logLine(logFile, "sockets a restart does not hand over"); line != "" {
+		t.Errorf("the runtime named sockets not handed over, yet every restart completed: %s", line)
 	}
 	if err := syscall.Kill(current, syscall.SIGTERM); err != nil {
 		t.Fatalf("SIGTERM to %d: %v", current, err)

@@ -12,20 +12,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
-)
 
-// freeUDPPort returns a UDP port on 127.0.0.1 that nothing was bound to a
-// moment ago: datagram sockets on port 0 are a client's, which a restart
-// does not hand over, so a test of the handover needs a fixed port.
-func freeUDPPort(t *testing.T) int {
-	t.Helper()
-	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
-}
+	"github.com/gracefulgen/gracefulgen/internal/testsupport"
+)
 
 // datagramLoad is what the datagram clients saw: every datagram is sent
 // once, never again, and counts as lost if no answer came within the
@@ -107,7 +96,7 @@ func (d *datagramLoad) note(list *[]string, s string) {
 // had read when it exited), and every generation must answer some.
 func TestDatagramSocketsAreHandedOverUnderLoad(t *testing.T) {
 	dir := t.TempDir()
-	udpAddr := "127.0.0.1:" + strconv.Itoa(freeUDPPort(t))
+	udpAddr := testsupport.FreeAddr(t)
 	sock := filepath.Join(dir, "dgram.sock")
 	s := startServer(t, "TS_PACKET=udp="+udpAddr+";unixgram="+sock, "TS_DRAIN=10s")
 	if got := printedAddr(t, s, "packet udp"); got != udpAddr {
@@ -191,6 +180,9 @@ func TestDatagramSocketsAreHandedOverUnderLoad(t *testing.T) {
 	if logs := s.log(); strings.Count(logs, `socket=udp:`+udpAddr) < restarts() || strings.Count(logs, "socket=unixgram:"+sock) < restarts() {
 		t.Errorf("want every generation to adopt both datagram sockets; log:\n%s", logs)
 	}
+	if logs := s.log(); strings.Contains(logs, "sockets a restart does not hand over") {
+		t.Errorf("datagram sockets the runtime hands over named as not handed over:\n%s", logs)
+	}
 	if _, err := os.Stat(sock); err != nil {
 		t.Errorf("the unixgram socket file after the restarts: %v", err)
 	}
@@ -226,7 +218,7 @@ func askUDP(t *testing.T, addr string) string {
 // in that socket), and a restart hands the socket on.
 func TestSocketActivatedDatagramSocketIsAdopted(t *testing.T) {
 	needSocketActivate(t)
-	addr := "127.0.0.1:" + strconv.Itoa(freeUDPPort(t))
+	addr := testsupport.FreeAddr(t)
 	s := launchVia(t, socketActivatedWith([]string{"--datagram"}, addr), "", "TS_PACKET=udp="+addr)
 	s.waitLog(`Listening on `+regexp.QuoteMeta(addr), 1)
 	first := strconv.Itoa(s.cmd.Process.Pid)
@@ -248,7 +240,7 @@ func TestSocketActivatedDatagramSocketIsAdopted(t *testing.T) {
 // child binds a UDP socket: the child hands it to the supervisor with its
 // listeners, and the next child adopts it.
 func TestSupervisorPassesDatagramSocketsOn(t *testing.T) {
-	addr := "127.0.0.1:" + strconv.Itoa(freeUDPPort(t))
+	addr := testsupport.FreeAddr(t)
 	s := launch(t, "", "TS_PACKET=udp="+addr, "GRACEFUL_SUPERVISE=1")
 	s.targets = s.waitListening()
 	s.waitLog(`child ready" pid=`+strconv.Itoa(s.cmd.Process.Pid), 1)

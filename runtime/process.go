@@ -60,6 +60,9 @@ type process struct {
 	held       bool // a restart signal arrived before the process was ready
 	queued     bool // a restart signal arrived during the restart under way
 	successor  int  // the pid of the new process this one handed over to
+	// unhandedLogged is the set of sockets not handed over that was last
+	// logged (unhanded.go).
+	unhandedLogged string
 
 	phase       phase
 	abort       chan struct{} // closed to abort the restart under way
@@ -284,6 +287,7 @@ func (p *process) becomeReady(why string) {
 		sd.ready()
 	}
 	p.pidFileOnReady()
+	p.warnUnhanded()
 	if held {
 		p.requestRestart()
 	}
@@ -339,6 +343,10 @@ func (p *process) requestRestart() {
 // drain this one. On failure the process goes back to idle and keeps serving.
 func (p *process) restart(abort, done chan struct{}) {
 	logEvent("restart requested")
+	// Looked for beside the restart, not before it: a process with many
+	// connections has many descriptors to look at.
+	unhanded := make(chan []string, 1)
+	go func() { unhanded <- p.warnUnhanded() }()
 	sd.reloading()
 	c, err := p.handOver(abort)
 	p.mu.Lock()
@@ -374,7 +382,11 @@ func (p *process) restart(abort, done chan struct{}) {
 		p.mu.Unlock()
 		p.drainAndExit(true)
 	case err != nil && err != errAborted:
-		logFailure("restart failed, still serving", "reason", err)
+		if names := <-unhanded; len(names) > 0 {
+			logFailure("restart failed, still serving", "reason", err, "not_handed_over", names)
+		} else {
+			logFailure("restart failed, still serving", "reason", err)
+		}
 		sd.reloadFailed()
 		if retry {
 			logEvent("restart queued during the failed one: trying again")

@@ -25,13 +25,20 @@ func FreeAddr(t testing.TB) string {
 // lies below the kernel's ephemeral port range. A port inside that range
 // can be taken, while a server restarts, by a client's own outgoing
 // connection (a loopback connect to a port nobody listens on may even
-// connect to itself), and the restarted server then fails to bind.
+// connect to itself), and the restarted server then fails to bind. The
+// port is free for both TCP and UDP, so that a test may bind either (a
+// datagram service's fixed port, which also lies outside that range).
 func FindFreeAddr() (string, error) {
 	lo, hi := 20000, ephemeralLow()-1
 	for i := 0; i < 100 && hi > lo; i++ {
 		addr := "127.0.0.1:" + strconv.Itoa(lo+rand.IntN(hi-lo))
-		if l, err := net.Listen("tcp", addr); err == nil {
-			l.Close()
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			continue
+		}
+		l.Close()
+		if c, err := net.ListenPacket("udp", addr); err == nil {
+			c.Close()
 			return addr, nil
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -10,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"math/big"
 	"net"
@@ -18,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	graceful "github.com/gracefulgen/gracefulgen/runtime"
@@ -260,5 +263,38 @@ func startPacketEcho(specs string) {
 				c.WriteTo(append([]byte(pid+" "), buf[:n]...), from)
 			}
 		}()
+	}
+}
+
+// foreign holds the sockets of openForeign, so that they stay open.
+var foreign []io.Closer
+
+// openForeign opens each socket of specs ("network=address" separated by
+// ";") with package net, not the runtime, as a dependency of a converted
+// program would, and keeps it open. It exits when one cannot be opened (a
+// restart's new process, whose old one holds the address).
+func openForeign(specs string) {
+	for _, spec := range strings.Split(specs, ";") {
+		network, address, _ := strings.Cut(spec, "=")
+		var c io.Closer
+		var err error
+		switch network {
+		case "udp", "unixgram":
+			c, err = net.ListenPacket(network, address)
+		case "tcp-reuseport":
+			lc := net.ListenConfig{Control: func(_, _ string, rc syscall.RawConn) error {
+				var serr error
+				// 15 is SO_REUSEPORT on Linux (but MIPS), which syscall lacks.
+				rc.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, 15, 1) })
+				return serr
+			}}
+			c, err = lc.Listen(context.Background(), "tcp", address)
+		default:
+			c, err = net.Listen(network, address)
+		}
+		if err != nil {
+			log.Fatalf("testserver: foreign socket %s: %v", spec, err)
+		}
+		foreign = append(foreign, c)
 	}
 }

@@ -38,6 +38,9 @@
 //	              opening TS_LISTEN's (which then only says how many there are)
 //	TS_PACKET     datagram sockets, "network=address" separated by ";" (udp=127.0.0.1:9125;unixgram=/x.sock),
 //	              each answering every datagram with "PID PAYLOAD" from its own read loop
+//	TS_FOREIGN    sockets opened with package net itself, as a dependency would, and held open:
+//	              "network=address" separated by ";", network tcp, udp, unix, unixgram, or
+//	              tcp-reuseport (SO_REUSEPORT set)
 //	TS_CPUPROFILE a file to write a CPU profile of the first TS_CPUPROFILE_FOR (default 10s) to
 //
 // Control words also: late=DURATION (open the listeners after the first one
@@ -178,6 +181,9 @@ func main() {
 	}
 	if addr := os.Getenv("TS_OWNLOOP"); addr != "" && !plain {
 		startOwnLoop(addr)
+	}
+	if specs := os.Getenv("TS_FOREIGN"); specs != "" {
+		openForeign(specs)
 	}
 	if specs := os.Getenv("TS_PACKET"); specs != "" && !plain {
 		startPacketEcho(specs)
