@@ -66,6 +66,7 @@ func (p *process) drain(ctx context.Context, handover bool) error {
 		}
 		l.Close()
 	}
+	p.stopPacketServers()
 	select {
 	case <-p.loops.none():
 	case <-ctx.Done():

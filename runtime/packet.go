@@ -39,6 +39,7 @@ type gracefulPacket struct {
 	conn      net.PacketConn // the one the program holds
 	name      socketName
 	inherited bool
+	stopper   stoppable // the server that reads it (ServePacket), or nil; guarded by p.mu
 }
 
 // ListenPacket is net.ListenPacket that adopts the datagram socket this
@@ -166,4 +167,70 @@ func (p *process) heldSockets() []heldSocket {
 	clear(p.packets[len(open):])
 	p.packets = open
 	return held
+}
+
+// ServePacket is serve() through the runtime, for a server that reads the
+// datagram socket pc (from ListenPacket or its kin) and can stop
+// gracefully: when the process drains, the runtime calls gracefulStop,
+// which must stop reading pc and return once the datagrams read are
+// handled (a miekg/dns server's Shutdown), waits for it, and calls stop at
+// the drain deadline. So the old process of a restart stops reading the
+// shared socket as its drain begins, and what it read is answered before
+// it exits. It returns what serve returns, once the drain has ended, as the
+// serving functions do (and never when the runtime exits the process
+// itself).
+func ServePacket(pc net.PacketConn, serve func() error, gracefulStop, stop func()) error {
+	return ensure().servePacket(pc, serve, &funcStopper{gracefulStop: gracefulStop, stop: stop})
+}
+
+func (p *process) servePacket(pc net.PacketConn, serve func() error, s stoppable) error {
+	p.mu.Lock()
+	draining := p.phase == phaseDraining
+	if !draining {
+		p.packetLocked(pc).stopper = s
+	}
+	p.mu.Unlock()
+	if draining {
+		return p.afterStopper(nil)
+	}
+	err := serve()
+	if p.draining() {
+		return p.afterStopper(err)
+	}
+	return err
+}
+
+// packetLocked returns the record of pc, registering a socket the runtime
+// did not open by its local address.
+func (p *process) packetLocked(pc net.PacketConn) *gracefulPacket {
+	for _, gp := range p.packets {
+		if gp.conn == pc {
+			return gp
+		}
+	}
+	addr := pc.LocalAddr()
+	name := socketName{Network: "unknown", Address: "unknown"}
+	if addr != nil {
+		name = socketName{Network: addr.Network(), Address: addr.String(), Bound: addr.String()}
+	}
+	gp := &gracefulPacket{conn: pc, name: name}
+	p.packets = append(p.packets, gp)
+	p.progressLocked()
+	return gp
+}
+
+// stopPacketServers tells the servers of datagram sockets to stop
+// gracefully (step 1 of the drain); the drain waits for them.
+func (p *process) stopPacketServers() {
+	p.mu.Lock()
+	var servers []stoppable
+	for _, gp := range p.packets {
+		if gp.stopper != nil {
+			servers = append(servers, gp.stopper)
+		}
+	}
+	p.mu.Unlock()
+	for _, s := range servers {
+		p.stopGracefully(s)
+	}
 }

@@ -89,16 +89,24 @@ func (d *datagramLoad) note(list *[]string, s string) {
 	*list = append(*list, s)
 }
 
-// TestDatagramSocketsAreHandedOverUnderLoad restarts a server with a UDP
-// and a unixgram socket while clients send datagrams: each restart must
-// succeed (the new process adopts both sockets rather than failing to bind
-// them), every datagram must be answered once (but for one the old process
-// had read when it exited), and every generation must answer some.
-func TestDatagramSocketsAreHandedOverUnderLoad(t *testing.T) {
+// datagramRun is what restartsUnderDatagramLoad saw.
+type datagramRun struct {
+	s             *server
+	load          *datagramLoad
+	pids          []int       // every generation, the first one first
+	exits         []time.Time // when each old process was seen gone
+	udpAddr, sock string      // the server's UDP and unixgram sockets
+}
+
+// restartsUnderDatagramLoad starts a server with a UDP and a unixgram
+// socket (env added to its environment) and restarts it restarts() times
+// while three UDP and two unixgram clients send datagrams.
+func restartsUnderDatagramLoad(t *testing.T, env ...string) datagramRun {
+	t.Helper()
 	dir := t.TempDir()
 	udpAddr := testsupport.FreeAddr(t)
 	sock := filepath.Join(dir, "dgram.sock")
-	s := startServer(t, "TS_PACKET=udp="+udpAddr+";unixgram="+sock, "TS_DRAIN=10s")
+	s := startServer(t, append([]string{"TS_PACKET=udp=" + udpAddr + ";unixgram=" + sock, "TS_DRAIN=10s"}, env...)...)
 	if got := printedAddr(t, s, "packet udp"); got != udpAddr {
 		t.Fatalf("udp socket bound at %s, want %s", got, udpAddr)
 	}
@@ -132,7 +140,7 @@ func TestDatagramSocketsAreHandedOverUnderLoad(t *testing.T) {
 	}
 
 	pids := []int{s.cmd.Process.Pid}
-	var exits []time.Time // when each old process was seen gone
+	var exits []time.Time
 	for i := 0; i < restarts(); i++ {
 		time.Sleep(300 * time.Millisecond)
 		h := s.restart()
@@ -145,6 +153,17 @@ func TestDatagramSocketsAreHandedOverUnderLoad(t *testing.T) {
 	wg.Wait()
 
 	t.Logf("%d datagrams sent, %d answered, by pid: %v", load.sent, load.answered, load.by)
+	return datagramRun{s: s, load: load, pids: pids, exits: exits, udpAddr: udpAddr, sock: sock}
+}
+
+// TestDatagramSocketsAreHandedOverUnderLoad restarts a server with a UDP
+// and a unixgram socket while clients send datagrams: each restart must
+// succeed (the new process adopts both sockets rather than failing to bind
+// them), every datagram must be answered once (but for one the old process
+// had read when it exited), and every generation must answer some.
+func TestDatagramSocketsAreHandedOverUnderLoad(t *testing.T) {
+	r := restartsUnderDatagramLoad(t)
+	load, exits := r.load, r.exits
 	// The one loss a restart may cause: a datagram the old process read
 	// and had not answered when it exited (the runtime leaves the
 	// program's read loop alone; README, Limits). So a lost datagram must
@@ -169,6 +188,15 @@ func TestDatagramSocketsAreHandedOverUnderLoad(t *testing.T) {
 			t.Errorf("%d datagrams lost at one old process's exit, want at most one per socket", perExit[i])
 		}
 	}
+	r.checkHandedOver(t)
+}
+
+// checkHandedOver checks what every datagram run must show: right answers,
+// from every generation, each of which adopted both sockets, which the
+// runtime never names as not handed over; the unixgram file stays.
+func (r datagramRun) checkHandedOver(t *testing.T) {
+	t.Helper()
+	s, load, pids, udpAddr, sock := r.s, r.load, r.pids, r.udpAddr, r.sock
 	if len(load.wrong) > 0 {
 		t.Errorf("%d wrong answers %q", len(load.wrong), load.wrong)
 	}
@@ -256,5 +284,54 @@ func TestSupervisorPassesDatagramSocketsOn(t *testing.T) {
 	adopted := regexp.MustCompile(`adopted inherited socket" pid=\d+ socket=udp:` + regexp.QuoteMeta(addr))
 	if n := len(adopted.FindAllString(s.log(), -1)); n != 1 {
 		t.Errorf("%d adoptions of the UDP socket, want 1 (by the second child):\n%s", n, s.log())
+	}
+}
+
+// TestPacketServerStoppedByTheDrainLosesNothing runs the datagram load on
+// servers served through graceful.ServePacket, which the drain stops
+// gracefully: the old process stops reading the shared sockets as its
+// drain begins and answers what it read before it exits, so that not one
+// datagram may go unanswered.
+func TestPacketServerStoppedByTheDrainLosesNothing(t *testing.T) {
+	r := restartsUnderDatagramLoad(t, "TS_PACKET_STOPPER=1")
+	for _, l := range r.load.lost {
+		t.Errorf("no answer to %s", l.what)
+	}
+	r.checkHandedOver(t)
+	if n := strings.Count(r.s.log(), "stopping server gracefully"); n < 2*restarts() {
+		t.Errorf("%d graceful stops of packet servers, want both sockets' at each of %d restarts:\n%s", n, restarts(), r.s.log())
+	}
+}
+
+// TestPacketServerAnswersWhatItReadBeforeTheDrain restarts a server while
+// its packet server handles a slow datagram: the old process's drain waits
+// for the answer, which it sends from the shared socket after the new
+// process took over.
+func TestPacketServerAnswersWhatItReadBeforeTheDrain(t *testing.T) {
+	addr := testsupport.FreeAddr(t)
+	s := startServer(t, "TS_PACKET=udp="+addr, "TS_PACKET_STOPPER=1", "TS_DRAIN=10s")
+	printedAddr(t, s, "packet udp")
+	c, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte("sleep=1s")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // read by the old process, the only one
+	h := s.restart()
+	c.SetReadDeadline(time.Now().Add(waitFor))
+	buf := make([]byte, 512)
+	n, err := c.Read(buf)
+	if err != nil {
+		t.Fatalf("no answer to the datagram under way at the restart: %v\n%s", err, s.log())
+	}
+	if got := string(buf[:n]); got != strconv.Itoa(h.Old)+" sleep=1s" {
+		t.Errorf("answer %q, want the old process %d's", got, h.Old)
+	}
+	s.waitExit(h.Old)
+	if got := askUDP(t, addr); got != strconv.Itoa(h.New) {
+		t.Errorf("answered by %s after the old process exited, want %d", got, h.New)
 	}
 }

@@ -44,7 +44,7 @@ type process struct {
 	packets     []*gracefulPacket   // datagram sockets, in creation order (packet.go)
 	servers     map[*http.Server]int
 	hooks       []func()
-	stoppers    map[GracefulStopper]bool       // servers told to stop gracefully
+	stoppers    map[stoppable]bool             // servers told to stop gracefully
 	drainers    map[*http.Server]*drainHandler // the handler of every server ever served
 	lingering   bool                           // the drain's linger has begun (startLingering)
 	restartSig  os.Signal

@@ -11,6 +11,11 @@ import (
 // when it has, and Stop ends everything at once.
 type GracefulStopper interface {
 	Serve(net.Listener) error
+	stoppable
+}
+
+// stoppable is what the drain calls on a server of another protocol.
+type stoppable interface {
 	GracefulStop()
 	Stop()
 }
@@ -61,12 +66,12 @@ func (p *process) afterStopper(err error) error {
 // stopGracefully starts s.GracefulStop, once per server, and tracks it until
 // it returns, so that the drain waits for it and calls s.Stop at the
 // deadline.
-func (p *process) stopGracefully(s GracefulStopper) {
+func (p *process) stopGracefully(s stoppable) {
 	st := &stopping{s: s, done: make(chan struct{})}
 	if reflect.TypeOf(s).Comparable() {
 		p.mu.Lock()
 		if p.stoppers == nil {
-			p.stoppers = map[GracefulStopper]bool{}
+			p.stoppers = map[stoppable]bool{}
 		}
 		seen := p.stoppers[s]
 		p.stoppers[s] = true
@@ -86,9 +91,30 @@ func (p *process) stopGracefully(s GracefulStopper) {
 
 // stopping is a server stopping gracefully, as the tracker sees it.
 type stopping struct {
-	s    GracefulStopper
+	s    stoppable
 	done chan struct{} // closed when GracefulStop returned
 }
 
 // close stops the server at once: the drain deadline has passed.
 func (st *stopping) close() { st.s.Stop() }
+
+// ServeListener is serve(l) through the runtime, for a server of another
+// protocol whose type has no GracefulStopper methods (the code gracefulgen
+// generates for a miekg/dns server): as ServeStopper, with gracefulStop
+// and stop for the server's GracefulStop and Stop. serve gets the listener
+// to serve, which waits, rather than fails, while a restart's new process
+// accepts alone.
+func ServeListener(l net.Listener, serve func(net.Listener) error, gracefulStop, stop func()) error {
+	return ensure().serveStopper(&funcStopper{serve, gracefulStop, stop}, l)
+}
+
+// funcStopper is a GracefulStopper made of functions. It is used by
+// pointer, so that each is a server of its own to stopGracefully.
+type funcStopper struct {
+	serve              func(net.Listener) error
+	gracefulStop, stop func()
+}
+
+func (s *funcStopper) Serve(l net.Listener) error { return s.serve(l) }
+func (s *funcStopper) GracefulStop()              { s.gracefulStop() }
+func (s *funcStopper) Stop()                      { s.stop() }

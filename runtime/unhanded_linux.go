@@ -23,7 +23,12 @@ import (
 // ports: a datagram socket anywhere (a client's), a listener on a loopback
 // address (a helper's). Each is named "network address", as Listen takes it.
 func (p *process) unhandedSockets() []string {
-	held := p.heldFDs()
+	held := map[string]bool{} // by socket, "socket:[inode]": a copy of one is the same
+	for fd := range p.heldFDs() {
+		if link, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(fd)); err == nil {
+			held[link] = true
+		}
+	}
 	entries, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
 		return nil
@@ -32,10 +37,12 @@ func (p *process) unhandedSockets() []string {
 	var out []string
 	for _, e := range entries {
 		fd, err := strconv.Atoi(e.Name())
-		if err != nil || held[fd] {
+		if err != nil {
 			continue
 		}
-		if link, err := os.Readlink("/proc/self/fd/" + e.Name()); err != nil || !strings.HasPrefix(link, "socket:") {
+		// Copies of a held socket (those a restart is passing to the new
+		// process) are the same socket.
+		if link, err := os.Readlink("/proc/self/fd/" + e.Name()); err != nil || !strings.HasPrefix(link, "socket:") || held[link] {
 			continue
 		}
 		if name := unhandedSocket(fd, lo, hi); name != "" {

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -246,6 +247,10 @@ func startPacketEcho(specs string) {
 			log.Fatalf("testserver: listen packet %s: %v", spec, err)
 		}
 		fmt.Printf("packet %s %s\n", network, c.LocalAddr())
+		if os.Getenv("TS_PACKET_STOPPER") == "1" {
+			go servePacketStopper(c, pid)
+			continue
+		}
 		go func() {
 			buf := make([]byte, 2048)
 			for {
@@ -257,12 +262,62 @@ func startPacketEcho(specs string) {
 					fmt.Fprintf(os.Stderr, "testserver: packet read: %v\n", err)
 					continue
 				}
-				if from == nil {
-					continue // an unbound unixgram sender cannot be answered
-				}
-				c.WriteTo(append([]byte(pid+" "), buf[:n]...), from)
+				answerPacket(c, pid, buf[:n], from)
 			}
 		}()
+	}
+}
+
+// answerPacket answers payload to from with "PID PAYLOAD", after the
+// duration a payload "sleep=D" names.
+func answerPacket(c net.PacketConn, pid string, payload []byte, from net.Addr) {
+	if from == nil {
+		return // an unbound unixgram sender cannot be answered
+	}
+	if v, ok := strings.CutPrefix(string(payload), "sleep="); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			time.Sleep(d)
+		}
+	}
+	c.WriteTo(append([]byte(pid+" "), payload...), from)
+}
+
+// servePacketStopper serves c through graceful.ServePacket as a miekg/dns
+// server is served: each datagram answered in a goroutine of its own; a
+// graceful stop unblocks the read with a past deadline, ends the loop and
+// waits for the answers under way, then closes c.
+func servePacketStopper(c net.PacketConn, pid string) {
+	var stopping atomic.Bool
+	var handlers sync.WaitGroup
+	loopDone := make(chan struct{})
+	serve := func() error {
+		defer close(loopDone)
+		buf := make([]byte, 2048)
+		for {
+			n, from, err := c.ReadFrom(buf)
+			if err != nil && stopping.Load() {
+				return nil // a datagram read as the stop came is answered
+			}
+			if err != nil {
+				return err
+			}
+			payload := append([]byte(nil), buf[:n]...)
+			handlers.Add(1)
+			go func() {
+				defer handlers.Done()
+				answerPacket(c, pid, payload, from)
+			}()
+		}
+	}
+	gracefulStop := func() {
+		stopping.Store(true)
+		c.SetReadDeadline(time.Unix(1, 0))
+		<-loopDone
+		handlers.Wait()
+		c.Close()
+	}
+	if err := graceful.ServePacket(c, serve, gracefulStop, func() { c.Close() }); err != nil {
+		fmt.Fprintf(os.Stderr, "testserver: packet server: %v\n", err)
 	}
 }
 

@@ -38,6 +38,7 @@
 //	              opening TS_LISTEN's (which then only says how many there are)
 //	TS_PACKET     datagram sockets, "network=address" separated by ";" (udp=127.0.0.1:9125;unixgram=/x.sock),
 //	              each answering every datagram with "PID PAYLOAD" from its own read loop
+//	TS_PACKET_STOPPER "1": serve TS_PACKET's sockets through graceful.ServePacket instead (as a miekg/dns server)
 //	TS_FOREIGN    sockets opened with package net itself, as a dependency would, and held open:
 //	              "network=address" separated by ";", network tcp, udp, unix, unixgram, or
 //	              tcp-reuseport (SO_REUSEPORT set)
