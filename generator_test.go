@@ -143,7 +143,7 @@ var revertsTo = map[string]string{"converted": "listenandserve"}
 
 // goldenRequires are the modules of the framework cases, from the module
 // proxy (as e2eRequires).
-const goldenRequires = "\nrequire (\n\tgithub.com/gin-gonic/gin v1.12.0\n\tgithub.com/labstack/echo/v4 v4.16.0\n\tgithub.com/labstack/echo/v5 v5.4.4\n\tgithub.com/prometheus/exporter-toolkit v0.17.1\n\tgolang.org/x/net v0.62.0\n)\n"
+const goldenRequires = "\nrequire (\n\tgithub.com/gin-gonic/gin v1.12.0\n\tgithub.com/labstack/echo/v4 v4.16.0\n\tgithub.com/labstack/echo/v5 v5.4.4\n\tgithub.com/miekg/dns v1.1.73\n\tgithub.com/prometheus/exporter-toolkit v0.17.1\n\tgolang.org/x/net v0.62.0\n)\n"
 
 // TestGolden runs each program of testdata/golden/<case> through the
 // generator in one temporary module and checks, per case: the output files

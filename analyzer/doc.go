@@ -48,7 +48,11 @@
 //     (removesocket.go): rewritten to graceful.Remove (Unlink), which keeps
 //     the file of a socket a restart's new process inherited;
 //   - grpc-go's (*grpc.Server).Serve, which the drain stops with
-//     GracefulStop (graceful.ServeStopper), and x/net's h2c.NewHandler, whose
+//     GracefulStop (graceful.ServeStopper); miekg/dns's
+//     (*dns.Server).ListenAndServe, ActivateAndServe and dns.ListenAndServe,
+//     whose socket the shim opens through the runtime and whose server the
+//     drain stops with Shutdown (graceful.ServePacket, ServeListener); and
+//     x/net's h2c.NewHandler, whose
 //     HTTP/2 connections the drain sends GOAWAY to;
 //   - a method value passed straight as an argument, g.Go(srv.ListenAndServe),
 //     which is rewritten to a function literal calling the shim. A start

@@ -62,6 +62,11 @@ const (
 	// through graceful.Activated, served by web.ServeMultiple inside
 	// graceful.ServerServeWith (templates/webtoolkit.go).
 	BodyWebListenAndServe
+	// BodyDNS is a miekg/dns server start: its sockets opened through
+	// graceful.Listen / graceful.ListenPacket, and the server served
+	// through graceful.ServeListener / graceful.ServePacket, which stop it
+	// with its Shutdown at the drain (templates/dns.go).
+	BodyDNS
 )
 
 // Form is one call the analyzer recognises and rewrites to a package-local
@@ -125,6 +130,7 @@ var (
 	handlerType    = Type{Path: "net/http", Name: "Handler"}
 	listenerType   = Type{Path: "net", Name: "Listener"}
 	packetConnType = Type{Path: "net", Name: "PacketConn"}
+	dnsServer      = Type{Path: dnsPath, Name: "Server", Ptr: true}
 	serverType     = Type{Path: "net/http", Name: "Server", Ptr: true}
 )
 
@@ -151,6 +157,7 @@ func joinParams(groups ...[]Param) []Param {
 // Import paths of the protocols other than HTTP/1 that forms name.
 const (
 	grpcPath  = "google.golang.org/grpc"
+	dnsPath   = "github.com/miekg/dns"
 	http2Path = "golang.org/x/net/http2"
 	h2cPath   = "golang.org/x/net/http2/h2c"
 	ginPath   = "github.com/gin-gonic/gin"
@@ -228,6 +235,16 @@ var Forms = []*Form{
 	// Servers of other protocols.
 	{Kind: KindMethod, Op: OpServe, Pkg: grpcPath, Recv: "Server", Shim: "gracefulGRPCServerServe", Runtime: "ServeStopper",
 		Params: []Param{param("s", Type{Path: grpcPath, Name: "Server", Ptr: true}), param("l", listenerType)}, Results: []Type{errorType}, Listener: 1},
+	// miekg/dns servers (DNS over UDP, TCP, TLS): the socket opened
+	// through the runtime and the server stopped with its Shutdown at the
+	// drain, so that the old process stops reading a shared UDP socket and
+	// answers what it read (templates/dns.go).
+	{Kind: KindMethod, Op: OpListenAndServe, Pkg: dnsPath, Recv: "Server", Shim: "gracefulDNSServerListenAndServe", Runtime: "ServePacket", Body: BodyDNS,
+		Params: []Param{param("srv", dnsServer)}, Results: []Type{errorType}, Listener: -1},
+	{Kind: KindMethod, Op: "ActivateAndServe", Pkg: dnsPath, Recv: "Server", Shim: "gracefulDNSServerActivateAndServe", Runtime: "ServePacket", Body: BodyDNS,
+		Params: []Param{param("srv", dnsServer)}, Results: []Type{errorType}, Listener: -1},
+	{Kind: KindFunc, Op: OpListenAndServe, Pkg: dnsPath, Shim: "gracefulDNSListenAndServe", Runtime: "ServePacket", Body: BodyDNS,
+		Params: joinParams(strParams("addr", "network"), []Param{param("handler", Type{Path: dnsPath, Name: "Handler"})}), Results: []Type{errorType}, Listener: -1},
 	{Kind: KindFunc, Op: OpNewHandler, Pkg: h2cPath, Shim: "gracefulH2CNewHandler", Runtime: "OnShutdown", Body: BodyH2C,
 		Params:  []Param{param("h", handlerType), param("s", Type{Path: http2Path, Name: "Server", Ptr: true})},
 		Results: []Type{handlerType}, Listener: -1},

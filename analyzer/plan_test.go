@@ -27,7 +27,7 @@ var planPackages = []string{
 	"pkgfunc", "method", "aliased", "dotimport", "listener", "methodvalue", "iface", "frameworks",
 	"notservers", "testfiles", "httptestpkg", "generated", "converted", "mixed", "collision", "imports",
 	"stop", "stopctx", "shutdown", "nostop", "timeoutshadow", "protocols", "convertedprotocols", "reload", "stopremove",
-	"shortlived", "serves", "webtoolkit", "convertedweb", "params", "datagram", "removesocket", "activation",
+	"shortlived", "serves", "webtoolkit", "convertedweb", "params", "datagram", "removesocket", "activation", "dnsserver",
 }
 
 // analyse runs the analyzer on the testdata packages pkgs in one run,

@@ -232,10 +232,15 @@
 // framework is given listeners from Listen, and srv is followed and drained
 // as if ServerServe served it.
 //
+// ServeListener and ServePacket serve a server whose stop is a function (a
+// miekg/dns server's Shutdown, in the code gracefulgen generates for it),
+// on a listener or a datagram socket: the drain calls it and waits for it.
+//
 // Datagram sockets from ListenPacket, ListenUDP and ListenUnixgram are
 // handed over too; the program reads them as it likes, and the old and the
 // new process both read the one socket until the old one exits after its
-// drain. A socket the runtime did not open (a dependency's) is not handed
+// drain (or, for a server served through ServePacket, until the drain
+// stops it). A socket the runtime did not open (a dependency's) is not handed
 // over: on Linux, the runtime logs, once ready and as a restart begins,
 // each listening or datagram socket of the process bound to a fixed address
 // that it does not hand over, since the new process will fail to bind it.

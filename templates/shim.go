@@ -80,6 +80,8 @@ func shim(s Shim) (*jen.Statement, error) {
 		body = serveWithBody(f)
 	case analyzer.BodyWebListenAndServe:
 		body = webListenAndServeBody(f)
+	case analyzer.BodyDNS:
+		body = dnsBody(f)
 	default:
 		return nil, fmt.Errorf("shim %s: no template for body %d of %s", s.Name, f.Body, f)
 	}
