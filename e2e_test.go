@@ -106,7 +106,7 @@ var e2eCases = []e2eCase{
 // e2eRequires are the modules of the programs beyond the runtime, from the
 // module proxy: grpc-go, x/net, gin, echo and exporter-toolkit.
 const e2eRequires = "\nrequire (\n\tgithub.com/gin-gonic/gin v1.12.0\n\tgithub.com/labstack/echo/v4 v4.16.0\n\tgithub.com/labstack/echo/v5 v5.4.4\n" +
-	"\tgithub.com/prometheus/exporter-toolkit v0.17.1\n\tgolang.org/x/net v0.62.0\n\tgoogle.golang.org/grpc v1.85.0\n)\n"
+	"\tgithub.com/miekg/dns v1.1.73\n\tgithub.com/prometheus/exporter-toolkit v0.17.1\n\tgolang.org/x/net v0.62.0\n\tgoogle.golang.org/grpc v1.85.0\n)\n"
 
 // Load and restart settings. Each mode of each endpoint gets e2eClients
 // concurrent clients; the load runs e2eInterval before each restart and

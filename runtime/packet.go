@@ -23,7 +23,10 @@ import (
 // The runtime never closes the old process's copy (a read loop that sees
 // its socket closed often ends the program); it goes when the old process
 // exits after its drain. A datagram the old process read and had not
-// handled when it exits is lost, as it would be at any stop.
+// handled when it exits is lost, as it would be at any stop. A server served
+// through ServePacket (gracefulgen's code for a miekg/dns server) is stopped
+// by the drain instead: the old process stops reading as its drain begins
+// and answers what it read.
 //
 // A socket bound to an ephemeral port (port 0, no address), a client's, is
 // not handed over: each generation binds its own.
@@ -36,10 +39,9 @@ func datagramNetwork(network string) bool {
 // gracefulPacket is the runtime's record of a datagram socket, handed to
 // the next process on restart under its name.
 type gracefulPacket struct {
-	conn      net.PacketConn // the one the program holds
-	name      socketName
-	inherited bool
-	stopper   stoppable // the server that reads it (ServePacket), or nil; guarded by p.mu
+	conn    net.PacketConn // the one the program holds
+	name    socketName
+	stopper stoppable // the server that reads it (ServePacket), or nil; guarded by p.mu
 }
 
 // ListenPacket is net.ListenPacket that adopts the datagram socket this
@@ -110,14 +112,14 @@ func (p *process) listenPacket(lc *net.ListenConfig, ctx context.Context, networ
 	}
 	if c != nil {
 		logEvent("adopted inherited socket", "socket", name.String(), "bound", name.Bound)
-		p.registerPacket(c, *name, true)
+		p.registerPacket(c, *name)
 		return c, nil
 	}
 	c, err = lc.ListenPacket(ctx, network, address)
 	if err != nil {
 		return nil, err
 	}
-	p.registerPacket(c, socketName{Network: network, Address: address, Bound: c.LocalAddr().String()}, false)
+	p.registerPacket(c, socketName{Network: network, Address: address, Bound: c.LocalAddr().String()})
 	return c, nil
 }
 
@@ -134,10 +136,10 @@ func ephemeralPacket(network, address string) bool {
 
 // registerPacket records c as a datagram socket the process hands over. It
 // counts for readiness from the start, as a listener does.
-func (p *process) registerPacket(c net.PacketConn, name socketName, inherited bool) {
+func (p *process) registerPacket(c net.PacketConn, name socketName) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.packets = append(p.packets, &gracefulPacket{conn: c, name: name, inherited: inherited})
+	p.packets = append(p.packets, &gracefulPacket{conn: c, name: name})
 	p.progressLocked()
 }
 
