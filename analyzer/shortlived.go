@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -21,7 +22,11 @@ import (
 //   - a server started in a goroutine and shut down (Shutdown or Close of
 //     the same server, or Close of the listener it serves) by the same
 //     function outside main, which does not wait for a stop signal or a
-//     context's end (an ACME challenge or a one-off callback server).
+//     context's end (an ACME challenge or a one-off callback server). The
+//     shutdown must be deferred or able to run after the go statement: a
+//     Close on a path the start never reaches (CoreDNS's metrics plugin
+//     serves in one branch that returns, and closes the listener in
+//     another on a start-up error) does not make a service short-lived.
 func (c *checker) shortLived(r ref, t target) bool {
 	if r.call == nil || t.Listens || t.Body == BodyH2C {
 		return false
@@ -37,10 +42,11 @@ func (c *checker) shortLived(r ref, t target) bool {
 	if fd.Recv == nil && (fd.Name.Name == "main" || fd.Name.Name == "init") {
 		return false
 	}
-	if !inGoroutine(r.cur) || c.waitsForStop(fd) {
+	goStmt, ok := goStatement(r.cur)
+	if !ok || c.waitsForStop(fd) {
 		return false
 	}
-	return c.shutsDown(fd.Body, server, listener)
+	return c.shutsDownAfter(fd.Body, goStmt, server, listener)
 }
 
 // startOperands returns the server object a start is a method of and the
@@ -172,23 +178,24 @@ func (c *checker) isLoopbackZero(e ast.Expr) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// inGoroutine reports whether the start runs in a goroutine of its
-// function: it is the call of a go statement, or inside a function literal
-// that one starts.
-func inGoroutine(cur inspector.Cursor) bool {
+// goStatement returns the go statement whose goroutine the start runs in,
+// if it runs in a goroutine of its function: it is the call of a go
+// statement, or inside a function literal that one starts.
+func goStatement(cur inspector.Cursor) (inspector.Cursor, bool) {
 	for p := cur.Parent(); ; p = p.Parent() {
 		switch n := p.Node().(type) {
 		case nil, *ast.FuncDecl:
-			return false
+			return inspector.Cursor{}, false
 		case *ast.GoStmt:
-			return true
+			return p, true
 		case *ast.FuncLit:
 			// A literal started by go: the go statement's call is the
 			// literal's parent.
-			if g, ok := p.Parent().Parent().Node().(*ast.GoStmt); ok && g.Call.Fun == ast.Expr(n) {
-				return true
+			g := p.Parent().Parent()
+			if gs, ok := g.Node().(*ast.GoStmt); ok && gs.Call.Fun == ast.Expr(n) {
+				return g, true
 			}
-			return false
+			return inspector.Cursor{}, false
 		}
 	}
 }
@@ -225,11 +232,78 @@ func (c *checker) waitsForStop(fd *ast.FuncDecl) bool {
 	return found
 }
 
-// shutsDown reports whether body, outside its function literals, calls
-// Shutdown or Close on server, or Close on listener.
-func (c *checker) shutsDown(body *ast.BlockStmt, server, listener types.Object) bool {
-	found := false
+// shutsDownAfter reports whether body (a function's) shuts the server or
+// listener down (shutsDown) in a defer statement, or in a statement that
+// may run after goStmt: one that follows it, or follows a statement that
+// holds it, in a statement list before any return or panic; anything in a
+// loop that holds it. Statements after a branch (if, case) that ends in a
+// return are not reached from the branch. A go statement in a function
+// literal, or a goto, gives up the order: any shutdown in body counts.
+func (c *checker) shutsDownAfter(body *ast.BlockStmt, goStmt inspector.Cursor, server, listener types.Object) bool {
+	deferred := false
 	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.DeferStmt:
+			deferred = deferred || c.shutsDown(n, server, listener)
+		}
+		return !deferred
+	})
+	if deferred {
+		return true
+	}
+	for p := goStmt; ; p = p.Parent() {
+		switch p.Node().(type) {
+		case nil, *ast.FuncLit:
+			return c.shutsDown(body, server, listener)
+		case *ast.FuncDecl:
+			return false
+		}
+		parent := p.Parent()
+		switch parent.Node().(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			if c.shutsDown(parent.Node(), server, listener) {
+				return true // the loop runs again after the go statement
+			}
+		}
+		switch p.ParentEdgeKind() {
+		case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
+		default:
+			continue
+		}
+	list:
+		for next, ok := p.NextSibling(); ok; next, ok = next.NextSibling() {
+			stmt := next.Node()
+			if c.shutsDown(stmt, server, listener) {
+				return true
+			}
+			switch s := stmt.(type) {
+			case *ast.ReturnStmt:
+				return false
+			case *ast.ExprStmt:
+				if call, ok := ast.Unparen(s.X).(*ast.CallExpr); ok {
+					if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+						if _, builtin := c.info.Uses[id].(*types.Builtin); builtin && id.Name == "panic" {
+							return false
+						}
+					}
+				}
+			case *ast.BranchStmt:
+				if s.Tok == token.GOTO {
+					return c.shutsDown(body, server, listener)
+				}
+				break list // break, continue: on from the enclosing statement
+			}
+		}
+	}
+}
+
+// shutsDown reports whether n, outside its function literals, calls
+// Shutdown or Close on server, or Close on listener.
+func (c *checker) shutsDown(n ast.Node, server, listener types.Object) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
