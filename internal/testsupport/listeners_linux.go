@@ -14,7 +14,8 @@ import (
 )
 
 // ListenerPIDs returns the pids of the processes that hold the listening
-// socket of t (read from /proc), sorted.
+// socket of t (read from /proc), sorted. For a "udp" target it is the
+// bound, unconnected datagram socket at t's address.
 func ListenerPIDs(t Target) ([]int, error) {
 	inodes, err := listenInodes(t)
 	if err != nil {
@@ -40,6 +41,22 @@ func ListenerPIDs(t Target) ([]int, error) {
 	return pids, nil
 }
 
+// SocketInodes returns the inodes of the listening sockets of t (the bound
+// datagram sockets of a "udp" target), sorted: a socket a restart hands
+// over keeps its inode, one bound anew gets another.
+func SocketInodes(t Target) ([]string, error) {
+	inodes, err := listenInodes(t)
+	if err != nil {
+		return nil, err
+	}
+	var list []string
+	for inode := range inodes {
+		list = append(list, inode)
+	}
+	sort.Strings(list)
+	return list, nil
+}
+
 // listenInodes returns the inodes of the listening sockets of t.
 func listenInodes(t Target) (map[string]bool, error) {
 	inodes := map[string]bool{}
@@ -61,10 +78,16 @@ func listenInodes(t Target) (map[string]bool, error) {
 		return nil, fmt.Errorf("listener of %s: %w", t.Address, err)
 	}
 	ip := net.ParseIP(host)
-	for _, file := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+	files, state := []string{"/proc/net/tcp", "/proc/net/tcp6"}, "0A" // TCP_LISTEN
+	if strings.HasPrefix(t.Network, "udp") {
+		// An unconnected datagram socket shows as TCP_CLOSE; a connected
+		// one (a client's) as TCP_ESTABLISHED.
+		files, state = []string{"/proc/net/udp", "/proc/net/udp6"}, "07"
+	}
+	for _, file := range files {
 		err := scan(file, func(f []string) {
 			// sl local_address rem_address st ... inode
-			if len(f) < 10 || f[3] != "0A" {
+			if len(f) < 10 || f[3] != state {
 				return
 			}
 			lip, lport, ok := procAddr(f[1])
