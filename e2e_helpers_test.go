@@ -12,7 +12,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/binary"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -531,4 +533,126 @@ func copyFile(t *testing.T, from, to string) {
 	if err := os.WriteFile(to, b, 0o755); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// udpLoad sends DNS queries as datagrams to one endpoint (network "udp")
+// until its context ends: each client sends one query at a time (a
+// hand-built "example.org. A IN" with an ID of its own) and waits up to
+// wait for the answer with that ID. A query without one is lost: it is
+// never sent again, since a retry would hide the loss.
+type udpLoad struct {
+	ep   endpoint
+	wait time.Duration // how long a query waits for its answer
+
+	mu       sync.Mutex
+	sent     int
+	answered int
+	lost     int
+	why      map[string]int // the lost queries by what the client saw
+}
+
+// newUDPLoad returns a load of DNS queries on ep, which waits up to 3s
+// for each answer.
+func newUDPLoad(ep endpoint) *udpLoad {
+	return &udpLoad{ep: ep, wait: 3 * time.Second, why: map[string]int{}}
+}
+
+// run loads with conc clients, each on a socket of its own, until ctx is
+// done; a query in flight then still waits for its answer.
+func (u *udpLoad) run(ctx context.Context, conc int) {
+	var wg sync.WaitGroup
+	for i := range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u.client(ctx, uint16(i)<<12)
+		}()
+	}
+	wg.Wait()
+}
+
+// client sends queries from one socket, their IDs counting up from id.
+func (u *udpLoad) client(ctx context.Context, id uint16) {
+	conn, err := net.Dial("udp", u.ep.address)
+	if err != nil {
+		u.count(false, fmt.Sprintf("dial: %v", err))
+		return
+	}
+	defer conn.Close()
+	buf := make([]byte, 4096)
+	for ctx.Err() == nil {
+		id++
+		if _, err := conn.Write(dnsQuery(id)); err != nil {
+			u.count(false, fmt.Sprintf("send: %v", err))
+			time.Sleep(10 * time.Millisecond) // an ICMP error reported here: pace the next query
+			continue
+		}
+		u.count(u.answer(conn, buf, id))
+	}
+}
+
+// answer waits for the answer to query id on conn, skipping late answers
+// to earlier queries, and reports whether it came, or what came instead.
+func (u *udpLoad) answer(conn net.Conn, buf []byte, id uint16) (bool, string) {
+	conn.SetReadDeadline(time.Now().Add(u.wait))
+	for {
+		n, err := conn.Read(buf)
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				return false, fmt.Sprintf("no answer within %v", u.wait)
+			}
+			return false, err.Error() // an ICMP port unreachable: no socket at the port
+		}
+		if n < 12 || binary.BigEndian.Uint16(buf) != id {
+			continue // an answer that came after its query was counted lost
+		}
+		flags := binary.BigEndian.Uint16(buf[2:])
+		if flags&0x8000 == 0 || flags&0xf != 0 {
+			return false, fmt.Sprintf("not an answer, or rcode %d (flags %#04x)", flags&0xf, flags)
+		}
+		return true, ""
+	}
+}
+
+// count adds one query to the counts: answered, or lost for why.
+func (u *udpLoad) count(answered bool, why string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.sent++
+	if answered {
+		u.answered++
+		return
+	}
+	u.lost++
+	u.why[why]++
+}
+
+// counts returns the queries sent, answered and lost, and what the lost
+// ones saw.
+func (u *udpLoad) counts() (sent, answered, lost int, why string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	var parts []string
+	for w, n := range u.why {
+		parts = append(parts, fmt.Sprintf("%d× %s", n, w))
+	}
+	sort.Strings(parts)
+	return u.sent, u.answered, u.lost, strings.Join(parts, "; ")
+}
+
+// dnsQuery returns a DNS query with id for "example.org." A IN, recursion
+// desired: a 12-byte header (one question) and the question.
+func dnsQuery(id uint16) []byte {
+	q := binary.BigEndian.AppendUint16(nil, id)
+	q = append(q, 0x01, 0x00) // flags: RD
+	q = append(q, 0, 1, 0, 0, 0, 0, 0, 0)
+	for _, label := range []string{"example", "org"} {
+		q = append(q, byte(len(label)))
+		q = append(q, label...)
+	}
+	q = append(q, 0)
+	q = binary.BigEndian.AppendUint16(q, 1) // QTYPE A
+	q = binary.BigEndian.AppendUint16(q, 1) // QCLASS IN
+	return q
 }

@@ -94,6 +94,13 @@ type realServe struct {
 	// signal restarts the program (the -signal it was converted with);
 	// SIGHUP when zero.
 	signal syscall.Signal
+	// udp are loads of DNS queries on datagram sockets (network "udp"),
+	// which a restart hands over: both generations read the one socket
+	// until the old one exits, so a query is lost only if the old process
+	// read it and exits before it answers, at most once per client and
+	// restart. They are not among eps: the old process keeps its copy of
+	// the socket until it exits, so "one process holds it" comes only then.
+	udp []*udpLoad
 	// cut are loads through connections an old process cannot end by
 	// itself (a TCP proxy's links: it cannot tell where one request on
 	// them ends): they stay with it until its drain deadline, which closes
@@ -112,6 +119,8 @@ type realResult struct {
 	requests   int
 	failed     int
 	cut        int    // requests lost on connections cut at a drain deadline (realServe.cut)
+	queries    int    // DNS queries sent as datagrams (realServe.udp)
+	lost       int    // of them, those without an answer
 	notStarted string // why it was not run, if it was not
 	note       string // what the after check found
 }
@@ -366,6 +375,46 @@ var realPrograms = []realProgram{
 		},
 	},
 	{
+		// CoreDNS: a DNS server on coredns/caddy (caddy v1's fork), which
+		// calls each server's Listen and ListenPacket and then its Serve
+		// and ServePacket in goroutines. The DNS server (core/dnsserver)
+		// opens both through plugin/pkg/reuseport (a net.ListenConfig with
+		// SO_REUSEPORT: converted, so the TCP listener and the UDP socket
+		// are handed over) and serves them with miekg/dns's own accept and
+		// read loops. The health and prometheus plugins serve HTTP on
+		// listeners of their own, also from reuseport.Listen, with
+		// http.Server.Serve (converted; prometheus's once the analyzer no
+		// longer took its start-up error path for a short-lived server's
+		// shutdown). coredns/caddy asks for SIGHUP and ignores it: the
+		// default signal restarts. One server block, bound to loopback,
+		// answered by whoami; the loads post to /health and /metrics
+		// (their handlers answer any method 200) and send DNS queries over
+		// UDP.
+		name: "coredns", module: "github.com/coredns/coredns", version: "v1.15.0", main: ".",
+		runLeft: "what it leaves, the Serve(l) of the DNS-over-HTTPS and gRPC transports (core/dnsserver/server_https.go, server_grpc.go), gets its listener from coredns/caddy's startServers, which takes it from the same server's Listen: reuseport.Listen, converted (caddy's own SIGUSR1 reload and SIGUSR2 upgrade may pass one made from an earlier listener's file instead); this Corefile opens neither transport",
+		serve: func(t *testing.T, r *realRun) realServe {
+			dns := endpoint{name: "dns", network: "tcp", address: testsupport.FreeAddr(t)}
+			health := endpoint{name: "health", network: "tcp", address: testsupport.FreeAddr(t)}
+			metrics := endpoint{name: "metrics", network: "tcp", address: testsupport.FreeAddr(t)}
+			host, port := splitAddr(t, dns.address)
+			corefile := ".:" + port + " {\n\tbind " + host + "\n\twhoami\n\thealth " + health.address + "\n\tprometheus " + metrics.address + "\n}\n"
+			config := filepath.Join(r.tmp, "Corefile")
+			if err := os.WriteFile(config, []byte(corefile), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s := realServe{args: []string{"-conf", config}, eps: []endpoint{dns, health, metrics},
+				udp: []*udpLoad{newUDPLoad(endpoint{name: "dns udp", network: "udp", address: dns.address})}}
+			for _, mode := range []testsupport.Mode{testsupport.KeepAlivePOST, testsupport.NewConnPOST} {
+				h := newLoad(health, mode)
+				h.path = "/health"
+				m := newLoad(metrics, mode)
+				m.path = "/metrics"
+				s.loads = append(s.loads, h, m)
+			}
+			return s
+		},
+	},
+	{
 		// tusd, the tus resumable-upload server: cmd/tusd/cli opens its
 		// listener in a helper (NewListener: net.Listen("tcp"), or
 		// NewUnixListener for -unix-sock), serves it with server.Serve, or
@@ -453,6 +502,9 @@ func TestRealWorld(t *testing.T) {
 		run := fmt.Sprintf("%d | %d of %d", r.restarts, r.failed, r.requests)
 		if r.cut > 0 {
 			run += fmt.Sprintf(" (and %d cut at a drain deadline)", r.cut)
+		}
+		if r.queries > 0 {
+			run += fmt.Sprintf("; %d of %d DNS queries over UDP unanswered", r.lost, r.queries)
 		}
 		if r.notStarted != "" {
 			run = "- | " + r.notStarted
@@ -639,6 +691,15 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 		wg.Add(1)
 		go func() { defer wg.Done(); l.run(ctx, e2eClients) }()
 	}
+	udpInodes := map[*udpLoad][]string{}
+	for _, u := range s.udp {
+		udpInodes[u], err = testsupport.SocketInodes(u.ep.target())
+		if err != nil || len(udpInodes[u]) == 0 {
+			t.Fatalf("%s: no datagram socket at %s (%v)", u.ep.name, u.ep.address, err)
+		}
+		wg.Add(1)
+		go func() { defer wg.Done(); u.run(ctx, e2eClients) }()
+	}
 	var side *sideLoad
 	if s.grpc != nil {
 		side = startSide(t, sideGRPC, r.loadBin, *s.grpc, g)
@@ -690,8 +751,31 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 			t.Errorf("%s %s: no request was made", l.ep.name, l.mode)
 		}
 	}
+	for _, u := range s.udp {
+		sent, answered, lost, why := u.counts()
+		res.queries += sent
+		res.lost += lost
+		t.Logf("%s: %d DNS queries over UDP, %d answered, %d unanswered: %s", u.ep.name, sent, answered, lost, why)
+		if answered == 0 {
+			t.Errorf("%s: no DNS query was answered", u.ep.name)
+		}
+		if lost > e2eClients*res.restarts {
+			t.Errorf("%s: %d queries unanswered, more than one per client (%d) and restart: %s", u.ep.name, lost, e2eClients, why)
+		}
+		// Handed over, the socket is the one the first process bound;
+		// bound anew (SO_REUSEPORT lets a second process bind beside the
+		// first), it has another inode, and what waited in the old
+		// one's queue was dropped when it closed.
+		if got, err := testsupport.SocketInodes(u.ep.target()); err != nil || !slices.Equal(got, udpInodes[u]) {
+			t.Errorf("%s: datagram socket inodes %v (%v) at the end, want the first process's %v", u.ep.name, got, err, udpInodes[u])
+		}
+	}
 	t.Logf("%d requests, %d failed, %d of %d restarts (pids %s)", res.requests, res.failed, res.restarts, restarts, pidList(pids))
-	for _, ep := range s.eps {
+	eps := slices.Clone(s.eps)
+	for _, u := range s.udp {
+		eps = append(eps, u.ep)
+	}
+	for _, ep := range eps {
 		if got, err := holders(ep); err != nil || !slices.Equal(got, []int{current}) {
 			t.Errorf("%s: listening socket held by %v (%v), want only the last process %d", ep.name, got, err, current)
 		}
