@@ -46,7 +46,9 @@
 //   - a removal of a stale unix socket file (os.Remove, syscall.Unlink) of
 //     the path that a later Listen of the same function listens on
 //     (removesocket.go): rewritten to graceful.Remove (Unlink), which keeps
-//     the file of a socket a restart's new process inherited;
+//     the file of a socket a restart's new process inherited; and a look
+//     for that file there (os.Stat, os.Lstat), rewritten to graceful.Stat
+//     (Lstat), which does not find it until Listen adopts the socket;
 //   - grpc-go's (*grpc.Server).Serve, which the drain stops with
 //     GracefulStop (graceful.ServeStopper); miekg/dns's
 //     (*dns.Server).ListenAndServe, ActivateAndServe and dns.ListenAndServe,

@@ -106,12 +106,13 @@ type Form struct {
 	// socket (UDP, unixgram): one on a port the system picks (port 0, a
 	// nil address) is a client's, which is no site.
 	Packet bool
-	// RemovesSocket is set for a removal of a file (os.Remove), which is a
-	// site only where it removes the path of a unix socket that the same
-	// function then listens on (removesocket.go): in the new process of a
-	// restart that path is the inherited socket. Its package is no reason
-	// to look at a package or file for server starts.
-	RemovesSocket bool
+	// SocketFile is set for a removal of a file (os.Remove) or a look
+	// for one (os.Stat), which is a site only where it names the path of
+	// a unix socket that the same function then listens on
+	// (removesocket.go): in the new process of a restart that path is the
+	// inherited socket. Its package is no reason to look at a package or
+	// file for server starts.
+	SocketFile bool
 }
 
 // String names the form as Go documentation does: http.ListenAndServe,
@@ -127,6 +128,7 @@ func (f *Form) String() string {
 var (
 	stringType     = Type{Name: "string"}
 	errorType      = Type{Name: "error"}
+	fileInfoType   = Type{Path: "os", Name: "FileInfo"}
 	handlerType    = Type{Path: "net/http", Name: "Handler"}
 	listenerType   = Type{Path: "net", Name: "Listener"}
 	packetConnType = Type{Path: "net", Name: "PacketConn"}
@@ -227,10 +229,18 @@ var Forms = []*Form{
 
 	// The removal of a stale unix socket file before Listen, which must
 	// keep the socket a restart's new process inherited.
-	{Kind: KindFunc, Op: "Remove", Pkg: "os", Shim: "gracefulRemove", Runtime: "Remove", RemovesSocket: true,
+	{Kind: KindFunc, Op: "Remove", Pkg: "os", Shim: "gracefulRemove", Runtime: "Remove", SocketFile: true,
 		Params: strParams("name"), Results: []Type{errorType}, Listener: -1},
-	{Kind: KindFunc, Op: "Unlink", Pkg: "syscall", Shim: "gracefulUnlink", Runtime: "Unlink", RemovesSocket: true,
+	{Kind: KindFunc, Op: "Unlink", Pkg: "syscall", Shim: "gracefulUnlink", Runtime: "Unlink", SocketFile: true,
 		Params: strParams("path"), Results: []Type{errorType}, Listener: -1},
+	// The look for a socket file left behind before Listen, by a program
+	// that refuses to start when there is one (statsd_exporter's unixgram
+	// socket): it must not find the socket a restart's new process
+	// inherited.
+	{Kind: KindFunc, Op: "Stat", Pkg: "os", Shim: "gracefulStat", Runtime: "Stat", SocketFile: true,
+		Params: strParams("name"), Results: []Type{fileInfoType, errorType}, Listener: -1},
+	{Kind: KindFunc, Op: "Lstat", Pkg: "os", Shim: "gracefulLstat", Runtime: "Lstat", SocketFile: true,
+		Params: strParams("name"), Results: []Type{fileInfoType, errorType}, Listener: -1},
 
 	// Servers of other protocols.
 	{Kind: KindMethod, Op: OpServe, Pkg: grpcPath, Recv: "Server", Shim: "gracefulGRPCServerServe", Runtime: "ServeStopper",
@@ -343,7 +353,7 @@ func FormOfShim(name string) (*Form, bool) {
 // isFormPath reports whether path is the package of a form.
 func isFormPath(path string) bool {
 	for _, f := range Forms {
-		if f.Pkg == path && !f.RemovesSocket {
+		if f.Pkg == path && !f.SocketFile {
 			return true
 		}
 	}

@@ -217,20 +217,24 @@ func TestPlanSites(t *testing.T) {
 			shims: []string{"gracefulListen func Listen", "gracefulServerServe method Serve"},
 		},
 		{
-			// Removals of the unix socket file the function then listens
-			// on are rewritten; other removals are no sites.
+			// Removals of, and looks for, the unix socket file the
+			// function then listens on are rewritten; others are no sites.
 			pkg: "removesocket",
 			sites: []string{
-				"@s1 func Remove rewritable os.Remove gracefulRemove",
-				"@s2 func Listen rewritable net.Listen gracefulListen",
-				"@s3 func Unlink rewritable syscall.Unlink gracefulUnlink",
-				"@s4 func ListenUnix rewritable net.ListenUnix gracefulListenUnix",
-				"@s5 func Remove rewritable os.Remove gracefulRemove",
-				"@s6 func Listen rewritable net.Listen gracefulListen",
+				"@s1 func Stat rewritable os.Stat gracefulStat",
+				"@s2 func Remove rewritable os.Remove gracefulRemove",
+				"@s3 func Listen rewritable net.Listen gracefulListen",
+				"@s4 func Unlink rewritable syscall.Unlink gracefulUnlink",
+				"@s5 func ListenUnix rewritable net.ListenUnix gracefulListenUnix",
+				"@s6 func Remove rewritable os.Remove gracefulRemove",
 				"@s7 func Listen rewritable net.Listen gracefulListen",
 				"@s8 func Listen rewritable net.Listen gracefulListen",
+				"@s9 func Lstat rewritable os.Lstat gracefulLstat",
+				"@s10 func ListenUnixgram rewritable net.ListenUnixgram gracefulListenUnixgram",
+				"@s11 func Listen rewritable net.Listen gracefulListen",
 			},
-			shims: []string{"gracefulListen func Listen", "gracefulListenUnix func ListenUnix", "gracefulRemove func Remove", "gracefulUnlink func Unlink"},
+			shims: []string{"gracefulListen func Listen", "gracefulListenUnix func ListenUnix", "gracefulListenUnixgram func ListenUnixgram",
+				"gracefulLstat func Lstat", "gracefulRemove func Remove", "gracefulStat func Stat", "gracefulUnlink func Unlink"},
 		},
 		{
 			// go-systemd's socket activation becomes graceful.Activated.

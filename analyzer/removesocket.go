@@ -13,13 +13,17 @@ import (
 // before it listens (os.Remove(path); net.Listen("unix", path)). In the new
 // process of a restart that path is the socket it inherits: removed, clients
 // find no file until Listen adopts the socket and the runtime links the name
-// back. Such a removal (a form with RemovesSocket) becomes a call of the
+// back. Such a removal (a form with SocketFile) becomes a call of the
 // runtime's Remove, which keeps an inherited socket's file; any other
-// removal is left alone.
+// removal is left alone. A program may instead refuse to start when the
+// file is there (os.Stat(path) before net.ListenUnixgram, statsd_exporter):
+// in the new process that fails every restart. Such a look (os.Stat,
+// os.Lstat) becomes a call of the runtime's Stat or Lstat, which find no
+// file at the path of an inherited socket not adopted yet.
 
-// socketRemoveSite records the call r of a removal form t when it removes
-// the path that a listener of the same function, called after it, listens
-// on.
+// socketRemoveSite records the call r of a removal or look form t when it
+// names the path that a listener of the same function, called after it,
+// listens on.
 func (c *checker) socketRemoveSite(r ref, fn *types.Func, t target) {
 	if r.call == nil || len(r.call.Args) != 1 {
 		return

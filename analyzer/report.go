@@ -38,7 +38,9 @@ func restartMessage(s *Site) string {
 		return fmt.Sprintf("%s opens the listener of %s, which a restart does not inherit yet: run gracefulgen to make it restartable", s.Original, s.plan.servedBy)
 	case s.Form != nil && s.Form.Listens:
 		return fmt.Sprintf("%s opens a listening socket that a restart does not inherit yet (the new process could not bind it): run gracefulgen to make it restartable", s.Original)
-	case s.Form != nil && s.Form.RemovesSocket:
+	case s.Form != nil && s.Form.SocketFile && (s.Form.Op == "Stat" || s.Form.Op == "Lstat"):
+		return fmt.Sprintf("%s looks for the file of a unix socket this function then listens on, which in the new process of a restart is the socket it inherits (a program that will not start when the file is there fails every restart): run gracefulgen to make it find no file there until Listen adopts the socket", s.Original)
+	case s.Form != nil && s.Form.SocketFile:
 		return fmt.Sprintf("%s removes the file of a unix socket this function then listens on, which in the new process of a restart is the socket it inherits (clients find no file until Listen): run gracefulgen to make it keep that file", s.Original)
 	case s.Form != nil && s.Form.Body == BodyH2C:
 		return fmt.Sprintf("%s serves h2c connections that a restart cuts (no GOAWAY): run gracefulgen to make it restartable", s.Original)

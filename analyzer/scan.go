@@ -114,7 +114,7 @@ func (c *checker) visitFunc(r ref, fn *types.Func) {
 		if t, ok = c.resolveSite(r, fn, t); !ok {
 			return
 		}
-		if t.RemovesSocket {
+		if t.SocketFile {
 			c.socketRemoveSite(r, fn, t)
 			return
 		}

@@ -67,7 +67,7 @@ func mayStartServer(f *ast.File) bool {
 	}
 	names := map[string]bool{}
 	for _, form := range analyzer.Forms {
-		if imported[form.Pkg] && !form.RemovesSocket {
+		if imported[form.Pkg] && !form.SocketFile {
 			names[string(form.Op)] = true
 		}
 	}

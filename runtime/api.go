@@ -113,6 +113,39 @@ func Unlink(path string) error {
 	return syscall.Unlink(path)
 }
 
+// Stat is os.Stat, except in a new process of a restart for the path of an
+// inherited unix socket that no Listen has adopted yet: it reports that no
+// file is there (an error that satisfies errors.Is(err, fs.ErrNotExist)),
+// as a first start after a clean stop would find. gracefulgen rewrites a
+// program's look for a socket file left behind right before it listens on
+// the path (os.Stat, os.Lstat) to a call of Stat or Lstat, so that a
+// program that will not start when the file is there (statsd_exporter's
+// unixgram socket) goes on to Listen, which adopts the socket.
+func Stat(name string) (os.FileInfo, error) {
+	if hideSocketFile(name) {
+		return nil, &os.PathError{Op: "stat", Path: name, Err: os.ErrNotExist}
+	}
+	return os.Stat(name)
+}
+
+// Lstat is os.Lstat, with Stat's exception.
+func Lstat(name string) (os.FileInfo, error) {
+	if hideSocketFile(name) {
+		return nil, &os.PathError{Op: "lstat", Path: name, Err: os.ErrNotExist}
+	}
+	return os.Lstat(name)
+}
+
+// hideSocketFile reports, and logs, that name is the file of an inherited
+// unix socket not adopted yet, which Stat and Lstat do not find.
+func hideSocketFile(name string) bool {
+	if !theProcess.in.keepsSocketFile(name) {
+		return false
+	}
+	logEvent("the program looks for the inherited socket file before Listen: not found", "path", name)
+	return true
+}
+
 // keepSocketFile reports, and logs, that name is the file of an inherited
 // unix socket not adopted yet, which Remove and Unlink leave in place.
 func keepSocketFile(name string) bool {

@@ -19,6 +19,8 @@
 //	grpcServer.Serve(l)               ->  graceful.ServeStopper(grpcServer, l)
 //	os.Remove(path) before a Listen   ->  graceful.Remove(path)
 //	of the same unix socket path          (and syscall.Unlink: graceful.Unlink)
+//	os.Stat(path) before a Listen     ->  graceful.Stat(path)
+//	of the same unix socket path          (and os.Lstat: graceful.Lstat)
 //
 // (and the TLS variants, http.Serve, (*net.ListenConfig).Listen and
 // ListenPacket: ListenConfig, ListenConfigPacket), and

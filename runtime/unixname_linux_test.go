@@ -75,6 +75,29 @@ func TestUnixSocketRemovedByTheProgramBeforeListenIsRestored(t *testing.T) {
 	}
 }
 
+// TestStatFindsNoInheritedSocketFile restarts a program that will not
+// start when its socket's file is there (os.Stat before Listen, rewritten
+// to graceful.Stat): the new process finds no file at the path of the
+// socket it inherits, goes on to Listen and adopts it, and every restart
+// succeeds with no request lost.
+func TestStatFindsNoInheritedSocketFile(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "app.sock")
+	const restarts = 3
+	s, results, _ := restartsOnUnixSocket(t, sock, "refuse-socket-converted", restarts)
+	for _, r := range results {
+		t.Logf("%v", r)
+		if r.Sent() == 0 || r.Failures() != 0 {
+			t.Errorf("load on the unix socket across 3 restarts of a program that refuses a socket file left behind: %v", r)
+		}
+	}
+	if n := strings.Count(s.log(), "looks for the inherited socket file before Listen"); n != restarts {
+		t.Errorf("inherited socket file hidden from Stat %d times, want one per restart:\n%s", n, s.log())
+	}
+	if _, err := os.Stat(sock); err != nil {
+		t.Error(err)
+	}
+}
+
 // TestRemoveKeepsTheInheritedSocketFile is the same program with its
 // removal rewritten by gracefulgen (graceful.Remove): the new process
 // leaves the inherited socket's file in place, so that no dial finds the

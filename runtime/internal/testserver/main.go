@@ -9,7 +9,8 @@
 //	TS_PLAIN      "1": plain net/http, no runtime (the throughput baseline)
 //	TS_CONTROL    a file read at start that tells this generation how to misbehave:
 //	              exit1, panic, hang, slow, reverse, first-only, bind=ADDR (also listen on ADDR, fatal on error),
-//	              remove-socket (remove a unix socket's file before listening),
+//	              remove-socket (remove a unix socket's file before listening; -converted: through graceful.Remove),
+//	              refuse-socket-converted (exit 1 if graceful.Stat finds a unix socket's file before listening),
 //	              die-after-listen=D (Config.ManualReady; listen on every address, exit 1 D later without serving),
 //	              ready-after=D (Config.ManualReady; call graceful.Ready D after serving)
 //	TS_DRAIN, TS_START, TS_READY   runtime timeouts (time.ParseDuration)
@@ -57,8 +58,10 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"log/slog"
 	"net"
@@ -241,6 +244,13 @@ func main() {
 		}
 		if network == "unix" && control["remove-socket-converted"] {
 			graceful.Remove(addr) // the same, as gracefulgen rewrites it
+		}
+		if network == "unix" && control["refuse-socket-converted"] {
+			// A program that will not start on a socket file left behind
+			// (statsd_exporter), its os.Stat as gracefulgen rewrites it.
+			if _, err := graceful.Stat(addr); !errors.Is(err, fs.ErrNotExist) {
+				log.Fatalf("testserver: %s is already there (%v)", addr, err)
+			}
 		}
 		var l net.Listener
 		var err error
