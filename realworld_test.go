@@ -94,13 +94,23 @@ type realServe struct {
 	// signal restarts the program (the -signal it was converted with);
 	// SIGHUP when zero.
 	signal syscall.Signal
-	// udp are loads of DNS queries on datagram sockets (network "udp"),
-	// which a restart hands over: both generations read the one socket
-	// until the old one exits, so a query is lost only if the old process
-	// read it and exits before it answers, at most once per client and
-	// restart. They are not among eps: the old process keeps its copy of
-	// the socket until it exits, so "one process holds it" comes only then.
+	// datagrams are the program's datagram sockets (network "udp"),
+	// which a restart hands over: the run ends with the very sockets the
+	// first process bound (the same inodes), held by the last process
+	// alone. They are not among eps: the old process keeps its copy of a
+	// datagram socket until it exits, so "one process holds it" comes
+	// only then. The endpoints of udp are added to them.
+	datagrams []endpoint
+	// udp are loads of DNS queries on datagram sockets: both generations
+	// read the one socket until the old one exits, so a query is lost
+	// only if the old process read it and exits before it answers, at
+	// most once per client and restart.
 	udp []*udpLoad
+	// last, when set, runs once the loads are over, with the last process
+	// still serving (statsd_exporter: what it received after the last
+	// restart shows in its metrics); what it returns is a note for the
+	// table.
+	last func(t *testing.T) string
 	// cut are loads through connections an old process cannot end by
 	// itself (a TCP proxy's links: it cannot tell where one request on
 	// them ends): they stay with it until its drain deadline, which closes
@@ -415,6 +425,51 @@ var realPrograms = []realProgram{
 		},
 	},
 	{
+		// statsd_exporter: statsd lines in over UDP and TCP (net.ListenUDP
+		// and net.ListenTCP in main, read by loops of its own), Prometheus
+		// metrics out over HTTP (http.ListenAndServe in serveHTTP). It
+		// takes SIGHUP itself (to reload its mapping configuration), so
+		// the README's remedy is -signal. The load posts to the landing
+		// page (200 to any method); last sends statsd lines over UDP to
+		// the last process and reads them back from its /metrics.
+		name: "statsd_exporter", module: "github.com/prometheus/statsd_exporter", version: "v0.31.0", main: ".",
+		gen: []string{"-signal", "SIGUSR2"},
+		serve: func(t *testing.T, r *realRun) realServe {
+			web := endpoint{name: "web", network: "tcp", address: testsupport.FreeAddr(t)}
+			statsd := endpoint{name: "statsd tcp", network: "tcp", address: testsupport.FreeAddr(t)}
+			udp := endpoint{name: "statsd udp", network: "udp", address: statsd.address}
+			s := realServe{args: []string{"--web.listen-address=" + web.address, "--statsd.listen-udp=" + udp.address, "--statsd.listen-tcp=" + statsd.address},
+				eps: []endpoint{web, statsd}, datagrams: []endpoint{udp}, signal: syscall.SIGUSR2}
+			for _, mode := range []testsupport.Mode{testsupport.KeepAlivePOST, testsupport.NewConnPOST} {
+				s.loads = append(s.loads, newLoad(web, mode))
+			}
+			s.last = func(t *testing.T) string { return statsdReceived(t, udp, web, 50) }
+			return s
+		},
+	},
+	{
+		// statsd_exporter on a unixgram socket alone (the web listener
+		// beside it): main refuses to start when the socket's file is
+		// there (os.Stat before net.ListenUnixgram), which in a restart's
+		// new process is the socket it inherits: converted, the look is
+		// graceful.Stat, which finds no file there until the socket is
+		// adopted. last sends statsd lines to the last process over the
+		// socket.
+		name: "statsd_exporter unixgram", module: "github.com/prometheus/statsd_exporter", version: "v0.31.0", main: ".",
+		gen: []string{"-signal", "SIGUSR2"},
+		serve: func(t *testing.T, r *realRun) realServe {
+			web := endpoint{name: "web", network: "tcp", address: testsupport.FreeAddr(t)}
+			sock := endpoint{name: "statsd unixgram", network: "unixgram", address: filepath.Join(r.tmp, "statsd.sock")}
+			s := realServe{args: []string{"--web.listen-address=" + web.address, "--statsd.listen-udp=", "--statsd.listen-tcp=", "--statsd.listen-unixgram=" + sock.address},
+				eps: []endpoint{web}, signal: syscall.SIGUSR2}
+			for _, mode := range []testsupport.Mode{testsupport.KeepAlivePOST, testsupport.NewConnPOST} {
+				s.loads = append(s.loads, newLoad(web, mode))
+			}
+			s.last = func(t *testing.T) string { return statsdReceived(t, sock, web, 50) }
+			return s
+		},
+	},
+	{
 		// tusd, the tus resumable-upload server: cmd/tusd/cli opens its
 		// listener in a helper (NewListener: net.Listen("tcp"), or
 		// NewUnixListener for -unix-sock), serves it with server.Serve, or
@@ -691,12 +746,18 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 		wg.Add(1)
 		go func() { defer wg.Done(); l.run(ctx, e2eClients) }()
 	}
-	udpInodes := map[*udpLoad][]string{}
+	datagrams := slices.Clone(s.datagrams)
 	for _, u := range s.udp {
-		udpInodes[u], err = testsupport.SocketInodes(u.ep.target())
-		if err != nil || len(udpInodes[u]) == 0 {
-			t.Fatalf("%s: no datagram socket at %s (%v)", u.ep.name, u.ep.address, err)
+		datagrams = append(datagrams, u.ep)
+	}
+	inodes := map[string][]string{} // by endpoint name
+	for _, ep := range datagrams {
+		inodes[ep.name], err = testsupport.SocketInodes(ep.target())
+		if err != nil || len(inodes[ep.name]) == 0 {
+			t.Fatalf("%s: no datagram socket at %s (%v)", ep.name, ep.address, err)
 		}
+	}
+	for _, u := range s.udp {
 		wg.Add(1)
 		go func() { defer wg.Done(); u.run(ctx, e2eClients) }()
 	}
@@ -762,20 +823,18 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 		if lost > e2eClients*res.restarts {
 			t.Errorf("%s: %d queries unanswered, more than one per client (%d) and restart: %s", u.ep.name, lost, e2eClients, why)
 		}
+	}
+	for _, ep := range datagrams {
 		// Handed over, the socket is the one the first process bound;
 		// bound anew (SO_REUSEPORT lets a second process bind beside the
 		// first), it has another inode, and what waited in the old
 		// one's queue was dropped when it closed.
-		if got, err := testsupport.SocketInodes(u.ep.target()); err != nil || !slices.Equal(got, udpInodes[u]) {
-			t.Errorf("%s: datagram socket inodes %v (%v) at the end, want the first process's %v", u.ep.name, got, err, udpInodes[u])
+		if got, err := testsupport.SocketInodes(ep.target()); err != nil || !slices.Equal(got, inodes[ep.name]) {
+			t.Errorf("%s: datagram socket inodes %v (%v) at the end, want the first process's %v", ep.name, got, err, inodes[ep.name])
 		}
 	}
 	t.Logf("%d requests, %d failed, %d of %d restarts (pids %s)", res.requests, res.failed, res.restarts, restarts, pidList(pids))
-	eps := slices.Clone(s.eps)
-	for _, u := range s.udp {
-		eps = append(eps, u.ep)
-	}
-	for _, ep := range eps {
+	for _, ep := range append(slices.Clone(s.eps), datagrams...) {
 		if got, err := holders(ep); err != nil || !slices.Equal(got, []int{current}) {
 			t.Errorf("%s: listening socket held by %v (%v), want only the last process %d", ep.name, got, err, current)
 		}
@@ -787,6 +846,9 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 	// over would be a false alarm (or one the conversion missed).
 	if line := logLine(logFile, "sockets a restart does not hand over"); line != "" {
 		t.Errorf("the runtime named sockets not handed over, yet every restart completed: %s", line)
+	}
+	if s.last != nil {
+		res.note = s.last(t)
 	}
 	if err := syscall.Kill(current, syscall.SIGTERM); err != nil {
 		t.Fatalf("SIGTERM to %d: %v", current, err)
@@ -959,4 +1021,54 @@ func tusLoads(ep endpoint, modes ...testsupport.Mode) []*load {
 		loads = append(loads, l)
 	}
 	return loads
+}
+
+// statsdReceived sends n statsd increments of one counter, one datagram
+// each, to the statsd exporter at in (a "udp" or "unixgram" endpoint), and
+// waits for its metrics at web to count all n: what the last process of a
+// run received on the datagram socket it was handed. It returns the note
+// for the table.
+func statsdReceived(t *testing.T, in, web endpoint, n int) string {
+	t.Helper()
+	const name = "gracefulgen_after_restarts"
+	conn, err := net.Dial(in.network, in.address)
+	if err != nil {
+		t.Errorf("statsd: %v", err)
+		return ""
+	}
+	defer conn.Close()
+	for range n {
+		if _, err := conn.Write([]byte(name + ":1|c")); err != nil {
+			t.Errorf("statsd: send: %v", err)
+			return ""
+		}
+	}
+	want := strconv.Itoa(n)
+	var got string
+	for deadline := time.Now().Add(patience); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		resp, err := http.Get(web.url("/metrics"))
+		if err != nil {
+			got = err.Error()
+			continue
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			got = err.Error()
+			continue
+		}
+		got = "no " + name
+		for _, line := range strings.Split(string(b), "\n") {
+			if metric, value, ok := strings.Cut(line, " "); ok && (metric == name || metric == name+"_total") {
+				got = line
+				if value == want {
+					note := fmt.Sprintf("%d statsd lines sent over %s after the last restart: its /metrics shows %s", n, in.network, line)
+					t.Logf("%s", note)
+					return note
+				}
+			}
+		}
+	}
+	t.Errorf("statsd: %d increments sent over %s to the last process, its /metrics shows %q after %v", n, in.network, got, patience)
+	return ""
 }
