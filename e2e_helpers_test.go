@@ -549,6 +549,8 @@ type udpLoad struct {
 	answered int
 	lost     int
 	why      map[string]int // the lost queries by what the client saw
+	slow     int            // answers that took longer than slowAnswer
+	slowest  time.Duration  // the longest wait for an answer
 }
 
 // newUDPLoad returns a load of DNS queries on ep, which waits up to 3s
@@ -587,9 +589,28 @@ func (u *udpLoad) client(ctx context.Context, id uint16) {
 			time.Sleep(10 * time.Millisecond) // an ICMP error reported here: pace the next query
 			continue
 		}
-		u.count(u.answer(conn, buf, id))
+		sent := time.Now()
+		ok, why := u.answer(conn, buf, id)
+		if ok {
+			u.took(time.Since(sent))
+		}
+		u.count(ok, why)
 	}
 }
+
+// took records how long an answered query waited for its answer: a stall
+// (an answer later than slowAnswer) is counted, lost or not.
+func (u *udpLoad) took(d time.Duration) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.slowest = max(u.slowest, d)
+	if d > slowAnswer {
+		u.slow++
+	}
+}
+
+// slowAnswer is the wait past which udpLoad counts an answer as slow.
+const slowAnswer = 100 * time.Millisecond
 
 // answer waits for the answer to query id on conn, skipping late answers
 // to earlier queries, and reports whether it came, or what came instead.
@@ -626,6 +647,13 @@ func (u *udpLoad) count(answered bool, why string) {
 	}
 	u.lost++
 	u.why[why]++
+}
+
+// stalls says how many answers were slow, and the slowest wait.
+func (u *udpLoad) stalls() string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return fmt.Sprintf("%d answered after more than %v, the slowest after %v", u.slow, slowAnswer, u.slowest.Round(time.Millisecond))
 }
 
 // counts returns the queries sent, answered and lost, and what the lost

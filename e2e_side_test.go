@@ -21,11 +21,13 @@ import (
 const (
 	sideLine = "line" // the program's own accept loop: one line "pid PID" per connection
 	sideGRPC = "grpc" // grpc-go's health service; the program is its own client with -load
+	sideDNS  = "dns"  // miekg/dns over UDP (and TCP) at the same address; loaded over UDP
 )
 
 // sideLoad loads the side protocol of a program while it restarts: a new
 // connection per exchange for sideLine, unary calls on one reused client
-// connection for sideGRPC.
+// connection for sideGRPC, DNS queries over UDP for sideDNS (udpLoad: one
+// at a time per client, never sent again; an answer carries no pid).
 type sideLoad struct {
 	kind string
 	bin  string
@@ -42,6 +44,8 @@ type sideLoad struct {
 	client *exec.Cmd      // sideGRPC: the -load client
 	stdin  io.WriteCloser // closing it ends the client
 	out    strings.Builder
+
+	udp *udpLoad // sideDNS
 }
 
 // startSide starts the load of a side protocol, or returns nil for none.
@@ -57,6 +61,12 @@ func startSide(t *testing.T, kind, bin string, ep endpoint, g *group) *sideLoad 
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
+	if kind == sideDNS {
+		s.udp = newUDPLoad(s.udpEndpoint())
+		s.wg.Add(1)
+		go func() { defer s.wg.Done(); s.udp.run(ctx, e2eClients) }()
+		return s
+	}
 	for range e2eClients {
 		s.wg.Add(1)
 		go func() {
@@ -177,6 +187,9 @@ func (s *sideLoad) stop(t *testing.T, generations []int) {
 		s.cancel()
 		s.wg.Wait()
 	}
+	if s.udp != nil {
+		s.calls, _, s.failed, s.sample = s.udp.counts()
+	}
 	t.Logf("%s on %s: %d calls, %d failed, answered by %v", s.kind, s.ep.name, s.calls, s.failed, s.pids)
 	if s.failed > 0 {
 		t.Errorf("%s: %d of %d calls failed (e.g. %s)", s.kind, s.failed, s.calls, s.sample)
@@ -199,6 +212,24 @@ func (s *sideLoad) checkServing(t *testing.T, pid int) {
 	}
 	if got, err := holders(s.ep); err != nil || !slices.Equal(got, []int{pid}) {
 		t.Errorf("%s: listening socket held by %v (%v), want only the last process %d", s.kind, got, err, pid)
+	}
+	if s.kind == sideDNS {
+		if got, err := holders(s.udpEndpoint()); err != nil || !slices.Equal(got, []int{pid}) {
+			t.Errorf("%s: UDP socket held by %v (%v), want only the last process %d", s.kind, got, err, pid)
+		}
+		probe := newUDPLoad(s.udpEndpoint())
+		conn, err := net.Dial("udp", s.ep.address)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := conn.Write(dnsQuery(1)); err != nil {
+			t.Fatal(err)
+		}
+		if ok, why := probe.answer(conn, make([]byte, 4096), 1); !ok {
+			t.Errorf("%s: no answer after the restarts: %s", s.kind, why)
+		}
+		return
 	}
 	if s.kind == sideLine {
 		if got, err := lineExchange(s.ep); err != nil || got != pid {
@@ -223,4 +254,9 @@ func (s *sideLoad) checkServing(t *testing.T, pid int) {
 	if probe.failed > 0 || len(probe.pids) != 1 || probe.pids[pid] == 0 {
 		t.Errorf("%s: after the restarts, %d calls (%d failed: %s) answered by %v, want all by %d", s.kind, probe.calls, probe.failed, probe.sample, probe.pids, pid)
 	}
+}
+
+// udpEndpoint is the side endpoint's address over UDP (sideDNS).
+func (s *sideLoad) udpEndpoint() endpoint {
+	return endpoint{name: s.ep.name + "-udp", network: "udp", address: s.ep.address}
 }

@@ -44,7 +44,8 @@ type e2eCase struct {
 	// E2E_ADDR and passes it by socket activation (LISTEN_FDS).
 	activate bool
 	// side is the protocol it serves on E2E_ADMIN_ADDR instead of HTTP:
-	// sideLine (its own accept loop) or sideGRPC (grpc-go).
+	// sideLine (its own accept loop), sideGRPC (grpc-go) or sideDNS
+	// (miekg/dns over UDP and TCP).
 	side string
 }
 
@@ -83,6 +84,9 @@ var e2eCases = []e2eCase{
 	{name: "tcpservice", side: sideLine},
 	{name: "helperlistener"},
 	{name: "grpcserver", side: sideGRPC},
+	// miekg/dns servers beside HTTP: the UDP socket handed over, and the
+	// servers stopped by the drain, so that no query goes unanswered.
+	{name: "dnsserver", side: sideDNS},
 	{name: "tlslistener", tls: true},
 	{name: "h2cserver", h2c: true},
 	// Framework starts (issue 11, item 4).
@@ -104,7 +108,7 @@ var e2eCases = []e2eCase{
 }
 
 // e2eRequires are the modules of the programs beyond the runtime, from the
-// module proxy: grpc-go, x/net, gin, echo and exporter-toolkit.
+// module proxy: grpc-go, x/net, gin, echo, exporter-toolkit and miekg/dns.
 const e2eRequires = "\nrequire (\n\tgithub.com/gin-gonic/gin v1.12.0\n\tgithub.com/labstack/echo/v4 v4.16.0\n\tgithub.com/labstack/echo/v5 v5.4.4\n" +
 	"\tgithub.com/miekg/dns v1.1.73\n\tgithub.com/prometheus/exporter-toolkit v0.17.1\n\tgolang.org/x/net v0.62.0\n\tgoogle.golang.org/grpc v1.85.0\n)\n"
 

@@ -32,6 +32,7 @@ import (
 //
 //	GRACEFUL_REALWORLD=1 go test -timeout 55m -run TestRealWorld -v .
 //	GRACEFUL_REALWORLD=1 go test -run 'TestRealWorld/go-httpbin$' -v .   # one program
+//	GRACEFUL_REALWORLD_LOG=1 ...                                             # the runtime's log lines, also when it passes
 //
 // GRACEFUL_REALWORLD_RESTARTS sets the restarts per program (default 10).
 // The README's table comes from the "row:" lines it logs.
@@ -723,7 +724,7 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 	logFile := filepath.Join(r.tmp, "log")
 	g := startGroup(t, r.bin, s.args, s.env, logFile)
 	t.Cleanup(func() {
-		if t.Failed() {
+		if t.Failed() || os.Getenv("GRACEFUL_REALWORLD_LOG") == "1" {
 			// The runtime's lines: real programs log much else.
 			b, _ := os.ReadFile(logFile)
 			var lines []string
@@ -816,7 +817,7 @@ func runLoaded(t *testing.T, r *realRun, s realServe, restarts int, res *realRes
 		sent, answered, lost, why := u.counts()
 		res.queries += sent
 		res.lost += lost
-		t.Logf("%s: %d DNS queries over UDP, %d answered, %d unanswered: %s", u.ep.name, sent, answered, lost, why)
+		t.Logf("%s: %d DNS queries over UDP, %d answered (%s), %d unanswered: %s", u.ep.name, sent, answered, u.stalls(), lost, why)
 		if answered == 0 {
 			t.Errorf("%s: no DNS query was answered", u.ep.name)
 		}
