@@ -339,8 +339,7 @@ func openForeign(specs string) {
 		case "tcp-reuseport":
 			lc := net.ListenConfig{Control: func(_, _ string, rc syscall.RawConn) error {
 				var serr error
-				// 15 is SO_REUSEPORT on Linux (but MIPS), which syscall lacks.
-				rc.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, 15, 1) })
+				rc.Control(func(fd uintptr) { serr = setReusePort(fd) })
 				return serr
 			}}
 			c, err = lc.Listen(context.Background(), "tcp", address)
