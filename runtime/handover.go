@@ -1,6 +1,7 @@
 package graceful
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -18,7 +19,8 @@ import (
 // from then on the new process alone accepts new connections. Its start-up
 // is over when its main goroutine blocks in a serving call, or when it has
 // gone on for a moment (takenQuiet; longer after a listener failed to
-// open) without opening another listener or starting another server; never
+// open) without opening another listener or starting another server, its
+// main goroutine blocked at the end of it (takeOverWhenQuiet); never
 // while a Listen call is under way. Until that moment the new process accepts nothing, so that
 // one that fails right after it took its sockets (a second address it
 // cannot bind) dies with no connection of anyone's in its hands. The old one does not close its sockets for
@@ -250,7 +252,7 @@ func (p *process) noteProgressLocked() {
 		return
 	}
 	if p.quiet == nil {
-		p.quiet = time.AfterFunc(takenQuiet, p.takeOver)
+		p.quiet = time.AfterFunc(takenQuiet, p.takeOverWhenQuiet)
 		return
 	}
 	p.quiet.Reset(takenQuiet)
@@ -297,6 +299,44 @@ func onMainGoroutine() bool {
 	var buf [len("goroutine 1 [")]byte
 	n := runtime.Stack(buf[:], false)
 	return string(buf[:n]) == "goroutine 1 ["
+}
+
+// takeOverWhenQuiet is takeOver for the quiet moment's timer. A main
+// goroutine that is running, waiting for a processor or in a system call
+// is start-up code under way, not a quiet moment (on a loaded machine the
+// few instructions between two Listens can outlast takenQuiet, and a
+// process that then fails its second Listen would die with connections it
+// accepted): the moment is waited for again. Readiness ends the hold in
+// any case (becomeReady).
+func (p *process) takeOverWhenQuiet() {
+	if mainGoroutineBusy() {
+		p.mu.Lock()
+		if p.startHeld && p.quiet != nil {
+			p.quiet.Reset(takenQuiet)
+		}
+		p.mu.Unlock()
+		return
+	}
+	p.takeOver()
+}
+
+// mainGoroutineBusy reports whether goroutine 1 is running, runnable or in
+// a system call, by the header of its stack trace. Not found (a trace
+// larger than the buffer), it counts as not busy.
+func mainGoroutineBusy() bool {
+	buf := make([]byte, 64<<10)
+	buf = buf[:runtime.Stack(buf, true)]
+	// Not the first trace: that is the calling goroutine's.
+	_, state, found := bytes.Cut(buf, []byte("\n\ngoroutine 1 ["))
+	if !found {
+		return false
+	}
+	for _, busy := range []string{"running", "runnable", "syscall"} {
+		if bytes.HasPrefix(state, []byte(busy)) {
+			return true
+		}
+	}
+	return false
 }
 
 // takeOver ends the start-up hold of a new process that has every socket

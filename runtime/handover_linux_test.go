@@ -74,6 +74,10 @@ func TestChildDyingBeforeReadyRefusesNothing(t *testing.T) {
 		// rule (on a busy machine the gap between the two may be longer):
 		// it has accepted nothing, and the old process never stopped.
 		{"exits 1 after binding", "bind=" + taken.Addr().String(), maybe},
+		// The same, its main goroutine computing for 100ms between the
+		// two Listens (as start-up code does, or a loaded machine that
+		// keeps it waiting for a processor): that is no quiet moment.
+		{"exits 1 after binding, computing before", "spin=100ms bind=" + taken.Addr().String(), never},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := startServer(t)

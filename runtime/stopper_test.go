@@ -86,6 +86,9 @@ func stopperUnderDrain(t *testing.T, s *fakeStopper, timeout, finish time.Durati
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	// Timed from before the call in flight is set to finish, so that a
+	// drain that waits for it cannot seem to take less than finish.
+	start := time.Now()
 	if finish > 0 {
 		time.AfterFunc(finish, func() {
 			s.mu.Lock()
@@ -99,7 +102,6 @@ func stopperUnderDrain(t *testing.T, s *fakeStopper, timeout, finish time.Durati
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	start := time.Now()
 	p.beginStop(false)
 	drainErr = p.drain(ctx, false)
 	took = time.Since(start)

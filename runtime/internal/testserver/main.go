@@ -46,7 +46,8 @@
 //	TS_CPUPROFILE a file to write a CPU profile of the first TS_CPUPROFILE_FOR (default 10s) to
 //
 // Control words also: late=DURATION (open the listeners after the first one
-// that late, as a second server started after a warm-up).
+// that late, as a second server started after a warm-up), spin=DURATION
+// (the same, computing rather than sleeping).
 //
 // Every server has a ConnState hook that asserts the connection types apps
 // assert (*net.TCPConn, *net.UnixConn, *tls.Conn): it panics on any other
@@ -173,10 +174,13 @@ func main() {
 	}
 	mux := handlers()
 
-	var late time.Duration
+	var late, spin time.Duration
 	for word := range control {
 		if v, ok := strings.CutPrefix(word, "late="); ok {
 			late, _ = time.ParseDuration(v)
+		}
+		if v, ok := strings.CutPrefix(word, "spin="); ok {
+			spin, _ = time.ParseDuration(v)
 		}
 	}
 	tlsConfig := serverTLS()
@@ -230,6 +234,12 @@ func main() {
 		if i == 1 && late > 0 {
 			fmt.Fprintf(os.Stderr, "testserver: warming up for %v before the next servers\n", late)
 			time.Sleep(late)
+		}
+		if i == 1 && spin > 0 {
+			// Start-up code that computes (or a main goroutine a loaded
+			// machine keeps waiting for a processor) between two Listens.
+			for end := time.Now().Add(spin); time.Now().Before(end); {
+			}
 		}
 		if i == 0 && os.Getenv("TS_API") == "las" && !plain {
 			// The drop-in for http.ListenAndServe, on the first address.
