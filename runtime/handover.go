@@ -309,6 +309,9 @@ func onMainGoroutine() bool {
 // accepted): the moment is waited for again. Readiness ends the hold in
 // any case (becomeReady).
 func (p *process) takeOverWhenQuiet() {
+	if p.cannotTakeOver() {
+		return // the cheap checks first: a stack dump stops the world
+	}
 	if mainGoroutineBusy() {
 		p.mu.Lock()
 		if p.startHeld && p.quiet != nil {
@@ -344,14 +347,20 @@ func mainGoroutineBusy() bool {
 // accepting. A process that has not asked for every socket yet waits for
 // its next listener (or its readiness, see becomeReady).
 func (p *process) takeOver() {
-	p.mu.Lock()
-	listening := p.listening > 0
-	p.mu.Unlock()
-	if listening || !p.in.allAdopted() {
+	if p.cannotTakeOver() {
 		return // listenEnds or the next listener sets the timer again
 	}
 	p.endStartHold()
 	p.in.reportTaken()
+}
+
+// cannotTakeOver reports whether the process must wait to take over: a
+// Listen is under way, or an inherited socket is not adopted yet.
+func (p *process) cannotTakeOver() bool {
+	p.mu.Lock()
+	listening := p.listening > 0
+	p.mu.Unlock()
+	return listening || !p.in.allAdopted()
 }
 
 // endStartHold lets the accept loops of a new process accept.

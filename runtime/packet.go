@@ -210,12 +210,7 @@ func (p *process) packetLocked(pc net.PacketConn) *gracefulPacket {
 			return gp
 		}
 	}
-	addr := pc.LocalAddr()
-	name := socketName{Network: "unknown", Address: "unknown"}
-	if addr != nil {
-		name = socketName{Network: addr.Network(), Address: addr.String(), Bound: addr.String()}
-	}
-	gp := &gracefulPacket{conn: pc, name: name}
+	gp := &gracefulPacket{conn: pc, name: addrName(pc.LocalAddr())}
 	p.packets = append(p.packets, gp)
 	p.progressLocked()
 	return gp

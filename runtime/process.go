@@ -128,11 +128,7 @@ func (p *process) serving(l net.Listener, stopper GracefulStopper) *gracefulList
 	defer p.mu.Unlock()
 	gl := p.lookupLocked(l)
 	if gl == nil {
-		name := socketName{Network: "unknown", Address: "unknown"}
-		if addr := l.Addr(); addr != nil {
-			name = socketName{Network: addr.Network(), Address: addr.String(), Bound: addr.String()}
-		}
-		gl = p.registerLocked(l, name, false)
+		gl = p.registerLocked(l, addrName(l.Addr()), false)
 	}
 	gl.served = true
 	if stopper != nil {
@@ -140,6 +136,16 @@ func (p *process) serving(l net.Listener, stopper GracefulStopper) *gracefulList
 	}
 	p.progressLocked()
 	return gl
+}
+
+// addrName names a socket the runtime did not open by where it is bound
+// (a listener layered on a runtime listener, a datagram socket a server is
+// given), or as unknown.
+func addrName(addr net.Addr) socketName {
+	if addr == nil {
+		return socketName{Network: "unknown", Address: "unknown"}
+	}
+	return socketName{Network: addr.Network(), Address: addr.String(), Bound: addr.String()}
 }
 
 // lookupLocked returns the open listener that is l, or else the one at l's
